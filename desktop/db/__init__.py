@@ -1,0 +1,1 @@
+"""Engine and session factory, migrations, and the read paths that need raw speed."""

@@ -1,0 +1,86 @@
+"""Jalali dates at the edges; Gregorian `date` everywhere inside (jdatetime is the truth)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import jdatetime
+
+from .errors import InvalidValue
+from .text import ascii_digits, normalise_text, persian_digits
+
+_JALALI = re.compile(r"^([0-9]{4})[/\-]([0-9]{1,2})[/\-]([0-9]{1,2})$")
+# Benefits keep the original birth date when a registry change came after this day (SPEC §5.1).
+BIRTH_DATE_FREEZE = jdatetime.date(1379, 8, 8).togregorian()
+
+MONTHS_FA = (
+    "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
+    "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند",
+)
+
+
+def parse_jalali(text: str | None, *, field: str | None = None) -> dt.date:
+    """`1403/05/20` in any digits → Gregorian date. Only real calendar days pass."""
+    raw = ascii_digits(normalise_text(text or "", field=field)).replace(" ", "")
+    m = _JALALI.match(raw)
+    if not m:
+        raise InvalidValue(
+            f"تاریخ «{text}» به شکل سال/ماه/روز شمسی نیست (مثلاً ۱۴۰۳/۰۵/۲۰).",
+            f"date {text!r} is not a Jalali YYYY/MM/DD",
+            field=field,
+        )
+    y, mo, d = (int(g) for g in m.groups())
+    try:
+        return jdatetime.date(y, mo, d).togregorian()
+    except ValueError:
+        raise InvalidValue(
+            f"تاریخ {persian_digits(raw)} در تقویم شمسی وجود ندارد.",
+            f"{raw} is not a day of the Jalali calendar",
+            field=field,
+        ) from None
+
+
+def format_jalali(day: dt.date | None, *, persian: bool = False) -> str:
+    """Gregorian date → `1403/05/20` (Latin digits for JSON, Persian for people)."""
+    if day is None:
+        return ""
+    text = jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d")
+    return persian_digits(text) if persian else text
+
+
+def format_jalali_long(day: dt.date) -> str:
+    """`۲۰ مرداد ۱۴۰۳` for letters."""
+    j = jdatetime.date.fromgregorian(date=day)
+    return persian_digits(f"{j.day} {MONTHS_FA[j.month - 1]} {j.year}")
+
+
+def jalali_ymd(day: dt.date) -> tuple[int, int, int]:
+    j = jdatetime.date.fromgregorian(date=day)
+    return j.year, j.month, j.day
+
+
+def from_jalali(year: int, month: int, day: int) -> dt.date:
+    return jdatetime.date(year, month, day).togregorian()
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` later (29 Feb → 28 Feb), for age boundaries."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def age_on(birth: dt.date, on: dt.date) -> int:
+    """Completed years of age on a day (Gregorian birthdays; the calendars agree on them)."""
+    years = on.year - birth.year
+    if (on.month, on.day) < (birth.month, birth.day):
+        years -= 1
+    return years
+
+
+def parse_optional(text: str | None, *, field: str | None = None) -> dt.date | None:
+    if text is None or not str(text).strip():
+        return None
+    return parse_jalali(str(text), field=field)

@@ -1,0 +1,61 @@
+"""Persian text normalisation at the service boundary (DESIGN.md, "Persian text and dates")."""
+
+from __future__ import annotations
+
+import re
+
+from .errors import InvalidValue
+
+ZWNJ = "\u200c"
+_ARABIC_TO_PERSIAN = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "\u0640": ""})
+_PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+_ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+_TO_ASCII = str.maketrans(
+    {**{p: str(i) for i, p in enumerate(_PERSIAN_DIGITS)}, **{a: str(i) for i, a in enumerate(_ARABIC_DIGITS)}}
+)
+_TO_PERSIAN = str.maketrans({str(i): p for i, p in enumerate(_PERSIAN_DIGITS)})
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_SPACES = re.compile(r"[ \t\u00a0\u2009\u200a\u202f]+")
+# ZWNJ only makes sense between two letters; at a word's edge or doubled it is noise.
+_STRAY_ZWNJ = re.compile(r"(^\u200c+|\u200c+$|(?<=\s)\u200c+|\u200c+(?=\s)|(?<=\u200c)\u200c+)")
+
+
+def ascii_digits(text: str) -> str:
+    """Persian and Arabic-Indic digits to ASCII; nothing else changes."""
+    return text.translate(_TO_ASCII)
+
+
+def persian_digits(text: object) -> str:
+    """ASCII digits to Persian, for display."""
+    return str(text).translate(_TO_PERSIAN)
+
+
+def normalise_text(text: str | None, *, field: str | None = None) -> str:
+    """Free Persian text: Arabic letters to Persian, spaces folded, ZWNJ kept inside words.
+
+    Bidi control characters are refused rather than stripped: they can disguise a value
+    (a national code shown reversed), so the clerk must retype it.
+    """
+    if text is None:
+        return ""
+    if _BIDI_CONTROLS.search(text):
+        raise InvalidValue(
+            "متن شامل نویسه‌های کنترل جهت (bidi) است؛ لطفاً آن را دوباره تایپ کنید.",
+            "text contains bidi control characters; retype it",
+            field=field,
+        )
+    text = text.translate(_ARABIC_TO_PERSIAN)
+    text = _SPACES.sub(" ", text).strip()
+    text = "\n".join(line.strip() for line in text.splitlines())
+    return _STRAY_ZWNJ.sub("", text)
+
+
+def normalise_identifier(text: str | None, *, field: str | None = None) -> str:
+    """Identifiers and numbers: normalised text, ASCII digits, no spaces or dashes."""
+    text = ascii_digits(normalise_text(text, field=field))
+    return re.sub(r"[\s\-_/.]", "", text)
+
+
+def search_key(text: str) -> str:
+    """A name folded for prefix search: normalised, ZWNJ as space, lower-case Latin."""
+    return normalise_text(text).replace(ZWNJ, " ").lower()

@@ -1,0 +1,31 @@
+"""SQLAlchemy 2.0 typed mappings: the store's schema, shared with headquarters."""
+
+from .account import AccountLifetime, AccountYear, DocumentLine, InsuranceDocument
+from .archive import ArchiveBlob, ArchiveItem
+from .base import Base, uuid7, utcnow
+from .correction import CorrectionRequest, LedgerEntry
+from .inquiry import Authority, Certificate, CertificateAttempt, InquiryRecord, PersonalBoxItem, TrackingSerial
+from .person import (
+    Acquaintance,
+    Employer,
+    IdentityChange,
+    InsuranceNumber,
+    Person,
+    PersonalInfo,
+    PersonalInfoChange,
+    PersonRole,
+    Workshop,
+)
+from .reference import PaperKind, RelationshipType, StoreSetting
+from .relationship import Relationship, RelationshipPaper
+from .system import AppUser, AuditEntry, Draft, NumberBlock, NumberRange, OutboxEntry
+
+__all__ = [
+    "AccountLifetime", "AccountYear", "Acquaintance", "AppUser", "ArchiveBlob", "ArchiveItem",
+    "AuditEntry", "Authority", "Base", "Certificate", "CertificateAttempt", "CorrectionRequest",
+    "DocumentLine", "Draft", "Employer", "IdentityChange", "InquiryRecord", "InsuranceDocument",
+    "InsuranceNumber", "LedgerEntry", "NumberBlock", "NumberRange", "OutboxEntry", "PaperKind",
+    "Person", "PersonRole", "PersonalBoxItem", "PersonalInfo", "PersonalInfoChange", "Relationship",
+    "RelationshipPaper", "RelationshipType", "StoreSetting", "TrackingSerial", "Workshop",
+    "utcnow", "uuid7",
+]

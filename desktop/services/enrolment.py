@@ -1,0 +1,177 @@
+"""Enrolment (SPEC §2): identity from the registry, relationship, personal information, numbers, SSN."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.domain.enrolment import EmployerInput, EnrolmentInput, RelationshipInput, number_kind_for
+from desktop.domain.errors import Conflict, InvalidValue, NotFound
+from desktop.domain.jalali import format_jalali
+from desktop.domain.registry import RegistryIdentity
+from desktop.domain.text import persian_digits, search_key
+from desktop.models import Employer, InsuranceNumber, Person, PersonalInfo, PersonRole, Relationship, Workshop
+
+from .actor import Actor
+from .numbering import (
+    NumbersExhausted,
+    allocate_branch_temporary,
+    allocate_central_temporary,
+    allocate_permanent,
+    allocate_ssn,
+)
+from .store import Store
+from .unit import Unit, mutation
+
+
+@dataclass(frozen=True)
+class EnrolmentResult:
+    person_id: uuid.UUID
+    ssn: str
+    numbers: dict[str, str]
+    known_before: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {"person_id": str(self.person_id), "ssn": self.ssn, "numbers": self.numbers,
+                "known_before": self.known_before}
+
+
+def query_registry(store: Store, national_code: str | None, foreign_id: str | None) -> RegistryIdentity:
+    ident = store.registry.lookup(national_code=national_code, foreign_id=foreign_id)
+    if ident is None:
+        number = persian_digits(national_code or foreign_id or "")
+        raise NotFound(
+            f"هویتی با شماره {number} در پایگاه ثبت احوال (یا اتباع) پیدا نشد.",
+            f"no identity {national_code or foreign_id} in the identity registry",
+            field="national_code" if national_code else "foreign_id",
+        )
+    if ident.death_date is not None:
+        raise InvalidValue(
+            f"طبق ثبت احوال این شخص در {format_jalali(ident.death_date, persian=True)} فوت کرده است.",
+            f"the registry records this person's death on {format_jalali(ident.death_date)}",
+        )
+    return ident
+
+
+def find_person(session: Session, national_code: str | None, foreign_id: str | None) -> Person | None:
+    if national_code:
+        return session.scalar(select(Person).where(Person.national_code == national_code))
+    return session.scalar(select(Person).where(Person.foreign_id == foreign_id))
+
+
+def refuse_if_enrolled(person: Person | None) -> None:
+    if person is not None and person.ssn:
+        raise Conflict(
+            f"این شخص پیش‌تر نام‌نویسی شده و شماره تامین اجتماعی {persian_digits(person.ssn)} دارد.",
+            f"already enrolled with SSN {person.ssn}",
+            field="national_code", existing=person.ssn,
+        )
+
+
+def new_person(store: Store, ident: RegistryIdentity) -> Person:
+    return Person(
+        national_code=ident.national_code, foreign_id=ident.foreign_id, first_name=ident.first_name,
+        last_name=ident.last_name, father_name=ident.father_name, birth_date=ident.birth_date,
+        benefit_birth_date=ident.birth_date, gender=ident.gender,
+        birth_certificate_number=ident.birth_certificate_number, place_of_issue=ident.place_of_issue,
+        death_date=ident.death_date, identity_complete=ident.complete, enrolled_branch=store.branch_code,
+        name_key=search_key(f"{ident.last_name} {ident.first_name}"),
+    )
+
+
+def workshop_by_code(session: Session, code: str | None) -> Workshop | None:
+    if code is None:
+        return None
+    workshop = session.scalar(select(Workshop).where(Workshop.code == code))
+    if workshop is None:
+        raise NotFound(f"کارگاهی با کد {persian_digits(code)} ثبت نشده است.", f"no workshop {code}", field="workshop_code")
+    return workshop
+
+
+def issue_number(unit: Unit, person: Person, kind: str) -> InsuranceNumber:
+    """Give a number of the kind (central temporary falls back to the branch range when offline)."""
+    if kind == "permanent":
+        value = allocate_permanent(unit.session)
+    else:
+        try:
+            value = allocate_central_temporary(unit.session)
+        except NumbersExhausted:
+            kind, value = "branch_temporary", allocate_branch_temporary(unit.session)
+    number = InsuranceNumber(person_id=person.id, kind=kind, value=value, branch_code=unit.store.branch_code)
+    unit.session.add(number)
+    return number
+
+
+def current_number(session: Session, person: Person, kind: str) -> InsuranceNumber | None:
+    return session.scalar(select(InsuranceNumber).where(
+        InsuranceNumber.person_id == person.id, InsuranceNumber.kind == kind, InsuranceNumber.retired_at.is_(None)))
+
+
+def number_for_relationship(unit: Unit, person: Person, rel: RelationshipInput, employer: EmployerInput | None) -> InsuranceNumber:
+    """A person who already holds a permanent number keeps it (SPEC §1.3); else issue by rule."""
+    kind = number_kind_for(rel.kind, person.identity_complete, bool(employer and employer.pays_premium))
+    return current_number(unit.session, person, kind) or issue_number(unit, person, kind)
+
+
+def add_relationship_row(unit: Unit, person: Person, rel: RelationshipInput, number: str, *,
+                         workshop: Workshop | None) -> Relationship:
+    row = Relationship(
+        person_id=person.id, type_code=rel.kind, start=rel.start, end=rel.end, insurance_number=number,
+        branch_code=unit.store.branch_code, workshop_id=workshop.id if workshop else None,
+        orientation=rel.orientation,
+    )
+    unit.session.add(row)
+    return row
+
+
+def add_employer(unit: Unit, person: Person, rel: RelationshipInput, employer: EmployerInput | None) -> None:
+    if employer is None:
+        return
+    if employer.registration_number and unit.session.scalar(
+        select(Employer.id).where(Employer.registration_number == employer.registration_number)
+    ):
+        raise Conflict(
+            f"شرکتی با شماره ثبت {persian_digits(employer.registration_number)} پیش‌تر ثبت شده است.",
+            f"a legal employer with registration number {employer.registration_number} exists",
+            field="registration_number",
+        )
+    unit.session.add(Employer(kind=rel.kind, person_id=person.id, legal_name=employer.legal_name,
+                              registration_number=employer.registration_number))
+
+
+def enrol(store: Store, actor: Actor, data: dict[str, Any]) -> EnrolmentResult:
+    """Enrol once per person. Known persons without an SSN take the shorter path of SPEC §2."""
+    request = EnrolmentInput.parse(data)
+    ident = query_registry(store, request.national_code, request.foreign_id)
+    with mutation(store, actor, "person.enrol") as unit:
+        s = unit.session
+        person = find_person(s, request.national_code, request.foreign_id)
+        refuse_if_enrolled(person)
+        known = person is not None
+        if person is None:
+            person = new_person(store, ident)
+            person.identity_complete = ident.complete and request.documents_seen
+            s.add(person)
+            s.flush()
+        workshop = workshop_by_code(s, request.relationship.workshop_code)
+        number = number_for_relationship(unit, person, request.relationship, request.employer)
+        add_relationship_row(unit, person, request.relationship, number.value, workshop=workshop)
+        add_employer(unit, person, request.relationship, request.employer)
+        role = "employer" if request.employer else "main_insured"
+        s.add(PersonRole(person_id=person.id, role=role, since=request.relationship.start))
+        if request.personal and s.get(PersonalInfo, person.id) is None:
+            s.add(PersonalInfo(person_id=person.id, **request.personal))
+        person.ssn = allocate_ssn(s)
+        s.flush()
+        numbers = {n.kind: n.value for n in s.scalars(select(InsuranceNumber).where(InsuranceNumber.person_id == person.id))}
+        unit.record("person.enrol", "person", person.id, {
+            "national_code": person.national_code, "foreign_id": person.foreign_id, "ssn": person.ssn,
+            "relationship": {"kind": request.relationship.kind, "start": request.relationship.start,
+                             "end": request.relationship.end, "workshop_code": request.relationship.workshop_code},
+            "numbers": numbers, "known_before": known,
+        })
+        return EnrolmentResult(person.id, person.ssn, numbers, known)

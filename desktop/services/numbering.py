@@ -1,0 +1,91 @@
+"""Number allocation inside the caller's transaction (SPEC §1.3, DESIGN.md "SSNs").
+
+SSNs and central temporary numbers come from blocks headquarters leased to this branch;
+permanent and branch-temporary numbers from the branch's own ranges. A block or range row is
+advanced in the same transaction that uses the number, so a rollback gives the number back
+and a commit never hands it out twice.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from desktop.domain.errors import DomainError
+from desktop.domain.identifiers import ssn_from_serial
+from desktop.models import NumberBlock, NumberRange
+
+LOW_WATER = 500  # ask headquarters for the next block when fewer remain
+
+
+class NumbersExhausted(DomainError):
+    pass
+
+
+def _take_from_block(session: Session, kind: str) -> int:
+    block = session.scalars(
+        select(NumberBlock).where(NumberBlock.kind == kind, NumberBlock.next <= NumberBlock.last)
+        .order_by(NumberBlock.leased_at, NumberBlock.first).limit(1)
+    ).first()
+    if block is None:
+        raise NumbersExhausted(
+            "بلوک شماره‌های واگذارشده از ستاد تمام شده است؛ همگام‌سازی با ستاد لازم است.",
+            f"no {kind} numbers left in leased blocks; sync with headquarters",
+        )
+    value = block.next
+    session.execute(update(NumberBlock).where(NumberBlock.id == block.id).values(next=value + 1))
+    block.next = value + 1
+    return value
+
+
+def allocate_ssn(session: Session) -> str:
+    return ssn_from_serial(_take_from_block(session, "ssn"))
+
+
+def allocate_central_temporary(session: Session) -> str:
+    return f"OO{_take_from_block(session, 'central_temporary'):08d}"
+
+
+def _take_from_range(session: Session, kind: str) -> tuple[str, int]:
+    rng = session.scalars(select(NumberRange).where(NumberRange.kind == kind)).one()
+    if rng.next > rng.last:
+        raise NumbersExhausted(
+            "بازه شماره‌های این شعبه تمام شده است.", f"the branch's {kind} range is exhausted"
+        )
+    value = rng.next
+    rng.next = value + 1
+    return rng.prefix, value
+
+
+def allocate_permanent(session: Session) -> str:
+    prefix, value = _take_from_range(session, "permanent")
+    return f"{prefix}{value:08d}"
+
+
+def allocate_branch_temporary(session: Session) -> str:
+    prefix, value = _take_from_range(session, "branch_temporary")
+    return f"{prefix}{value:08d}"
+
+
+def remaining(session: Session, kind: str) -> int:
+    blocks = session.scalars(select(NumberBlock).where(NumberBlock.kind == kind)).all()
+    return sum(max(0, b.last - b.next + 1) for b in blocks)
+
+
+def branch_temporary_prefix(branch_code: str) -> str:
+    """Two Latin capitals derived from the branch code; `OO` is central, so it is skipped."""
+    n = int(branch_code) % 675
+    first, second = divmod(n, 26)
+    letters = chr(65 + first) + chr(65 + second)
+    return "ZZ" if letters == "OO" else letters
+
+
+def starter_layout(branch_code: str) -> dict[str, tuple[int, int]]:
+    """Disjoint per-branch starting blocks and ranges until headquarters leases real ones."""
+    b = int(branch_code)
+    return {
+        "ssn": (b * 100_000 + 1, b * 100_000 + 99_999),
+        "central_temporary": (b * 10_000, b * 10_000 + 9_999),
+        "permanent": ((b % 1000) * 100_000, (b % 1000) * 100_000 + 99_999),
+        "branch_temporary": (1, 99_999_999),
+    }

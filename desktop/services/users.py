@@ -1,0 +1,107 @@
+"""Users and roles: argon2 passwords, five wrong passwords lock the account for 15 minutes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.domain.errors import DomainError, InvalidValue, NotFound
+from desktop.domain.roles import ROLES
+from desktop.domain.text import normalise_text
+from desktop.models import AppUser, AuditEntry, utcnow
+
+from .actor import Actor
+from .store import Store
+from .unit import mutation
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = dt.timedelta(minutes=15)
+_hasher = PasswordHasher()
+
+
+def actor_of(user: AppUser) -> Actor:
+    return Actor(user.id, user.username, user.role, user.full_name)
+
+
+def _check_new_user(username: str, role: str, password: str) -> None:
+    if not username or not username.isascii() or not username.replace(".", "").replace("_", "").isalnum():
+        raise InvalidValue("نام کاربری باید از حروف و ارقام لاتین باشد.", "username must be Latin letters and digits", field="username")
+    if role not in ROLES:
+        raise InvalidValue(f"نقش «{role}» شناخته نیست.", f"unknown role {role!r}", field="role")
+    if len(password) < 8:
+        raise InvalidValue("گذرواژه باید دست‌کم ۸ نویسه باشد.", "password must be at least 8 characters", field="password")
+
+
+def insert_user(session: Session, username: str, full_name: str, role: str, password: str) -> AppUser:
+    username = normalise_text(username).lower()
+    _check_new_user(username, role, password)
+    if session.scalar(select(AppUser.id).where(AppUser.username == username)):
+        raise InvalidValue(f"نام کاربری «{username}» تکراری است.", f"username {username!r} exists", field="username")
+    user = AppUser(username=username, full_name=normalise_text(full_name), role=role, password_hash=_hasher.hash(password))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def create_user(store: Store, actor: Actor, username: str, full_name: str, role: str, password: str) -> Actor:
+    with mutation(store, actor, "users.manage") as unit:
+        user = insert_user(unit.session, username, full_name, role, password)
+        unit.record("user.create", "app_user", user.id, {"username": user.username, "role": role})
+        return actor_of(user)
+
+
+def find_actor(store: Store, username: str) -> Actor:
+    """For the CLI's `--user`: act as that store user (role rules apply as in the GUI)."""
+    with store.sessions() as s:
+        user = s.scalar(select(AppUser).where(AppUser.username == username.lower(), AppUser.active.is_(True)))
+        if user is None:
+            raise NotFound(f"کاربر «{username}» در این شعبه نیست.", f"no active user {username!r} in this store")
+        return actor_of(user)
+
+
+class LoginFailed(DomainError):
+    pass
+
+
+def sign_in(store: Store, username: str, password: str) -> Actor:
+    """Verify a password; count failures; lock after five for fifteen minutes."""
+    now = utcnow()
+    with store.sessions() as s, s.begin():
+        user = s.scalar(select(AppUser).where(AppUser.username == normalise_text(username).lower()))
+        if user is None or not user.active:
+            raise LoginFailed("نام کاربری یا گذرواژه نادرست است.", "wrong username or password")
+        if user.locked_until and user.locked_until > now:
+            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+            raise LoginFailed(
+                f"این حساب به دلیل ورودهای نادرست پیاپی قفل است؛ {minutes} دقیقه دیگر دوباره تلاش کنید.",
+                f"account locked for {minutes} more minute(s)",
+            )
+        if _verified(user.password_hash, password):
+            user.failed_logins, user.locked_until = 0, None
+            _audit_login(s, user, "login.ok")
+            return actor_of(user)
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until, user.failed_logins = now + LOCKOUT, 0
+            _audit_login(s, user, "login.locked")
+        else:
+            _audit_login(s, user, "login.failed")
+    if user.locked_until and user.locked_until > now:
+        raise LoginFailed("پنج بار گذرواژه نادرست وارد شد؛ حساب ۱۵ دقیقه قفل شد.", "five wrong passwords: locked for 15 minutes")
+    raise LoginFailed("نام کاربری یا گذرواژه نادرست است.", "wrong username or password")
+
+
+def _verified(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _audit_login(session: Session, user: AppUser, action: str) -> None:
+    session.add(AuditEntry(user_id=user.id, action=action, subject_type="app_user", subject_id=str(user.id), detail="{}"))
+

@@ -1,0 +1,82 @@
+"""Enrolment (SPEC §2) on a real store: numbers, refusals with nothing written, audit + outbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.domain.errors import Conflict, InvalidValue, NotFound, PermissionDenied
+from desktop.services.enrolment import enrol
+from desktop.services.people import get_person
+
+from ..conftest import count_rows
+from ..factories import questionnaire
+
+MUTATION_TABLES = ("person", "relationship", "insurance_number", "personal_info", "audit_log", "outbox")
+
+
+def snapshot(store) -> dict[str, int]:
+    return {t: count_rows(store, t) for t in MUTATION_TABLES}
+
+
+def test_new_person_gets_ssn_permanent_number_audit_and_outbox(store, clerk, registered, workshop):
+    person = registered()
+    data = questionnaire(person["national_code"], relationship={"kind": "mandatory", "start": "1403/01/01",
+                                                                "workshop_code": workshop})
+    before = snapshot(store)
+    result = enrol(store, clerk, data)
+    assert len(result.ssn) == 10 and result.numbers["permanent"].startswith("00")
+    after = snapshot(store)
+    assert {t: after[t] - before[t] for t in MUTATION_TABLES} == {
+        "person": 1, "relationship": 1, "insurance_number": 1, "personal_info": 1, "audit_log": 1, "outbox": 1}
+    record = get_person(store, clerk, national_code=person["national_code"])
+    assert record["ssn"] == result.ssn
+    assert record["relationships"][0]["workshop_code"] == workshop
+
+
+def test_second_enrolment_is_refused_with_the_existing_ssn_and_writes_nothing(store, clerk, registered):
+    person = registered()
+    first = enrol(store, clerk, questionnaire(person["national_code"]))
+    before = snapshot(store)
+    with pytest.raises(Conflict) as err:
+        enrol(store, clerk, questionnaire(person["national_code"]))
+    assert err.value.existing == first.ssn
+    assert snapshot(store) == before
+
+
+def test_incomplete_identity_gets_a_central_temporary_number(store, clerk, registered):
+    person = registered(birth_certificate_number=None, place_of_issue=None)
+    result = enrol(store, clerk, questionnaire(person["national_code"]))
+    assert result.numbers["central_temporary"].startswith("OO")
+    assert "permanent" not in result.numbers
+
+
+@pytest.mark.parametrize("bad, exc", [
+    ({"relationship": {"kind": "mandatory", "start": "1402/01/01"}}, InvalidValue),
+    ({"relationship": {"kind": "wife", "start": "1402/01/01"}}, InvalidValue),
+    ({"relationship": {"kind": "voluntary", "start": "1404/12/30"}}, InvalidValue),
+    ({"relationship": {"kind": "mandatory", "start": "1402/01/01", "workshop_code": "9999999999"}}, NotFound),
+    ({"personal": {"iban": "IR000000000000000000000000"}}, InvalidValue),
+    ({"personal": {"mobile": "0912"}}, InvalidValue),
+])
+def test_bad_questionnaires_are_refused_and_nothing_is_written(store, clerk, registered, bad, exc):
+    person = registered()
+    before = snapshot(store)
+    with pytest.raises(exc):
+        enrol(store, clerk, questionnaire(person["national_code"], **bad))
+    assert snapshot(store) == before
+
+
+def test_unknown_identity_and_dead_person_are_refused(store, clerk, registered):
+    with pytest.raises(NotFound):
+        enrol(store, clerk, questionnaire("0012345679"))
+    dead = registered(death_date="1400/01/01")
+    with pytest.raises(InvalidValue):
+        enrol(store, clerk, questionnaire(dead["national_code"]))
+    assert count_rows(store, "person") == 0
+
+
+def test_letter_staff_may_not_enrol(store, users, registered):
+    person = registered()
+    with pytest.raises(PermissionDenied):
+        enrol(store, users["letter_staff"], questionnaire(person["national_code"]))
+    assert count_rows(store, "person") == 0
