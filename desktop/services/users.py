@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import uuid
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -11,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.errors import DomainError, InvalidValue, NotFound
 from desktop.domain.roles import ROLES
-from desktop.domain.text import normalise_text
+from desktop.domain.text import normalise_text, persian_digits
 from desktop.models import AppUser, AuditEntry, utcnow
 
 from .actor import Actor
 from .store import Store
-from .unit import mutation
+from .unit import mutation, reading
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
@@ -67,17 +70,21 @@ class LoginFailed(DomainError):
     pass
 
 
-def sign_in(store: Store, username: str, password: str) -> Actor:
-    """Verify a password; count failures; lock after five for fifteen minutes."""
-    now = utcnow()
+def sign_in(store: Store, username: str, password: str, *, now: dt.datetime | None = None) -> Actor:
+    """Verify a password; count failures; lock after five for fifteen minutes.
+
+    `now` (naive UTC) is only for tests of the fifteen-minute window.
+    """
+    now = now or utcnow()
     with store.sessions() as s, s.begin():
         user = s.scalar(select(AppUser).where(AppUser.username == normalise_text(username).lower()))
         if user is None or not user.active:
             raise LoginFailed("نام کاربری یا گذرواژه نادرست است.", "wrong username or password")
         if user.locked_until and user.locked_until > now:
-            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+            minutes = max(1, math.ceil((user.locked_until - now).total_seconds() / 60))
             raise LoginFailed(
-                f"این حساب به دلیل ورودهای نادرست پیاپی قفل است؛ {minutes} دقیقه دیگر دوباره تلاش کنید.",
+                f"این حساب به دلیل ورودهای نادرست پیاپی قفل است؛ {persian_digits(minutes)} دقیقه دیگر "
+                "دوباره تلاش کنید.",
                 f"account locked for {minutes} more minute(s)",
             )
         if _verified(user.password_hash, password):
@@ -105,3 +112,62 @@ def _verified(stored: str, password: str) -> bool:
 def _audit_login(session: Session, user: AppUser, action: str) -> None:
     session.add(AuditEntry(user_id=user.id, action=action, subject_type="app_user", subject_id=str(user.id), detail="{}"))
 
+
+
+@dataclass(frozen=True)
+class UserRow:
+    """A user as the administration screen lists it."""
+
+    id: uuid.UUID
+    username: str
+    full_name: str
+    role: str
+    role_title: str
+    active: bool
+    locked_until: dt.datetime | None
+
+    def locked(self, now: dt.datetime | None = None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or utcnow())
+
+
+def list_users(store: Store, actor: Actor) -> list[UserRow]:
+    with reading(store, actor, "users.manage") as s:
+        users = s.scalars(select(AppUser).order_by(AppUser.active.desc(), AppUser.username))
+        return [UserRow(u.id, u.username, u.full_name, u.role, ROLES.get(u.role, u.role), u.active,
+                        u.locked_until) for u in users]
+
+
+def _user(session: Session, username: str) -> AppUser:
+    user = session.scalar(select(AppUser).where(AppUser.username == normalise_text(username).lower()))
+    if user is None:
+        raise NotFound(f"کاربر «{username}» در این شعبه نیست.", f"no user {username!r} in this store")
+    return user
+
+
+def reset_password(store: Store, actor: Actor, username: str, new_password: str) -> None:
+    """A new password also clears a lockout: the administrator has spoken to the user."""
+    if len(new_password) < 8:
+        raise InvalidValue("گذرواژه باید دست‌کم ۸ نویسه باشد.", "password must be at least 8 characters", field="password")
+    with mutation(store, actor, "users.manage") as unit:
+        user = _user(unit.session, username)
+        user.password_hash = _hasher.hash(new_password)
+        user.failed_logins, user.locked_until = 0, None
+        unit.record("user.password_reset", "app_user", user.id, {"username": user.username})
+
+
+def deactivate_user(store: Store, actor: Actor, username: str) -> None:
+    with mutation(store, actor, "users.manage") as unit:
+        user = _user(unit.session, username)
+        if user.id == actor.id:
+            raise InvalidValue("نمی‌توانید حساب خودتان را غیرفعال کنید.", "you cannot deactivate yourself", field="username")
+        if not user.active:
+            raise InvalidValue(f"کاربر «{user.username}» پیش‌تر غیرفعال شده است.", "user already inactive", field="username")
+        user.active = False
+        unit.record("user.deactivate", "app_user", user.id, {"username": user.username})
+
+
+def unlock_user(store: Store, actor: Actor, username: str) -> None:
+    with mutation(store, actor, "users.manage") as unit:
+        user = _user(unit.session, username)
+        user.failed_logins, user.locked_until = 0, None
+        unit.record("user.unlock", "app_user", user.id, {"username": user.username})
