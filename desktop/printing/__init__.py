@@ -1,0 +1,1 @@
+"""Printed Persian letters (ReportLab): shaping, letters, QR. No Qt here."""
