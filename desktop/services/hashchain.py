@@ -1,0 +1,96 @@
+"""The inquiry record's hash chain (SPEC §4.6, DESIGN.md "Storage").
+
+Each `inquiry_record` row's `hash` is sha256(prev_hash + canonical JSON of the row's content),
+so altering, removing or reordering any row breaks every link after it. Removing the newest
+rows leaves a shorter but valid chain; that is caught against the audit log, which records the
+tracking code and hash of every answer in the same transaction (and the outbox sends both to
+headquarters, which keeps its own copy).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.models import AuditEntry, InquiryRecord
+
+from .actor import Actor
+from .store import Store
+from .unit import reading
+
+GENESIS = "0" * 64
+CHAINED_FIELDS = ("tracking_code", "at", "authority_id", "national_code", "person_id", "from_date",
+                  "to_date", "state", "user_id", "requester_person_id", "answer")
+AUDIT_ACTIONS = ("inquiry.answer", "certificate.issue")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    return value
+
+
+def canonical(row: InquiryRecord) -> str:
+    content = {name: _plain(getattr(row, name)) for name in CHAINED_FIELDS}
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def link_hash(prev_hash: str, row: InquiryRecord) -> str:
+    return hashlib.sha256((prev_hash + canonical(row)).encode("utf-8")).hexdigest()
+
+
+def chain_head(session: Session) -> str:
+    """The newest hash; read inside the writer's BEGIN IMMEDIATE transaction, so no race."""
+    last = session.scalar(select(InquiryRecord.hash).order_by(InquiryRecord.seq.desc()).limit(1))
+    return last or GENESIS
+
+
+def append(session: Session, row: InquiryRecord) -> InquiryRecord:
+    row.at = row.at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    row.prev_hash = chain_head(session)
+    row.hash = link_hash(row.prev_hash, row)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def verify_chain(store: Store, actor: Actor) -> dict[str, Any]:
+    """Walk the chain in order; report every broken link and every audited answer that is gone."""
+    with reading(store, actor, "inquiry.answer") as session:
+        problems: list[dict[str, Any]] = []
+        prev = GENESIS
+        count = 0
+        seen: set[str] = set()
+        for row in session.scalars(select(InquiryRecord).order_by(InquiryRecord.seq)).yield_per(1000):
+            count += 1
+            seen.add(row.tracking_code)
+            if row.prev_hash != prev:
+                problems.append(_problem(row, "broken_link", "پیوند این ردیف با ردیف پیشین گسسته است."))
+            if link_hash(row.prev_hash, row) != row.hash:
+                problems.append(_problem(row, "altered", "محتوای این ردیف پس از ثبت تغییر کرده است."))
+            prev = row.hash
+        for code in _audited_codes(session) - seen:
+            problems.append({"seq": None, "tracking_code": code, "problem": "missing",
+                             "fa": "پاسخی که در گزارش رویدادها ثبت شده در دفتر استعلام‌ها نیست."})
+        return {"ok": not problems, "records": count, "head": prev, "problems": problems}
+
+
+def _problem(row: InquiryRecord, kind: str, fa: str) -> dict[str, Any]:
+    return {"seq": row.seq, "tracking_code": row.tracking_code, "problem": kind, "fa": fa}
+
+
+def _audited_codes(session: Session) -> set[str]:
+    codes = set()
+    for detail in session.scalars(select(AuditEntry.detail).where(AuditEntry.action.in_(AUDIT_ACTIONS))):
+        code = json.loads(detail).get("tracking_code")
+        if code:
+            codes.add(code)
+    return codes
