@@ -1,15 +1,128 @@
-"""Builds the QApplication and wires services into windows (replaced by the desktop shell work)."""
+"""Builds the QApplication and walks the user in: store → sign-in → main window.
+
+Start-up is kept lean: screens are imported when first opened, and nothing heavy is imported
+before the sign-in dialog shows. Environment switches, for tests and benchmarks:
+BRANCH_DESK_BENCH_EXIT_ON_SIGNIN=1 prints the time the sign-in dialog became visible and exits;
+BRANCH_DESK_SCREENSHOT_DIR=DIR (with BRANCH_DESK_SCREENSHOT_LOGIN=user:password) saves a PNG of
+the sign-in dialog and of every screen the user may open, then quits.
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="branch-desk")
+    parser.add_argument("--db", type=Path, help="branch store to open")
+    parser.add_argument("--demo", action="store_true", help="open (or build) the demo branch")
+    args, _qt_args = parser.parse_known_args(argv)
+    return args
+
 
 def run_gui(argv: list[str]) -> int:
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication, QLabel
+    from PySide6.QtWidgets import QApplication
 
-    app = QApplication(argv)
-    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
-    label = QLabel("میز شعبه")
-    label.resize(480, 240)
-    label.show()
+    from desktop.views.theme import apply_theme
+
+    args = parse_args(argv)
+    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    apply_theme(app)
+    app.setQuitOnLastWindowClosed(False)  # signing out closes the window but not the program
+    shell = Shell(app, args)
+    if not shell.start():
+        return 1
     return app.exec()
+
+
+class Shell:
+    """The flow between windows; keeps the open store for the whole session."""
+
+    def __init__(self, app, args: argparse.Namespace) -> None:
+        self.app = app
+        self.args = args
+        self.store = None
+        self.window = None
+
+    def start(self) -> bool:
+        from desktop.views.last_store import last_store
+
+        path = self.args.db or (None if self.args.demo else last_store())
+        if self.args.demo:
+            from desktop.views.first_run import demo_store_path
+
+            path = demo_store_path() if demo_store_path().exists() else None
+        if path is not None:
+            self.store = self._open(path)
+            if self.store is None:
+                return False
+        else:
+            from desktop.views.first_run import FirstRunDialog
+
+            dialog = FirstRunDialog()
+            if self.args.demo:
+                dialog.open_demo()
+            if dialog.exec() != dialog.DialogCode.Accepted or dialog.store is None:
+                return False
+            self.store = dialog.store
+        from desktop.views.last_store import remember_store
+
+        remember_store(self.store.path)
+        return self.sign_in()
+
+    def _open(self, path: Path):
+        from PySide6.QtWidgets import QMessageBox
+
+        from desktop.domain.errors import DomainError
+        from desktop.services.store import open_store
+
+        try:
+            return open_store(path)
+        except DomainError as exc:
+            QMessageBox.critical(None, "میز شعبه", exc.fa)
+            return None
+
+    def sign_in(self) -> bool:
+        from desktop.views.sign_in import SignInDialog
+
+        dialog = SignInDialog(self.store)
+        if os.environ.get("BRANCH_DESK_BENCH_EXIT_ON_SIGNIN") == "1":
+            dialog.shown.connect(lambda: _bench_exit())
+        shots = os.environ.get("BRANCH_DESK_SCREENSHOT_DIR")
+        if shots:
+            from desktop.views.screenshots import drive_sign_in
+
+            drive_sign_in(dialog, Path(shots), os.environ.get("BRANCH_DESK_SCREENSHOT_LOGIN", ""))
+        if dialog.exec() != dialog.DialogCode.Accepted or dialog.actor is None:
+            self.store.close()
+            return False
+        self.open_main(dialog.actor)
+        if shots:
+            from desktop.views.screenshots import shoot_screens
+
+            shoot_screens(self.window, Path(shots), on_done=self.app.quit)
+        return True
+
+    def open_main(self, actor) -> None:
+        from desktop.views.context import ViewContext
+        from desktop.views.main_window import MainWindow
+
+        self.window = MainWindow(ViewContext(self.store, actor))
+        self.window.signedOut.connect(self._signed_out)
+        self.window.closed.connect(lambda signing_out: signing_out or self.app.quit())
+        self.window.show()
+
+    def _signed_out(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        # Let the main window close first; a new session starts from the sign-in dialog.
+        QTimer.singleShot(0, lambda: self.sign_in() or self.app.quit())
+
+
+def _bench_exit() -> None:
+    print(f"SIGNIN_SHOWN {time.time():.6f}", flush=True)
+    os._exit(0)

@@ -1,0 +1,220 @@
+"""Administration: users (create with a role, reset password, unlock, deactivate) and the
+outside authorities that send inquiries. Everything goes through the services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.errors import DomainError
+from desktop.domain.roles import ROLES
+from desktop.domain.vocabulary import AUTHORITY_GROUPS
+from desktop.services import authorities, users
+
+from .context import ViewContext
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(value))
+
+
+class _Panel(QWidget):
+    """Shared message line: service refusals in red, confirmations in green."""
+
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+
+    def attempt(self, work: Callable[[], object], done: str) -> bool:
+        try:
+            work()
+        except DomainError as exc:
+            self.say(exc.fa, error=True)
+            return False
+        self.say(done)
+        self.reload()
+        return True
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.message.setObjectName("formError" if error else "formInfo")
+        self.message.style().unpolish(self.message)  # re-apply the object-name rule
+        self.message.style().polish(self.message)
+        self.message.setText(text)
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+
+class UsersPanel(_Panel):
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__(ctx)
+        self.table = _table(["نام کاربری", "نام و نام خانوادگی", "نقش", "وضعیت"])
+        self.username = QLineEdit()
+        self.username.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.full_name = QLineEdit()
+        self.role = QComboBox()
+        for code, title in ROLES.items():
+            self.role.addItem(title, code)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        create = QPushButton("افزودن کاربر")
+        create.clicked.connect(self.create)
+        form = QFormLayout()
+        form.addRow("نام کاربری (لاتین):", self.username)
+        form.addRow("نام و نام خانوادگی:", self.full_name)
+        form.addRow("نقش:", self.role)
+        form.addRow("گذرواژه نخستین:", self.password)
+        form.addRow("", create)
+        group = QGroupBox("کاربر تازه")
+        group.setLayout(form)
+
+        reset = QPushButton("تعیین گذرواژه تازه…")
+        reset.clicked.connect(self.reset_password)
+        unlock = QPushButton("باز کردن قفل")
+        unlock.clicked.connect(lambda: self._on_selected(users.unlock_user, "قفل حساب «{}» باز شد."))
+        deactivate = QPushButton("غیرفعال کردن")
+        deactivate.clicked.connect(self.deactivate)
+        actions = QHBoxLayout()
+        for button in (reset, unlock, deactivate):
+            actions.addWidget(button)
+        actions.addStretch(1)
+
+        box = QVBoxLayout(self)
+        box.addWidget(self.table, 1)
+        box.addLayout(actions)
+        box.addWidget(self.message)
+        box.addWidget(group)
+        self.reload()
+
+    def reload(self) -> None:
+        self.rows = users.list_users(self.ctx.store, self.ctx.actor)
+        _fill(self.table, [[u.username, u.full_name, u.role_title,
+                            "غیرفعال" if not u.active else ("قفل" if u.locked() else "فعال")]
+                           for u in self.rows])
+
+    def selected(self) -> str | None:
+        row = self.table.currentRow()
+        if row < 0:
+            self.say("نخست یک کاربر را در فهرست برگزینید.", error=True)
+            return None
+        return self.rows[row].username
+
+    def create(self) -> None:
+        def work() -> None:
+            users.create_user(self.ctx.store, self.ctx.actor, self.username.text(), self.full_name.text(),
+                              self.role.currentData(), self.password.text())
+
+        if self.attempt(work, f"کاربر «{self.username.text().strip()}» افزوده شد."):
+            for field in (self.username, self.full_name, self.password):
+                field.clear()
+
+    def _on_selected(self, action, done: str) -> None:
+        name = self.selected()
+        if name:
+            self.attempt(lambda: action(self.ctx.store, self.ctx.actor, name), done.format(name))
+
+    def reset_password(self) -> None:
+        name = self.selected()
+        if not name:
+            return
+        password, ok = QInputDialog.getText(self, "گذرواژه تازه", f"گذرواژه تازه برای «{name}»:",
+                                            QLineEdit.EchoMode.Password)
+        if ok:
+            self.attempt(lambda: users.reset_password(self.ctx.store, self.ctx.actor, name, password),
+                         f"گذرواژه «{name}» تغییر کرد.")
+
+    def deactivate(self) -> None:
+        name = self.selected()
+        if name and QMessageBox.question(self, "غیرفعال کردن کاربر",
+                                         f"حساب «{name}» غیرفعال شود؟") == QMessageBox.StandardButton.Yes:
+            self.attempt(lambda: users.deactivate_user(self.ctx.store, self.ctx.actor, name),
+                         f"حساب «{name}» غیرفعال شد.")
+
+
+class AuthoritiesPanel(_Panel):
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__(ctx)
+        self.table = _table(["کد", "نام مرجع", "گروه"])
+        self.code = QLineEdit()
+        self.code.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.name = QLineEdit()
+        self.group = QComboBox()
+        for code, title in AUTHORITY_GROUPS.items():
+            self.group.addItem(title, code)
+        add = QPushButton("افزودن مرجع")
+        add.clicked.connect(self.add)
+        form = QFormLayout()
+        form.addRow("کد مرجع:", self.code)
+        form.addRow("نام مرجع:", self.name)
+        form.addRow("گروه:", self.group)
+        form.addRow("", add)
+        group = QGroupBox("مرجع تازه")
+        group.setLayout(form)
+        box = QVBoxLayout(self)
+        box.addWidget(self.table, 1)
+        box.addWidget(self.message)
+        box.addWidget(group)
+        self.reload()
+
+    def reload(self) -> None:
+        rows = authorities.list_authorities(self.ctx.store, self.ctx.actor)
+        _fill(self.table, [[a.code, a.name, a.group_title] for a in rows])
+
+    def add(self) -> None:
+        def work() -> None:
+            authorities.add_authority(self.ctx.store, self.ctx.actor, self.code.text(), self.name.text(),
+                                      self.group.currentData())
+
+        if self.attempt(work, f"مرجع «{self.name.text().strip()}» افزوده شد."):
+            self.code.clear()
+            self.name.clear()
+
+
+class Screen(QWidget):
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__()
+        self.users = UsersPanel(ctx)
+        self.authorities = AuthoritiesPanel(ctx)
+        tabs = QTabWidget()
+        tabs.addTab(self.users, "کاربران")
+        tabs.addTab(self.authorities, "مراجع بیرونی")
+        title = QLabel("مدیریت")
+        title.setObjectName("title")
+        box = QVBoxLayout(self)
+        box.addWidget(title)
+        box.addWidget(tabs, 1)

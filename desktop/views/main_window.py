@@ -1,0 +1,177 @@
+"""The main window: a side list of the screens the role may use, each built on first visit,
+and a status bar with who, where, today and the headquarters sync state."""
+
+from __future__ import annotations
+
+import importlib
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.jalali import format_jalali, format_jalali_long
+from desktop.domain.roles import ROLES, allowed
+from desktop.domain.text import persian_digits
+from desktop.services.status import branch_facts, pending_outbox, sync_configured
+
+from .context import ViewContext
+from .navigation import SCREENS, ScreenEntry
+
+
+def visible_screens(role: str) -> list[ScreenEntry]:
+    return [entry for entry in SCREENS if allowed(role, entry.permission)]
+
+
+class MessagePage(QWidget):
+    """Stands in for a screen that is not built yet, or that failed to open."""
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        heading = QLabel(title)
+        heading.setObjectName("title")
+        body = QLabel(message)
+        body.setWordWrap(True)
+        body.setObjectName("subtitle")
+        box = QVBoxLayout(self)
+        box.addStretch(1)
+        for label in (heading, body):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            box.addWidget(label)
+        box.addStretch(2)
+
+
+def build_screen(entry: ScreenEntry, ctx: ViewContext) -> QWidget:
+    try:
+        module = importlib.import_module(entry.module)
+    except ModuleNotFoundError as exc:
+        if exc.name != entry.module:
+            raise
+        return MessagePage(entry.title, "این بخش هنوز آماده نیست و در نسخه‌های بعدی افزوده می‌شود.")
+    return module.Screen(ctx)
+
+
+class MainWindow(QMainWindow):
+    signedOut = Signal()
+    closed = Signal(bool)  # True when closed by signing out, False when the user quits
+
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.entries = visible_screens(ctx.actor.role)
+        self.pages: dict[str, QWidget] = {}
+        self.signing_out = False
+        self.setWindowTitle(f"میز شعبه — شعبه {persian_digits(ctx.store.branch_code)}")
+        self.resize(1280, 800)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setIconSize(QSize(0, 0))
+        self.nav.setMinimumWidth(210)
+        self.nav.setMaximumWidth(280)
+        for entry in self.entries:
+            item = QListWidgetItem(f"{entry.title}")
+            item.setToolTip(f"{entry.title} ({entry.shortcut})")
+            item.setData(Qt.ItemDataRole.UserRole, entry.key)
+            item.setSizeHint(QSize(0, 40))  # every row the same height, selected or not
+            self.nav.addItem(item)
+            QShortcut(QKeySequence(entry.shortcut), self, activated=lambda k=entry.key: self.show_screen(k))
+        self.stack = QStackedWidget()
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self.nav.currentRowChanged.connect(self._on_row)
+
+        self._build_menu()
+        self._build_status_bar()
+        if self.entries:
+            self.nav.setCurrentRow(0)
+        self.nav.setFocus()
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu("میز شعبه")
+        self.sign_out_action = QAction("خروج از حساب کاربری", self)
+        self.sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.sign_out_action.triggered.connect(self.sign_out)
+        quit_action = QAction("بستن برنامه", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        menu.addAction(self.sign_out_action)
+        menu.addSeparator()
+        menu.addAction(quit_action)
+        screens = self.menuBar().addMenu("بخش‌ها")
+        for entry in self.entries:
+            action = QAction(entry.title, self)
+            action.setShortcut(QKeySequence(entry.shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the QShortcut above fires
+            action.triggered.connect(lambda _=False, k=entry.key: self.show_screen(k))
+            screens.addAction(action)
+
+    def _build_status_bar(self) -> None:
+        actor, facts = self.ctx.actor, branch_facts(self.ctx.store)
+        bar = self.statusBar()
+        self.user_label = QLabel(f"{actor.full_name or actor.username} — {ROLES.get(actor.role, actor.role)}")
+        self.branch_label = QLabel(f"شعبه {persian_digits(facts.code)} — {facts.name}")
+        self.date_label = QLabel()
+        self.sync_label = QLabel()
+        for label in (self.user_label, self.branch_label, self.date_label):
+            bar.addWidget(label)
+        bar.addPermanentWidget(self.sync_label)
+        self.refresh_status()
+        self._timer = QTimer(self, interval=60_000, timeout=self.refresh_status)
+        self._timer.start()
+
+    def refresh_status(self) -> None:
+        today = self.ctx.store.today()
+        self.date_label.setText(f"امروز: {format_jalali(today, persian=True)} ({format_jalali_long(today)})")
+        pending = pending_outbox(self.ctx.store)
+        state = ("همگام‌سازی با ستاد راه‌اندازی شده است" if sync_configured(self.ctx.store)
+                 else "همگام‌سازی با ستاد هنوز راه‌اندازی نشده")
+        self.sync_label.setText(f"{state} — {persian_digits(pending)} تغییر در صف ارسال")
+
+    # --- navigation -------------------------------------------------------------------------
+    def screen_keys(self) -> list[str]:
+        return [entry.key for entry in self.entries]
+
+    def show_screen(self, key: str) -> None:
+        keys = self.screen_keys()
+        if key in keys:
+            self.nav.setCurrentRow(keys.index(key))
+
+    def current_page(self) -> QWidget | None:
+        return self.stack.currentWidget()
+
+    def _on_row(self, row: int) -> None:
+        if row < 0:
+            return
+        entry = self.entries[row]
+        page = self.pages.get(entry.key)
+        if page is None:
+            try:
+                page = build_screen(entry, self.ctx)
+            except Exception as exc:  # noqa: BLE001 - one broken screen must not take the shell down
+                page = MessagePage(entry.title, f"این بخش باز نشد: {getattr(exc, 'fa', exc)}")
+            self.pages[entry.key] = page
+            self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+
+    def sign_out(self) -> None:
+        self.signing_out = True
+        self.close()
+        self.signedOut.emit()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self._timer.stop()
+        super().closeEvent(event)
+        self.closed.emit(self.signing_out)

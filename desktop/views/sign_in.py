@@ -1,0 +1,85 @@
+"""The sign-in dialog: username, password, Persian errors (wrong password, lockout)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.errors import DomainError
+from desktop.domain.text import persian_digits
+from desktop.services.actor import Actor
+from desktop.services.store import Store
+from desktop.services.users import sign_in
+
+
+class SignInDialog(QDialog):
+    shown = Signal()
+
+    def __init__(self, store: Store, parent: QWidget | None = None, *, username: str = "") -> None:
+        super().__init__(parent)
+        self.store = store
+        self.actor: Actor | None = None
+        self.setWindowTitle("ورود به میز شعبه")
+        self.setMinimumWidth(400)
+
+        title = QLabel("میز شعبه")
+        title.setObjectName("title")
+        branch = QLabel(f"شعبه {persian_digits(store.branch_code)} — {store.branch_name}")
+        branch.setObjectName("subtitle")
+        self.username = QLineEdit(username)
+        self.username.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.error = QLabel()
+        self.error.setObjectName("formError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+        form = QFormLayout()
+        form.addRow("نام کاربری:", self.username)
+        form.addRow("گذرواژه:", self.password)
+        buttons = QDialogButtonBox()
+        self.ok = buttons.addButton("ورود", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok.setDefault(True)
+        buttons.addButton("انصراف", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.try_sign_in)
+        buttons.rejected.connect(self.reject)
+
+        box = QVBoxLayout(self)
+        box.addWidget(title)
+        box.addWidget(branch)
+        box.addSpacing(8)
+        box.addLayout(form)
+        box.addWidget(self.error)
+        box.addWidget(buttons)
+        (self.password if username else self.username).setFocus()
+
+    def try_sign_in(self) -> None:
+        if not self.username.text().strip() or not self.password.text():
+            self._fail("نام کاربری و گذرواژه را وارد کنید.")
+            return
+        try:
+            self.actor = sign_in(self.store, self.username.text(), self.password.text())
+        except DomainError as exc:
+            self._fail(exc.fa)
+            return
+        self.accept()
+
+    def _fail(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+        self.password.clear()
+        self.password.setFocus()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().showEvent(event)
+        self.shown.emit()
