@@ -20,7 +20,7 @@ from desktop.domain.text import persian_digits
 
 __all__ = [
     "FONT", "FONT_BOLD", "register_fonts", "reshape", "visual", "ltr", "shape_lines",
-    "text_width", "draw_line", "draw_paragraph", "draw_rtl_table", "persian_digits",
+    "text_width", "draw_line", "draw_centred", "draw_paragraph", "draw_rtl_table", "persian_digits",
 ]
 
 FONT = "Vazirmatn"
@@ -141,6 +141,14 @@ def draw_line(canvas, text: str, *, right: float, y: float, font: str = FONT,
     canvas.drawRightString(right, y, visual(reshape(text)))
 
 
+def draw_centred(canvas, text: str, *, x: float, y: float, font: str = FONT,
+                 size: float = 11) -> None:
+    """One logical line centred on `x` (no wrapping)."""
+    register_fonts()
+    canvas.setFont(font, size)
+    canvas.drawCentredString(x, y, visual(reshape(text)))
+
+
 def draw_paragraph(canvas, text: str, *, right: float, top: float, width: float,
                    font: str = FONT, size: float = 11, leading: float | None = None) -> float:
     """Draw a wrapped right-aligned paragraph whose first baseline is `top`; returns the next
@@ -154,32 +162,50 @@ def draw_paragraph(canvas, text: str, *, right: float, top: float, width: float,
     return y
 
 
+def _shape_row(cells, widths, face: str, size: float, padding: float):
+    shaped = [_shape_lines(str(c), face, float(size), float(w - 2 * padding))
+              for c, w in zip(cells, widths, strict=True)]
+    return shaped, max(len(s) for s in shaped) * size * 1.6 + 2 * padding
+
+
+def _draw_row(canvas, shaped, widths, *, right: float, y: float, height: float, face: str,
+              size: float, padding: float, shade: bool) -> None:
+    if shade:
+        canvas.setFillGray(0.92)
+        canvas.rect(right - sum(widths), y - height, sum(widths), height, stroke=0, fill=1)
+        canvas.setFillGray(0)
+    canvas.setFont(face, size)
+    x_right = right
+    for lines, w in zip(shaped, widths, strict=True):  # logical order = right to left
+        canvas.rect(x_right - w, y - height, w, height, stroke=1, fill=0)
+        baseline = y - padding - size
+        for line in lines:
+            canvas.drawCentredString(x_right - w / 2, baseline, line)
+            baseline -= size * 1.6
+        x_right -= w
+
+
 def draw_rtl_table(canvas, headers: list[str], rows: list[list[str]], *, right: float,
                    top: float, widths: list[float], font: str = FONT, bold: str = FONT_BOLD,
-                   size: float = 9, padding: float = 4) -> float:
+                   size: float = 9, padding: float = 4, bottom: float | None = None,
+                   new_page=None) -> float:
     """A ruled table read right to left: `headers`, each row and `widths` are in logical
     order (first column at the right). Cells wrap inside their column and are centred.
-    Returns the y of the table's bottom edge."""
+
+    When a row would cross `bottom`, `new_page()` is called (it starts a page and returns the
+    new top) and the header row is repeated. Returns the y of the table's bottom edge."""
     register_fonts()
-    leading = size * 1.6
-    y = top
-    for index, cells in enumerate([headers, *rows]):
-        face = bold if index == 0 else font
-        shaped = [_shape_lines(c, face, float(size), float(w - 2 * padding))
-                  for c, w in zip(cells, widths, strict=True)]
-        height = max(len(s) for s in shaped) * leading + 2 * padding
-        if index == 0:
-            canvas.setFillGray(0.92)
-            canvas.rect(right - sum(widths), y - height, sum(widths), height, stroke=0, fill=1)
-            canvas.setFillGray(0)
-        canvas.setFont(face, size)
-        x_right = right
-        for lines, w in zip(shaped, widths, strict=True):  # logical order = right to left
-            canvas.rect(x_right - w, y - height, w, height, stroke=1, fill=0)
-            baseline = y - padding - size
-            for line in lines:
-                canvas.drawCentredString(x_right - w / 2, baseline, line)
-                baseline -= leading
-            x_right -= w
+    head, head_height = _shape_row(headers, widths, bold, size, padding)
+    style = dict(right=right, size=size, padding=padding)
+    _draw_row(canvas, head, widths, y=top, height=head_height, face=bold, shade=True, **style)
+    y = top - head_height
+    for cells in rows:
+        shaped, height = _shape_row(cells, widths, font, size, padding)
+        if bottom is not None and new_page is not None and y - height < bottom:
+            y = new_page()
+            _draw_row(canvas, head, widths, y=y, height=head_height, face=bold, shade=True,
+                      **style)
+            y -= head_height
+        _draw_row(canvas, shaped, widths, y=y, height=height, face=font, shade=False, **style)
         y -= height
     return y

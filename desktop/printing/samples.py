@@ -1,0 +1,74 @@
+"""Sample answers, one per letter kind, in CLI.md's inquiry JSON shape.
+
+Used by scripts/render_letters.py (docs/letters/*.png), the tests and bench/letters.py.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+_FUND = {"code": "F1", "name": "صندوق بازنشستگی کشوری", "group": "fund"}
+_COURT = {"code": "J1", "name": "دادگستری کل استان تهران (مجتمع قضایی شهید بهشتی)",
+          "group": "judicial"}
+_BRANCH = {"code": "1021", "name": "شعبه ۲۱ تهران"}
+
+
+def _rel(start: str, end: str | None, type_code: str, type_fa: str, category: str,
+         relation_fa: str | None, number: str) -> dict[str, Any]:
+    return {"start": start, "end": end, "type": type_code, "insured_type": category,
+            "relation": type_code if category == "dependant" else None,
+            "insurance_number": number, "branch": "1021",
+            "type_fa": type_fa, "insured_type_fa": {"main": "اصلی", "dependant": "تبعی"}[category],
+            "relation_fa": relation_fa}
+
+
+def _answer(state: str, **over: Any) -> dict[str, Any]:
+    base = {
+        "state": state, "tracking_code": "1021000004527", "date": "1403/05/20",
+        "authority": _FUND, "national_code": "0012345679",
+        "person": {"name": "زهرا احمدی‌نژاد", "gender": "female"}, "coverage": None,
+        "period": None, "relationships": [], "judicial": None, "branch": _BRANCH,
+    }
+    base.update(over)
+    return base
+
+
+def sample_letters() -> dict[str, tuple[dict[str, Any], dict[str, Any] | None]]:
+    """kind → (answer, certificate or None). Fresh copies on every call."""
+    main = _rel("1398/01/15", "1402/12/29", "mandatory", "بیمه‌شده اجباری (کارگاه)", "main",
+                None, "12345678")
+    samples: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {
+        "not_found": (_answer("not_found", person=None), None),
+        "not_found_period": (_answer("not_found", person=None,
+                                     period={"from": "1400/01/01", "to": "1401/12/29"}), None),
+        "not_active": (_answer("not_active", person={"name": "علی لاریجانی", "gender": "male"},
+                               relationships=[main]), None),
+        "in_period": (_answer("in_period", period={"from": "1397/01/01", "to": "1403/05/01"},
+                              relationships=[
+                                  _rel("1396/07/01", "1398/01/14", "wife", "همسر (زن)",
+                                       "dependant", "همسر (زن)", "98765432"),
+                                  main,
+                                  _rel("1403/01/05", None, "self_employed", "بیمه مشاغل آزاد",
+                                       "main", None, "12345678"),
+                              ]), None),
+        "active_main": (_answer("active", coverage="main"), None),
+        "active_dependant": (_answer("active", coverage="dependant"), None),
+        "judicial_main": (_answer(
+            "active", coverage="main", authority=_COURT,
+            person={"name": "علی لاریجانی", "gender": "male"},
+            judicial={"workshop_name": "شرکت صنایع لاستیک البرز (سهامی خاص)",
+                      "workshop_address": "تهران، جاده مخصوص کرج، کیلومتر ۱۲، پلاک ۴۵",
+                      "address": "تهران، خیابان ولیعصر، کوچه لاله، پلاک ۷، واحد ۳",
+                      "phone": "021-88776655"}), None),
+        "judicial_dependant": (_answer(
+            "active", coverage="dependant", authority=_COURT,
+            judicial={"main_insured_name": "محمد احمدی‌نژاد", "relation": "wife",
+                      "relation_fa": "همسر (زن)",
+                      "address": "اصفهان، خیابان چهارباغ بالا، کوچه ۱۲، پلاک ۳",
+                      "phone": "0913-1234567"}), None),
+        "certificate": (_answer("active", coverage="main", tracking_code="1021000004535"),
+                        {"requester_name": "زهرا احمدی‌نژاد", "requester_gender": "female",
+                         "requested_on": "1403/05/19"}),
+    }
+    return copy.deepcopy(samples)
