@@ -1,0 +1,198 @@
+"""Dependants (SPEC §3): check, add (one transaction, nothing on refusal), due ends, end a link."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from desktop.domain.dependants import CHILD_RELATIONS, END_REASONS, Verdict, decide
+from desktop.domain.errors import InvalidValue, NotFound, Refused
+from desktop.domain.jalali import format_jalali
+from desktop.domain.roles import require
+from desktop.domain.text import normalise_text, persian_digits
+from desktop.models import InsuranceNumber, Person, PersonRole, Relationship, RelationshipPaper
+
+from .actor import Actor
+from .archive import check_paper, store_paper
+from .dependant_facts import PaperInput, gather, paper_facts
+from .enrolment import current_number, issue_number, new_person
+from .numbering import allocate_ssn
+from .store import Store
+from .unit import Unit, mutation, reading
+
+
+@dataclass(frozen=True)
+class DependantResult:
+    person_id: uuid.UUID
+    relationship_id: uuid.UUID
+    ssn: str
+    central_temporary: str
+    relation: str
+    start: dt.date
+    end: dt.date | None
+    end_reason: str | None
+    medical_link: bool
+    known_before: bool
+    papers: list[str] = field(default_factory=list)  # archive identifiers
+
+    def as_json(self) -> dict[str, Any]:
+        return {"person_id": str(self.person_id), "relationship_id": str(self.relationship_id), "ssn": self.ssn,
+                "central_temporary": self.central_temporary, "relation": self.relation,
+                "start": format_jalali(self.start), "end": format_jalali(self.end) or None,
+                "end_reason": self.end_reason, "medical_link": self.medical_link,
+                "known_before": self.known_before, "papers": self.papers}
+
+
+def verdict_json(v: Verdict) -> dict[str, Any]:
+    return {"eligible": v.eligible, "relation": v.relation, "start": format_jalali(v.start) or None,
+            "end": format_jalali(v.end) or None, "end_reason": v.end_reason, "medical_link": v.medical_link,
+            "papers_needed": list(v.papers_needed),
+            "reasons": [{"rule": r.rule, "fa": r.fa, "en": r.en, "remedy_fa": r.remedy_fa, "papers": list(r.papers)}
+                        for r in v.reasons]}
+
+
+def _request_date(store: Store, request_date: dt.date | None) -> dt.date:
+    day = request_date or store.today()
+    if day > store.today():
+        raise InvalidValue("تاریخ درخواست نمی‌تواند در آینده باشد.", "the request date is in the future",
+                           field="request_date")
+    return day
+
+
+def check_dependant(store: Store, actor: Actor, main_national_code: str, candidate_national_code: str,
+                    relation: str, *, papers: Iterable[PaperInput] = (), request_date: dt.date | None = None,
+                    other_fund: bool = False, soldier: dict[str, Any] | None = None) -> Verdict:
+    """The engine's answer without writing anything (the screen's live answer)."""
+    day = _request_date(store, request_date)
+    with reading(store, actor, "dependant.add") as s:
+        facts, *_ = gather(store, s, main_national_code, candidate_national_code, relation,
+                           papers=paper_facts(papers), request_date=day, other_fund=other_fund, soldier=soldier)
+        return decide(facts)
+
+
+def add_dependant(store: Store, actor: Actor, main_national_code: str, candidate_national_code: str,
+                  relation: str, *, papers: Iterable[PaperInput] = (), request_date: dt.date | None = None,
+                  other_fund: bool = False, soldier: dict[str, Any] | None = None) -> DependantResult:
+    """Register a dependant; refused → `Refused(reasons)` and nothing is written."""
+    papers = list(papers)
+    for kind, name, data, media, _attrs in papers:
+        check_paper(kind, name, data, media)
+    day = _request_date(store, request_date)
+    with mutation(store, actor, "dependant.add") as unit:
+        facts, main, cand, ident = gather(store, unit.session, main_national_code, candidate_national_code,
+                                          relation, papers=paper_facts(papers), request_date=day,
+                                          other_fund=other_fund, soldier=soldier)
+        verdict = decide(facts)
+        if not verdict.eligible:
+            raise Refused(list(verdict.reasons))
+        return _write(unit, verdict, main, cand, ident, papers)
+
+
+def _write(unit: Unit, v: Verdict, main: Person, cand: Person | None, ident: Any,
+           papers: list[PaperInput]) -> DependantResult:
+    s = unit.session
+    known = cand is not None and bool(cand.ssn)
+    if cand is None:
+        cand = new_person(unit.store, ident)
+        s.add(cand)
+        s.flush()
+    if not s.scalar(select(PersonRole.id).where(PersonRole.person_id == cand.id, PersonRole.role == "dependant")):
+        s.add(PersonRole(person_id=cand.id, role="dependant", since=v.start))
+    if not cand.ssn:
+        cand.ssn = allocate_ssn(s)
+    temporary = current_number(s, cand, "central_temporary") or issue_number(unit, cand, "central_temporary")
+    for rid in v.takes_medical_link_from:  # the father's request wins the medical link
+        other = s.get(Relationship, uuid.UUID(rid))
+        if other is not None:
+            other.medical_link = False
+            unit.record("dependant.medical_link", "relationship", other.id, {"medical_link": False})
+    row = Relationship(person_id=cand.id, type_code=v.relation, start=v.start, end=v.end, end_reason=v.end_reason,
+                       insurance_number=temporary.value, branch_code=unit.store.branch_code,
+                       main_insured_id=main.id, medical_link=v.medical_link)
+    s.add(row)
+    s.flush()
+    identifiers = []
+    for kind, name, data, media, _attrs in papers:
+        item = store_paper(unit, cand.id, kind, name, data, media)
+        s.add(RelationshipPaper(relationship_id=row.id, archive_item_id=item.id))
+        identifiers.append(item.identifier)
+    unit.record("dependant.add", "relationship", row.id, {
+        "main_insured_ssn": main.ssn, "national_code": cand.national_code, "ssn": cand.ssn,
+        "central_temporary": temporary.value, "relation": v.relation, "start": v.start, "end": v.end,
+        "end_reason": v.end_reason, "medical_link": v.medical_link, "papers": identifiers, "known_before": known,
+    })
+    return DependantResult(cand.id, row.id, cand.ssn, temporary.value, v.relation, v.start, v.end,  # type: ignore[arg-type]
+                           v.end_reason, v.medical_link, known, identifiers)
+
+
+def due_to_end(store: Store, actor: Actor, within_days: int) -> list[dict[str, Any]]:
+    """Dependant links whose last covered day falls in the next N days (20th birthdays, trial orders …)."""
+    if within_days < 0:
+        raise InvalidValue("تعداد روزها باید مثبت باشد.", "within_days must not be negative", field="within")
+    today = store.today()
+    main = aliased(Person)
+    with reading(store, actor) as s:
+        rows = s.execute(
+            select(Relationship, Person, main).join(Person, Person.id == Relationship.person_id)
+            .join(main, main.id == Relationship.main_insured_id)
+            .where(Relationship.main_insured_id.is_not(None), Relationship.end >= today,
+                   Relationship.end <= today + dt.timedelta(days=within_days))
+            .order_by(Relationship.end)
+        ).all()
+        return [_due_json(r, p, m, today) for r, p, m in rows]
+
+
+def _due_json(r: Relationship, p: Person, m: Person, today: dt.date) -> dict[str, Any]:
+    return {"relationship_id": str(r.id), "relation": r.type_code, "end": format_jalali(r.end),
+            "end_reason": r.end_reason, "end_reason_fa": END_REASONS.get(r.end_reason or "", ""),
+            "days_left": (r.end - today).days if r.end else None,
+            "dependant": {"national_code": p.national_code, "ssn": p.ssn, "name": f"{p.first_name} {p.last_name}"},
+            "main_insured": {"national_code": m.national_code, "ssn": m.ssn, "name": f"{m.first_name} {m.last_name}"}}
+
+
+def end_dependency(store: Store, actor: Actor, relationship_id: uuid.UUID | str, reason: str,
+                   end_date: dt.date, note: str = "") -> dict[str, Any]:
+    """End a dependant link on a day, recording why; a medical link passes to the other parent's link."""
+    require(actor.role, "dependant.end")
+    if reason not in END_REASONS:
+        raise InvalidValue(f"دلیل پایان «{reason}» شناخته نیست.", f"unknown end reason {reason!r}", field="reason")
+    rid = uuid.UUID(str(relationship_id))
+    with mutation(store, actor, "dependant.end") as unit:
+        row = unit.session.get(Relationship, rid)
+        if row is None or row.main_insured_id is None:
+            raise NotFound(f"ارتباط تبعی {persian_digits(rid)} پیدا نشد.", f"no dependant link {rid}")
+        if end_date < row.start:
+            raise InvalidValue("تاریخ پایان پیش از شروع ارتباط است.", "end date before the link's start",
+                               field="end_date")
+        old = row.end
+        row.end, row.end_reason = end_date, reason
+        row.note = normalise_text(note) or row.note
+        if row.medical_link and row.type_code in CHILD_RELATIONS:
+            _pass_medical_link(unit, row, end_date)
+        unit.record("dependant.end", "relationship", row.id, {
+            "reason": reason, "end": end_date, "previous_end": old, "note": row.note})
+        return {"relationship_id": str(row.id), "end": format_jalali(end_date), "end_reason": reason}
+
+
+def _pass_medical_link(unit: Unit, ended: Relationship, end_date: dt.date) -> None:
+    s: Session = unit.session
+    other = s.scalars(select(Relationship).where(
+        Relationship.person_id == ended.person_id, Relationship.id != ended.id,
+        Relationship.type_code.in_(CHILD_RELATIONS), Relationship.main_insured_id.is_not(None),
+        (Relationship.end.is_(None)) | (Relationship.end > end_date))).first()
+    if other is not None and not other.medical_link:
+        other.medical_link = True
+        ended.medical_link = False
+        unit.record("dependant.medical_link", "relationship", other.id, {"medical_link": True})
+
+
+def dependant_numbers(session: Session, person_id: uuid.UUID) -> dict[str, str]:
+    rows = session.scalars(select(InsuranceNumber).where(InsuranceNumber.person_id == person_id,
+                                                         InsuranceNumber.retired_at.is_(None)))
+    return {n.kind: n.value for n in rows}
