@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 
 from desktop.domain import identifiers
 from desktop.domain.errors import DomainError
-from desktop.domain.jalali import format_jalali
+from desktop.domain.jalali import format_jalali, parse_optional
 from desktop.domain.roles import require
 from desktop.domain.vocabulary import (
     BLOOD_GROUPS,
@@ -19,12 +20,16 @@ from desktop.domain.vocabulary import (
     GENDERS,
     MARITAL,
     MILITARY,
+    NUMBER_KINDS,
     ORIENTATIONS,
     PAPER_KINDS,
+    RELATIONSHIP_TYPES,
 )
 from desktop.models import PaperKind, Person, RelationshipType, Workshop
+from desktop.printing.registration_slip import SlipData, render_registration_slip
 
 from .actor import Actor
+from .people import get_person
 from .store import Store
 
 
@@ -100,3 +105,24 @@ def personal_choices() -> dict[str, list[tuple[str, str]]]:
         "military_status": list(MILITARY.items()), "blood_group": [(b, b) for b in BLOOD_GROUPS],
         "orientation": list(ORIENTATIONS.items()),
     }
+
+
+def write_registration_slip(store: Store, actor: Actor, ssn: str, path: str | Path) -> Path:
+    """The registration slip of an enrolled person, read back from the store (what was written,
+    not what the form held), as a PDF at `path`."""
+    person = get_person(store, actor, ssn=ssn)
+    rels = person["relationships"]
+    last = rels[-1] if rels else {}
+    kind = last.get("kind") or last.get("relation") or ""
+    foreign = "foreign_id" in person
+    slip = SlipData(
+        full_name=f"{person['first_name']} {person['last_name']}", father_name=person["father_name"],
+        birth_date=parse_optional(person["birth_date"]),
+        id_title="شماره اختصاصی اتباع خارجی" if foreign else "کد ملی",
+        id_number=person["foreign_id"] if foreign else person["national_code"], ssn=person["ssn"],
+        relationship=RELATIONSHIP_TYPES.get(kind, ("", kind))[1], start=parse_optional(last.get("start")),
+        branch_code=store.branch_code, branch_name=store.branch_name, issued_on=store.today(),
+        numbers=[(NUMBER_KINDS.get(n["kind"], n["kind"]), n["value"]) for n in person["numbers"] if n["kind"] != "ssn"],
+        workshop=last.get("workshop_name", ""), clerk=actor.full_name or actor.username,
+    )
+    return render_registration_slip(path, slip)

@@ -1,0 +1,1 @@
+"""Helper widgets of the counter screens: enrolment and dependants (keyboard first)."""

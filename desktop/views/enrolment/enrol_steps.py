@@ -1,0 +1,236 @@
+"""The steps of enrolment (SPEC §2): number → identity → relationship → personal → papers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QWidget
+
+from desktop.domain import identifiers
+from desktop.domain.errors import DomainError
+from desktop.domain.text import persian_digits
+from desktop.services.enrolment_lookup import (
+    IdentityPreview,
+    identity_preview,
+    personal_choices,
+    relationship_kinds,
+    workshop_name,
+)
+from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
+
+from .fields import FilePicker, ValidatedField, choice, choice_box
+from .pages import StepPage
+
+ID_KINDS = [("national_code", "کد ملی"), ("foreign_id", "شماره اختصاصی اتباع خارجی")]
+
+
+class NumberStep(StepPage):
+    """The national code or foreign id, checked as typed; the registry answer shows at once."""
+
+    title = "۱. کد ملی یا شماره اتباع"
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.preview: IdentityPreview | None = None
+        self.id_kind = self.add("id_kind", "نوع شناسه:", choice_box(ID_KINDS))
+        self.number = self.add("number", "شماره:", ValidatedField(self._validate, required=True, ltr=True,
+                                                                   placeholder="۰۰۱۲۳۴۵۶۷۹"))
+        self.open_file = QPushButton("باز کردن پرونده شخص")
+        self.open_file.hide()
+        self.form.addRow("", self.open_file)
+        self.finish()
+        self.id_kind.currentIndexChanged.connect(lambda *_: self.number.setText(self.number.text()))
+        self.number.changed.connect(self._look_up)
+
+    def _validate(self, text: str) -> None:
+        if choice(self.id_kind) == "foreign_id":
+            identifiers.foreign_id(text)
+        else:
+            identifiers.national_code(text)
+
+    def keyed(self) -> dict[str, str]:
+        """{"national_code": …} or {"foreign_id": …}, normalised; {} while invalid."""
+        if self.number.error() or not self.number.value():
+            return {}
+        kind = choice(self.id_kind)
+        check = identifiers.foreign_id if kind == "foreign_id" else identifiers.national_code
+        return {kind: check(self.number.value())}
+
+    def _look_up(self) -> None:
+        self.preview = None
+        keyed = self.keyed()
+        if keyed:
+            try:
+                self.preview = identity_preview(self.ctx.store, self.ctx.actor, **keyed)
+            except DomainError as exc:
+                self.note.setText(exc.fa)
+                return
+        self.note.setText(self._describe())
+        self.open_file.setVisible(bool(self.preview and self.preview.ssn))
+
+    def _describe(self) -> str:
+        p = self.preview
+        if p is None:
+            return ""
+        if p.ssn:
+            return (f"این شخص پیش‌تر نام‌نویسی شده است؛ شماره تامین اجتماعی: {persian_digits(p.ssn)}. "
+                    "نام‌نویسی دوباره ممکن نیست؛ تغییرات از پرونده شخص ثبت می‌شود.")
+        if not p.in_registry:
+            return "این شماره در پایگاه ثبت احوال (یا اتباع) نیست؛ بدون هویت ثبت‌شده نام‌نویسی ممکن نیست."
+        if p.dead_on_fa:
+            return f"طبق ثبت احوال این شخص در {p.dead_on_fa} فوت کرده است."
+        known = " — در این شعبه شناخته است (مسیر کوتاه)" if p.known else ""
+        return f"{p.full_name}، فرزند {p.father_name}، متولد {p.birth_date_fa}{known}"
+
+    def problem(self) -> str:
+        error = self.field_problems()
+        if error:
+            return error
+        p = self.preview
+        if p is None:
+            return "شماره را وارد کنید."
+        if p.ssn or not p.in_registry or p.dead_on_fa:
+            return self._describe()
+        return ""
+
+
+class IdentityStep(StepPage):
+    """The registry's identity, read-only: a clerk never types an identity (SPEC §1.1)."""
+
+    title = "۲. هویت از ثبت احوال"
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.shown: dict[str, QLabel] = {}
+        for key, label in (("full_name", "نام و نام خانوادگی:"), ("father_name", "نام پدر:"),
+                           ("birth_date_fa", "تاریخ تولد:"), ("gender_fa", "جنسیت:"), ("known", "وضعیت:")):
+            self.shown[key] = QLabel()
+            self.form.addRow(label, self.shown[key])
+        self.seen = self.add("documents_seen", "", QCheckBox("اصل مدارک هویتی را دیدم"))
+        self.seen.setChecked(True)
+        self.finish()
+
+    def show_preview(self, p: IdentityPreview | None) -> None:
+        for key, label in self.shown.items():
+            value = getattr(p, key, "") if p else ""
+            if key == "known":
+                value = ("در این شعبه شناخته است، بدون شماره تامین اجتماعی: فقط ارتباط ثبت می‌شود"
+                         if p and p.known else "شخص جدید")
+            label.setText(str(value))
+
+
+class RelationshipStep(StepPage):
+    title = "۳. ارتباط بیمه‌ای"
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        kinds = relationship_kinds(ctx.store, "main") + relationship_kinds(ctx.store, "employer")
+        self.kind = self.add("kind", "نوع ارتباط:", choice_box(kinds))
+        self.workshop = self.add("workshop_code", "کد کارگاه:",
+                                 ValidatedField(identifiers.workshop_code, ltr=True, placeholder="۱۰ رقم"))
+        self.workshop_label = QLabel()
+        self.form.addRow("نام کارگاه:", self.workshop_label)
+        self.start = self.add("start", "تاریخ شروع:", JalaliDateEdit())
+        self.orientation = self.add("orientation", "گرایش:", choice_box(personal_choices()["orientation"]))
+        self.legal_name = self.add("legal_name", "نام شرکت:", ValidatedField(required=True))
+        self.registration = self.add("registration_number", "شماره ثبت شرکت:",
+                                     ValidatedField(_registration_number, required=True, ltr=True))
+        self.finish()
+        self.kind.currentIndexChanged.connect(self._by_kind)
+        self.workshop.changed.connect(self._workshop_name)
+        self._by_kind()
+
+    def _by_kind(self) -> None:
+        kind = choice(self.kind)
+        self.show_row("workshop_code", kind in ("mandatory", "short_term", "construction_worker"))
+        self.form.setRowVisible(self.workshop_label, self.visible("workshop_code"))
+        self.show_row("orientation", kind == "self_employed")
+        self.show_row("legal_name", kind == "employer_legal")
+        self.show_row("registration_number", kind == "employer_legal")
+
+    def _workshop_name(self) -> None:
+        name = workshop_name(self.ctx.store, self.ctx.actor, self.workshop.text()) if self.workshop.text() else None
+        shown = name or ("کارگاهی با این کد ثبت نشده است." if self.workshop.value() and not self.workshop.error() else "")
+        self.workshop_label.setText(shown)
+        self.workshop_label.setObjectName("formInfo" if name else "fieldError")
+        self.workshop_label.style().polish(self.workshop_label)
+
+    def problem(self) -> str:
+        error = self.field_problems()
+        if error:
+            return error
+        if self.start.date() is None:
+            return "تاریخ شروع ارتباط را وارد کنید."
+        if choice(self.kind) == "mandatory" and not workshop_name(self.ctx.store, self.ctx.actor, self.workshop.text()):
+            return "برای بیمه اجباری کد کارگاهی ثبت‌شده لازم است."
+        return ""
+
+    def relationship(self) -> dict[str, Any]:
+        kind = choice(self.kind)
+        out: dict[str, Any] = {"kind": kind, "start": self.values()["start"]}
+        if self.visible("workshop_code") and self.workshop.value():
+            out["workshop_code"] = self.workshop.value()
+        if kind == "self_employed":
+            out["orientation"] = choice(self.orientation)
+        return out
+
+    def employer(self) -> dict[str, Any] | None:
+        kind = choice(self.kind)
+        if kind == "employer_legal":
+            return {"legal_name": self.legal_name.value(), "registration_number": self.registration.value()}
+        return {} if kind == "employer_natural" else None
+
+
+def _registration_number(text: str) -> None:
+    if not identifiers.normalise_identifier(text).isdigit():
+        raise DomainError("شماره ثبت شرکت باید عدد باشد.", "registration number must be digits")
+
+
+class PersonalStep(StepPage):
+    title = "۴. اطلاعات شخصی"
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        lists = personal_choices()
+        self.add("address", "نشانی:", ValidatedField())
+        self.add("postal_code", "کد پستی:", ValidatedField(identifiers.postal_code, ltr=True))
+        self.add("phone", "تلفن ثابت:", ValidatedField(identifiers.phone, ltr=True, placeholder="۰۲۱۸۸۸۸۸۸۸۸"))
+        self.add("mobile", "تلفن همراه:", ValidatedField(identifiers.mobile, ltr=True, placeholder="۰۹۱۲۱۲۳۴۵۶۷"))
+        self.add("iban", "شماره شبا:", ValidatedField(identifiers.iban, ltr=True, placeholder="IR…"))
+        self.add("education", "تحصیلات:", choice_box(lists["education"], blank="—"))
+        self.add("marital_status", "وضعیت تاهل:", choice_box(lists["marital_status"], blank="—"))
+        self.add("military_status", "وضعیت نظام وظیفه:", choice_box(lists["military_status"], blank="—"))
+        self.add("blood_group", "گروه خونی:", choice_box(lists["blood_group"], blank="—"))
+        self.finish()
+
+    def personal(self) -> dict[str, Any]:
+        return {k: v for k, v in self.values().items() if v not in (None, "")}
+
+
+PAPERS = [("questionnaire", "پرسشنامه نام‌نویسی:"), ("photo", "عکس:"),
+          ("residence_permit", "پروانه اقامت:"), ("work_permit", "پروانه کار:")]
+
+
+class PapersStep(StepPage):
+    """Questionnaire and photo, archived against the person once the SSN is given."""
+
+    title = "۵. پرسشنامه و عکس"
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        for key, label in PAPERS:
+            self.add(key, label, FilePicker())
+        self.finish()
+        self.needs: tuple[str, ...] = ("questionnaire", "photo")
+
+    def configure(self, *, foreign: bool, employer: bool) -> None:
+        self.show_row("residence_permit", foreign)
+        self.show_row("work_permit", foreign)
+        # SPEC §2: employers and dependants bring no questionnaire.
+        self.needs = () if employer else ("questionnaire", "photo")
+        for key in ("questionnaire", "photo"):
+            self.named[key].field.required = key in self.needs
+
+    def papers(self) -> list[dict[str, str]]:
+        return [{"kind": key, "path": str(self.named[key].path())}
+                for key, _ in PAPERS if self.visible(key) and self.named[key].path()]

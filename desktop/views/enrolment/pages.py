@@ -1,0 +1,115 @@
+"""The base of a step page: a form of fields, Enter to advance, values for drafts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from desktop.domain.jalali import format_jalali
+from desktop.views.context import ViewContext
+from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
+
+from .fields import EnterAdvances, FilePicker, ValidatedField, choice, set_choice
+
+
+class StepPage(QWidget):
+    """One step of a guided flow. `values()`/`restore()` feed drafts; `problem()` says in Persian
+    what stops the clerk moving on ("" when nothing does)."""
+
+    changed = Signal()
+    advance = Signal()
+    title = ""
+
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.named: dict[str, QWidget] = {}
+        self.labels: dict[str, str] = {}
+        outer = QVBoxLayout(self)
+        heading = QLabel(self.title)
+        heading.setObjectName("title")
+        outer.addWidget(heading)
+        self.form = QFormLayout()
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        outer.addLayout(self.form)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        outer.addWidget(self.note)
+        outer.addStretch(1)
+        self.enter: EnterAdvances | None = None
+
+    def add(self, key: str, label: str, widget: QWidget) -> Any:
+        self.form.addRow(label, widget)
+        self.named[key], self.labels[key] = widget, label
+        signal = getattr(widget, "changed", None) or getattr(widget, "dateChanged", None)
+        if isinstance(widget, QComboBox):
+            signal = widget.currentIndexChanged
+        if signal is not None:
+            signal.connect(lambda *_: self.changed.emit())
+        return widget
+
+    def finish(self) -> None:
+        """Call after the last `add`: wires Enter and the tab order in field order."""
+        self.enter = EnterAdvances(list(self.named.values()), self.advance.emit, self)
+
+    def show_row(self, key: str, visible: bool) -> None:
+        self.form.setRowVisible(self.named[key], visible)
+
+    def visible(self, key: str) -> bool:
+        return not self.named[key].isHidden() and self.named[key].isVisibleTo(self)
+
+    def focus_first(self) -> None:
+        for target in self.enter.targets if self.enter else []:
+            if target.isVisibleTo(self) and target.isEnabled():
+                target.setFocus()
+                return
+
+    # --- values for drafts and for the service -------------------------------------------
+    def values(self) -> dict[str, Any]:
+        return {key: read_widget(w) for key, w in self.named.items()}
+
+    def restore(self, values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            if key in self.named and value is not None:
+                write_widget(self.named[key], value)
+
+    def field_problems(self) -> str:
+        for key, widget in self.named.items():
+            if not self.visible(key):
+                continue
+            if isinstance(widget, ValidatedField):
+                error = widget.problem(self.labels[key].rstrip(":"))
+            elif isinstance(widget, FilePicker):
+                error = widget.field.problem(self.labels[key].rstrip(":"))
+            elif isinstance(widget, JalaliDateEdit):
+                error = widget.errorText()
+            else:
+                error = ""
+            if error:
+                return error
+        return ""
+
+    def problem(self) -> str:
+        return self.field_problems()
+
+
+def read_widget(widget: QWidget) -> Any:
+    if isinstance(widget, QComboBox):
+        return choice(widget)
+    if isinstance(widget, JalaliDateEdit):
+        day = widget.date()
+        return format_jalali(day) if day else widget.text()
+    if hasattr(widget, "isChecked"):
+        return widget.isChecked()
+    return widget.text()
+
+
+def write_widget(widget: QWidget, value: Any) -> None:
+    if isinstance(widget, QComboBox):
+        set_choice(widget, value)
+    elif hasattr(widget, "setChecked"):
+        widget.setChecked(bool(value))
+    else:
+        widget.setText(str(value))
