@@ -1,0 +1,96 @@
+"""The person file service: everything about one person, health data only for allowed roles."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from desktop.domain.enrolment import HEALTH_FIELDS
+from desktop.domain.errors import NotFound, PermissionDenied
+from desktop.services.enrolment import enrol
+from desktop.services.person_file import load_person_file
+from desktop.services.records import add_relationship, update_personal_info
+
+from ..factories import questionnaire
+
+
+@pytest.fixture
+def enrolled(store, clerk, registered, workshop):
+    ident = registered(first_name="مریم", last_name="کریمی", gender="female")
+    data = questionnaire(ident["national_code"], personal={
+        "address": "تهران، خیابان انقلاب", "mobile": "09121234567",
+        "special_disease": "دیابت", "blood_group": "O+", "medical_history": "جراحی ۱۳۹۸"})
+    result = enrol(store, clerk, data)
+    add_relationship(store, clerk, ident["national_code"],
+                     {"kind": "mandatory", "start": "1395/01/01", "end": "1399/12/29", "workshop_code": workshop})
+    update_personal_info(store, clerk, result.person_id, {"blood_group": "A+"}, "آزمایش جدید")
+    update_personal_info(store, clerk, result.person_id, {"mobile": "09351234567"}, "شماره تازه")
+    return ident, result
+
+
+def test_clerk_sees_everything_with_history(store, clerk, enrolled):
+    ident, result = enrolled
+    pfile = load_person_file(store, clerk, result.person_id)
+    assert pfile.identity["national_code"] == ident["national_code"] and pfile.full_name == "مریم کریمی"
+    assert pfile.health_visible and pfile.personal["blood_group"] == "A+"
+    assert pfile.personal["special_disease"] == "دیابت"
+    fields = {c["field"]: c for c in pfile.personal_changes}
+    assert fields["blood_group"]["old"] == "O+" and fields["blood_group"]["reason"] == "آزمایش جدید"
+    assert fields["mobile"]["old"] == "09121234567"
+    assert {n["kind"] for n in pfile.numbers} >= {"ssn", "permanent"}
+
+
+@pytest.mark.parametrize("role", ["letter_staff", "admin"])
+def test_roles_without_person_health_never_receive_health_data(store, users, enrolled, role):
+    _, result = enrolled
+    pfile = load_person_file(store, users[role], result.person_id)
+    assert not pfile.health_visible
+    assert HEALTH_FIELDS.isdisjoint(pfile.personal)
+    assert pfile.personal["mobile"] == "09351234567"  # the rest is still there
+    assert [c["field"] for c in pfile.personal_changes] == ["mobile"]
+    assert "O+" not in repr(pfile) and "دیابت" not in repr(pfile)
+
+
+def test_health_edit_is_refused_to_a_role_without_person_health(store, admin, enrolled):
+    _, result = enrolled
+    with pytest.raises(PermissionDenied):
+        update_personal_info(store, admin, result.person_id, {"special_disease": "هیچ"}, "دلیل")
+
+
+def test_relationships_for_the_timeline(store, clerk, enrolled):
+    _, result = enrolled
+    rels = load_person_file(store, clerk, result.person_id).relationships
+    assert [(r["type_code"], r["active"]) for r in rels] == [("mandatory", False), ("voluntary", True)]
+    ended, open_ended = rels
+    assert ended["end_date"] is not None and open_ended["end_date"] is None
+    assert ended["start"] == "1395/01/01" and ended["workshop"] == "کارخانه نمونه"
+
+
+def test_account_archive_corrections_and_inquiries_are_real_queries(store, clerk, enrolled):
+    _, result = enrolled
+    pid = result.person_id.hex
+    doc, line = uuid.uuid4().hex, uuid.uuid4().hex
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO insurance_document (id, kind, year, month, branch_code, created_at) "
+            "VALUES (?, 'voluntary', 1403, 2, '1021', '2024-05-01 00:00:00')", (doc,))
+        conn.exec_driver_sql(
+            "INSERT INTO document_line (id, document_id, person_id, insurance_number, days, wage, rate, job) "
+            "VALUES (?, ?, ?, '0010210001', 31, 120000000, 270, 'کارمند')", (line, doc, pid))
+        conn.exec_driver_sql("INSERT INTO account_year (person_id, year, days, wage_total, average_wage) "
+                             "VALUES (?, 1403, 31, 120000000, 120000000)", (pid,))
+    pfile = load_person_file(store, clerk, result.person_id)
+    assert [(m["year"], m["month"], m["days"]) for m in pfile.account_months] == [(1403, 2, 31)]
+    assert pfile.account_years[0]["average_wage"] == 120000000
+    assert pfile.account_lifetime is None
+    assert pfile.archive == [] and pfile.corrections == [] and pfile.inquiries == []
+
+
+def test_unknown_person_and_unknown_role(store, clerk, enrolled):
+    from desktop.services.actor import Actor
+
+    with pytest.raises(NotFound):
+        load_person_file(store, clerk, uuid.uuid4())
+    with pytest.raises(PermissionDenied):
+        load_person_file(store, Actor(uuid.uuid4(), "x", "visitor"), enrolled[1].person_id)
