@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import NoReturn
 
 from desktop.domain.errors import DomainError, Refused
 
@@ -13,8 +14,16 @@ from .base import Context, common_options, emit, report_error
 COMMANDS = [store_commands, data_commands]
 
 
+class PersianArgumentParser(argparse.ArgumentParser):
+    """Usage errors in Persian first, then argparse's English (CLI.md: every bad input)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"خطا: فرمان یا گزینه‌های آن نادرست است ({message}).\nerror: {self.prog}: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = PersianArgumentParser(
         prog="branch-desk",
         description="میز شعبه — Branch Desk. Without a sub-command the desktop application opens.",
     )

@@ -44,10 +44,9 @@ def normalise_text(text: str | None, *, field: str | None = None) -> str:
             "text contains bidi control characters; retype it",
             field=field,
         )
-    text = text.translate(_ARABIC_TO_PERSIAN)
+    text = _STRAY_ZWNJ.sub("", text.translate(_ARABIC_TO_PERSIAN))
     text = _SPACES.sub(" ", text).strip()
-    text = "\n".join(line.strip() for line in text.splitlines())
-    return _STRAY_ZWNJ.sub("", text)
+    return "\n".join(line.strip() for line in text.splitlines())
 
 
 def normalise_identifier(text: str | None, *, field: str | None = None) -> str:

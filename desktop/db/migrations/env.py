@@ -5,18 +5,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from desktop.db.migrations.env_support import include_object
 from desktop.models import Base
 
 config = context.config
 target_metadata = Base.metadata
-# Objects made by raw SQL in revisions (views, FTS5 tables) that the models do not describe.
-UNMODELLED = {"account_month", "person_search", "person_search_data", "person_search_idx",
-              "person_search_content", "person_search_docsize", "person_search_config"}
-
-
-def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001
-    return not (type_ == "table" and (name in UNMODELLED or name.startswith("sqlite_")))
-
 
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine")

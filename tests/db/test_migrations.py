@@ -1,0 +1,65 @@
+"""Migrations: empty → head, models match head, a store from the future is refused."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from desktop.db.engine import make_engine
+from desktop.db.migrate import StoreTooNew, current_revision, head_revision, upgrade_to_head
+from desktop.db.migrations.env_support import include_object
+from desktop.models import Base
+from desktop.services.admin import init_store
+from desktop.services.store import open_store
+
+
+def test_empty_to_head_and_models_match(tmp_path):
+    engine = make_engine(tmp_path / "s.sqlite")
+    upgrade_to_head(engine)
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"include_object": include_object, "compare_type": True})
+        assert compare_metadata(ctx, Base.metadata) == []
+        types = conn.exec_driver_sql("SELECT COUNT(*) FROM relationship_type").scalar_one()
+        assert types >= 21  # main kinds, relations and employer kinds seeded as data
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+    engine.dispose()
+
+
+def test_every_revision_downgrades_and_upgrades_again(tmp_path):
+    from alembic import command
+
+    from desktop.db.migrate import alembic_config
+
+    engine = make_engine(tmp_path / "s.sqlite")
+    upgrade_to_head(engine)
+    command.downgrade(alembic_config(engine), "base")
+    assert current_revision(engine) is None
+    upgrade_to_head(engine)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
+
+
+def test_a_store_from_the_future_is_refused(tmp_path):
+    store = init_store(tmp_path / "s.sqlite", "1021")
+    store.close()
+    engine = make_engine(tmp_path / "s.sqlite")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999_future'")
+    engine.dispose()
+    with pytest.raises(StoreTooNew) as err:
+        open_store(tmp_path / "s.sqlite")
+    assert "نسخه جدیدتری" in err.value.fa
+
+
+def test_init_is_idempotent_and_keeps_the_branch(tmp_path):
+    init_store(tmp_path / "s.sqlite", "1021", "شعبه").close()
+    again = init_store(tmp_path / "s.sqlite", "1021")
+    assert again.branch_code == "1021"
+    again.close()
+    from desktop.domain.errors import InvalidValue
+
+    with pytest.raises(InvalidValue):
+        init_store(tmp_path / "s.sqlite", "2000")

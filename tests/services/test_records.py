@@ -1,0 +1,122 @@
+"""Updates after enrolment: relationships, personal information with history, identity re-query."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from desktop.domain.errors import Conflict, InvalidValue, NotFound, PermissionDenied
+from desktop.services.enrolment import enrol
+from desktop.services.people import get_person
+from desktop.services.records import add_relationship, requery_identity, update_personal_info
+from desktop.services.reference import add_authority, add_registry_identities, add_workshops
+
+from ..conftest import count_rows
+from ..factories import questionnaire
+
+
+@pytest.fixture
+def enrolled(store, clerk, registered):
+    person = registered()
+    result = enrol(store, clerk, questionnaire(person["national_code"]))
+    return person, result
+
+
+def test_a_past_relationship_is_recorded_with_the_same_permanent_number(store, clerk, enrolled):
+    person, result = enrolled
+    out = add_relationship(store, clerk, person["national_code"],
+                           {"kind": "self_employed", "start": "1390/01/01", "end": "1395/12/29", "orientation": "student"})
+    assert out["insurance_number"] == result.numbers["permanent"]
+    rels = get_person(store, clerk, national_code=person["national_code"])["relationships"]
+    assert [r["kind"] for r in rels] == ["self_employed", "voluntary"]
+    assert rels[0]["end"] == "1395/12/29"
+
+
+def test_overlapping_relationship_of_the_same_kind_is_refused_and_nothing_written(store, clerk, enrolled):
+    person, _ = enrolled
+    before = count_rows(store, "relationship"), count_rows(store, "audit_log"), count_rows(store, "outbox")
+    with pytest.raises(Conflict):
+        add_relationship(store, clerk, person["national_code"], {"kind": "voluntary", "start": "1403/01/01"})
+    with pytest.raises(InvalidValue):
+        add_relationship(store, clerk, person["national_code"], {"kind": "voluntary", "start": "1403/01/01", "end": "1402/01/01"})
+    with pytest.raises(NotFound):
+        add_relationship(store, clerk, "0012345679", {"kind": "voluntary", "start": "1390/01/01"})
+    assert (count_rows(store, "relationship"), count_rows(store, "audit_log"), count_rows(store, "outbox")) == before
+
+
+def test_personal_info_change_keeps_old_value_reason_and_user(store, clerk, enrolled):
+    person, result = enrolled
+    changed = update_personal_info(store, clerk, result.person_id, {"mobile": "۰۹۳۵۱۲۳۴۵۶۷", "address": "قم"}, "جابجایی")
+    assert set(changed) == {"mobile", "address"}
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT field, old_value, new_value, reason FROM personal_info_change ORDER BY field").fetchall()
+    assert rows == [("address", "تهران، خیابان انقلاب", "قم", "جابجایی"), ("mobile", "09121234567", "09351234567", "جابجایی")]
+    assert update_personal_info(store, clerk, result.person_id, {"mobile": "09351234567"}, "تکرار") == []
+
+
+def test_personal_info_needs_a_reason_and_valid_values(store, clerk, enrolled):
+    _, result = enrolled
+    with pytest.raises(InvalidValue):
+        update_personal_info(store, clerk, result.person_id, {"mobile": "09351234567"}, "  ")
+    with pytest.raises(InvalidValue):
+        update_personal_info(store, clerk, result.person_id, {"postal_code": "12"}, "دلیل")
+    assert count_rows(store, "personal_info_change") == 0
+
+
+def test_health_fields_only_for_roles_that_need_them(store, users, enrolled):
+    _, result = enrolled
+    with pytest.raises(PermissionDenied):
+        update_personal_info(store, users["admin"], result.person_id, {"blood_group": "A+"}, "دلیل")
+    update_personal_info(store, users["clerk"], result.person_id, {"blood_group": "A+"}, "دلیل")
+    nc = get_person(store, users["clerk"], ssn=result.ssn)
+    assert nc["personal"]["blood_group"] == "A+"
+    assert "blood_group" not in get_person(store, users["letter_staff"], ssn=result.ssn)["personal"]
+
+
+def test_identity_correction_only_by_requery_keeps_benefit_birth_date(store, clerk, admin, enrolled):
+    person, result = enrolled
+    assert requery_identity(store, clerk, result.person_id) == []
+    add_registry_identities(store, admin, {**person, "birth_date": "1366/01/01", "last_name": "رضائی‌فر"})
+    changed = requery_identity(store, clerk, result.person_id)
+    assert set(changed) == {"birth_date", "last_name"}
+    record = get_person(store, clerk, ssn=result.ssn)
+    assert record["birth_date"] == "1366/01/01"
+    assert record["benefit_birth_date"] == person["birth_date"]  # change after 1379/08/08: original kept
+    assert count_rows(store, "identity_change") == 2
+
+
+def test_birth_date_change_before_1379_08_08_moves_the_benefit_date_too(store, clerk, admin, enrolled):
+    person, result = enrolled
+    add_registry_identities(store, admin, {**person, "birth_date": "1366/01/01", "birth_date_changed_on": "1378/01/01"})
+    requery_identity(store, clerk, result.person_id)
+    assert get_person(store, clerk, ssn=result.ssn)["benefit_birth_date"] == "1366/01/01"
+
+
+def test_main_insured_with_temporary_number_needs_committee_approval(store, clerk, admin, registered):
+    person = registered(birth_certificate_number=None, place_of_issue=None)
+    result = enrol(store, clerk, questionnaire(person["national_code"]))
+    add_registry_identities(store, admin, {**person, "first_name": "محمد"})
+    with pytest.raises(InvalidValue) as err:
+        requery_identity(store, clerk, result.person_id)
+    assert "کمیته" in err.value.fa
+    assert requery_identity(store, clerk, result.person_id, committee_approval="۱۲۳/الف") == ["first_name"]
+
+
+def test_reference_data_validation(store, admin, clerk):
+    with pytest.raises(InvalidValue):
+        add_workshops(store, admin, [{"code": "1234567890", "name": "الف"}, {"code": "12", "name": "ب"}])
+    assert count_rows(store, "workshop") == 0  # the valid first item was not kept either
+    with pytest.raises(PermissionDenied):
+        add_workshops(store, clerk, {"code": "1234567890", "name": "الف"})
+    with pytest.raises(InvalidValue):
+        add_authority(store, admin, "X1", "مرجع", "court")
+    add_authority(store, admin, "J1", "دادگستری", "judicial")
+    with pytest.raises(Conflict):
+        add_authority(store, admin, "J1", "دادگستری", "judicial")
+
+
+def test_unknown_person_id_is_not_found(store, clerk):
+    with pytest.raises(NotFound):
+        update_personal_info(store, clerk, uuid.uuid4(), {"mobile": "09121234567"}, "دلیل")
