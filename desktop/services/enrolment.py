@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from desktop.domain.text import persian_digits, search_key
 from desktop.models import Employer, InsuranceNumber, Person, PersonalInfo, PersonRole, Relationship, Workshop
 
 from .actor import Actor
+from .archive import check_paper, store_paper
 from .numbering import (
     NumbersExhausted,
     allocate_branch_temporary,
@@ -143,9 +145,16 @@ def add_employer(unit: Unit, person: Person, rel: RelationshipInput, employer: E
                               registration_number=employer.registration_number))
 
 
-def enrol(store: Store, actor: Actor, data: dict[str, Any]) -> EnrolmentResult:
-    """Enrol once per person. Known persons without an SSN take the shorter path of SPEC §2."""
+def enrol(store: Store, actor: Actor, data: dict[str, Any],
+          papers: Iterable[tuple[str, str, bytes, str]] = ()) -> EnrolmentResult:
+    """Enrol once per person. Known persons without an SSN take the shorter path of SPEC §2.
+
+    `papers` (kind, filename, data, media type) — the scanned questionnaire and photo — are
+    archived against the person in the same transaction, once the SSN is given."""
     request = EnrolmentInput.parse(data)
+    papers = list(papers)
+    for kind, name, content, media in papers:
+        check_paper(kind, name, content, media)
     ident = query_registry(store, request.national_code, request.foreign_id)
     with mutation(store, actor, "person.enrol") as unit:
         s = unit.session
@@ -167,6 +176,8 @@ def enrol(store: Store, actor: Actor, data: dict[str, Any]) -> EnrolmentResult:
             s.add(PersonalInfo(person_id=person.id, **request.personal))
         person.ssn = allocate_ssn(s)
         s.flush()
+        for kind, name, content, media in papers:
+            store_paper(unit, person.id, kind, name, content, media)
         numbers = {n.kind: n.value for n in s.scalars(select(InsuranceNumber).where(InsuranceNumber.person_id == person.id))}
         unit.record("person.enrol", "person", person.id, {
             "national_code": person.national_code, "foreign_id": person.foreign_id, "ssn": person.ssn,
