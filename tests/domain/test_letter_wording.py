@@ -1,0 +1,135 @@
+"""The letters' wording (SPEC §4.3–4.5): each state, honorifics, privacy, digest."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from desktop.domain.letters import (
+    INQUIRY_TITLE,
+    OPEN_END,
+    TABLE_HEADERS,
+    certificate_closing,
+    honorific,
+    judicial_details,
+    letter_content,
+    letter_digest,
+    long_date,
+    parse_qr_payload,
+    qr_payload,
+    table_row,
+)
+from desktop.printing.samples import sample_letters
+
+CONTROLS = re.compile("[\u202a-\u202e]")
+
+
+def words(text: str) -> str:
+    return CONTROLS.sub("", text)
+
+
+def body_of(kind: str) -> str:
+    answer, certificate = sample_letters()[kind]
+    content = letter_content(answer, certificate)
+    return words(" ".join([*content.paragraphs, *(f"{k}: {v}" for k, v in content.details),
+                           *content.closing]))
+
+
+def test_honorific_by_gender() -> None:
+    assert honorific("male") == "آقای"
+    assert honorific("female") == "خانم"
+    assert honorific(None) == "آقای/خانم"
+
+
+def test_long_date_in_persian_digits() -> None:
+    assert long_date("1403/05/20") == "۲۰ مرداد ۱۴۰۳"
+    assert long_date("۱۴۰۲/۱۲/۲۹") == "۲۹ اسفند ۱۴۰۲"
+
+
+def test_not_found_names_the_code_and_the_period_when_given() -> None:
+    assert body_of("not_found") == (
+        "درخواست شما در تاریخ ۲۰ مرداد ۱۴۰۳ بررسی شد و هیچ‌گونه اطلاعاتی با شماره ملی "
+        "۰۰۱۲۳۴۵۶۷۹ یافت نگردید.")
+    assert "در دوره ۱۴۰۰/۰۱/۰۱ تا ۱۴۰۱/۱۲/۲۹ یافت نگردید" in body_of("not_found_period")
+
+
+def test_not_active_shows_only_the_last_relationship() -> None:
+    answer = sample_letters()["in_period"][0] | {"state": "not_active", "period": None}
+    content = letter_content(answer)
+    assert "فاقد ارتباط بیمه‌ای" in content.paragraphs[1]
+    assert "به نام خانم زهرا احمدی‌نژاد" in words(content.paragraphs[1])
+    assert content.table == [table_row(answer["relationships"][-1])]
+
+
+def test_in_period_lists_every_relationship_between_from_and_to() -> None:
+    text = body_of("in_period")
+    assert "در فاصله تاریخ ۱۳۹۷/۰۱/۰۱ تا تاریخ ۱۴۰۳/۰۵/۰۱ دارای ارتباط بیمه‌ای" in text
+    assert "فاقد" not in text  # the seed's case-3 text repeated case 2 by mistake (SPEC §4.3)
+    answer = sample_letters()["in_period"][0]
+    assert len(letter_content(answer).table) == len(answer["relationships"]) == 3
+
+
+def test_active_main_and_dependant() -> None:
+    assert "در ردیف بیمه‌شدگان اصلی این سازمان قرار دارد." in body_of("active_main")
+    assert "در ردیف بیمه‌شدگان تبعی این سازمان قرار دارد." in body_of("active_dependant")
+
+
+def test_judicial_main_and_dependant_carry_contacts() -> None:
+    main = body_of("judicial_main")
+    assert "به دلیل اشتغال در «شرکت صنایع لاستیک البرز (سهامی خاص)» به نشانی تهران" in main
+    assert "نشانی: تهران، خیابان ولیعصر" in main and "شماره تماس: ۰۲۱-۸۸۷۷۶۶۵۵" in main
+    dependant = body_of("judicial_dependant")
+    assert "نام و نام خانوادگی بیمه‌شده اصلی: محمد احمدی‌نژاد" in dependant
+    assert "نسبت به بیمه‌شده اصلی: همسر (زن)" in dependant
+    assert "شماره تماس بیمه‌شده اصلی: ۰۹۱۳-۱۲۳۴۵۶۷" in dependant
+
+
+@pytest.mark.parametrize("state", ["not_found", "not_active", "in_period", "active"])
+def test_funds_never_get_judicial_details(state: str) -> None:
+    answer = sample_letters()["judicial_main"][0] | {"state": state}
+    answer["authority"] = {"code": "F1", "name": "صندوق", "group": "fund"}
+    assert judicial_details(answer) is None
+    content = letter_content(answer)
+    text = words(" ".join([*content.paragraphs, *(v for _, v in content.details)]))
+    assert "ولیعصر" not in text and "۸۸۷۷۶۶۵۵" not in text and not content.details
+
+
+def test_judicial_details_only_for_an_active_person() -> None:
+    answer = sample_letters()["judicial_main"][0]
+    assert judicial_details(answer) is not None
+    assert judicial_details(answer | {"state": "not_active"}) is None
+
+
+def test_certificate_title_and_closing() -> None:
+    answer, certificate = sample_letters()["certificate"]
+    content = letter_content(answer, certificate)
+    assert content.title != INQUIRY_TITLE
+    assert content.authority == answer["authority"]["name"]
+    assert certificate_closing(certificate) == (
+        "این گواهی به درخواست خانم زهرا احمدی‌نژاد مورخ ۱۹ مرداد ۱۴۰۳ صادر گردیده است.")
+    assert letter_content(answer).closing == []
+
+
+def test_table_row_follows_the_headers() -> None:
+    rel = sample_letters()["in_period"][0]["relationships"][2]
+    row = [words(cell) for cell in table_row(rel)]
+    assert len(row) == len(TABLE_HEADERS) == 7
+    assert row == ["۱۴۰۳/۰۱/۰۵", OPEN_END, "بیمه مشاغل آزاد", "اصلی", "—", "۱۲۳۴۵۶۷۸", "۱۰۲۱"]
+    # Codes alone (no Persian titles in the dict) are looked up in the vocabulary.
+    bare = {k: v for k, v in rel.items() if not k.endswith("_fa")} | {"relation": "wife",
+                                                                      "insured_type": "dependant"}
+    assert table_row(bare)[2:5] == ["بیمه مشاغل آزاد", "تبعی", "همسر (زن)"]
+
+
+def test_digest_is_stable_and_follows_the_canonical_fields() -> None:
+    answer = sample_letters()["active_main"][0]
+    digest = letter_digest(answer)
+    assert re.fullmatch("[0-9a-f]{16}", digest)
+    assert letter_digest(dict(answer)) == digest
+    assert letter_digest(answer | {"date": "۱۴۰۳/۰۵/۲۰"}) == digest  # digits do not matter
+    assert letter_digest(answer | {"state": "not_active"}) != digest
+    assert letter_digest(answer | {"person": None}) == digest  # only the canonical fields
+    assert parse_qr_payload(qr_payload(answer)) == (answer["tracking_code"], digest)
+    with pytest.raises(ValueError):
+        parse_qr_payload("hello")
