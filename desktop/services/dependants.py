@@ -162,7 +162,11 @@ def end_dependency(store: Store, actor: Actor, relationship_id: uuid.UUID | str,
     require(actor.role, "dependant.end")
     if reason not in END_REASONS:
         raise InvalidValue(f"دلیل پایان «{reason}» شناخته نیست.", f"unknown end reason {reason!r}", field="reason")
-    rid = uuid.UUID(str(relationship_id))
+    try:
+        rid = uuid.UUID(str(relationship_id))
+    except ValueError:
+        raise InvalidValue("شناسه ارتباط معتبر نیست.", f"{relationship_id!r} is not a relationship id",
+                           field="relationship_id") from None
     with mutation(store, actor, "dependant.end") as unit:
         row = unit.session.get(Relationship, rid)
         if row is None or row.main_insured_id is None:
