@@ -1,0 +1,235 @@
+"""The person file (پرونده شخص): one window per person with identity, numbers, personal
+information, insurance relationships (table and timeline), dependants, the individual account,
+archive, corrections and inquiries. Everything comes from `services.person_file`; edits go
+through `services.records`, which checks roles and keeps history.
+
+Other screens open it with `open_person_file(ctx, person_id, parent)`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.enrolment import HEALTH_FIELDS
+from desktop.domain.jalali import MONTHS_FA
+from desktop.domain.text import persian_digits
+from desktop.domain.vocabulary import GENDERS, INQUIRY_STATES, PAPER_KINDS, RELATIONS
+from desktop.services import records
+from desktop.services.person_file import PersonFile, load_person_file
+
+from .context import ViewContext
+from .person_file_parts import (
+    IDENTITY_LABELS,
+    PERSONAL_LABELS,
+    PersonalEditDialog,
+    money,
+    shown,
+    table,
+)
+from .timeline import RelationshipTimeline
+
+_STATE_TITLES = dict(zip(INQUIRY_STATES, ("یافت نشد", "غیرفعال", "در دوره", "فعال"), strict=True))
+_CORRECTION_STATUS = {"requested": "درخواست", "checked": "بررسی‌شده", "approved": "تایید",
+                      "rejected": "رد", "applied": "اعمال‌شده"}
+
+
+def open_person_file(ctx: ViewContext, person_id: uuid.UUID, parent: QWidget | None = None) -> PersonFileDialog:
+    """Open (non-modal) the file of one person; the caller may keep the returned window."""
+    dialog = PersonFileDialog(ctx, person_id, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog
+
+
+class PersonFileDialog(QDialog):
+    def __init__(self, ctx: ViewContext, person_id: uuid.UUID, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.person_id = ctx, person_id
+        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+        self.resize(1100, 720)
+        layout = QVBoxLayout(self)
+        self.header = QLabel()
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.header)
+        layout.addWidget(self.tabs)
+        self.timeline: RelationshipTimeline | None = None
+        self.reload()
+
+    # --- building ------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.pfile = load_person_file(self.ctx.store, self.ctx.actor, self.person_id)
+        f = self.pfile
+        self.setWindowTitle(f"پرونده {f.full_name}")
+        status = "<span style='color:#1e8449'>فعال</span>" if f.active else "<span style='color:#7f8c8d'>غیرفعال</span>"
+        self.header.setText(f"<b style='font-size:15pt'>{f.full_name}</b> &nbsp; "
+                            f"شماره تامین اجتماعی: {persian_digits(f.identity['ssn'])} &nbsp; وضعیت: {status}")
+        current = self.tabs.currentIndex()
+        self.tabs.clear()
+        for title, build in (("هویت", self._identity_tab), ("شماره‌ها", self._numbers_tab),
+                             ("اطلاعات شخصی", self._personal_tab), ("ارتباط‌های بیمه‌ای", self._relationships_tab),
+                             ("افراد تبعی", self._dependants_tab), ("حساب انفرادی", self._account_tab),
+                             ("آرشیو اسناد", self._archive_tab), ("اصلاح سوابق", self._corrections_tab),
+                             ("استعلام‌ها", self._inquiries_tab)):
+            self.tabs.addTab(build(f), title)
+        self.tabs.setCurrentIndex(max(current, 0))
+
+    def _identity_tab(self, f: PersonFile) -> QWidget:
+        page = QWidget()
+        layout = QHBoxLayout(page)
+        form = QFormLayout()
+        for key, label in IDENTITY_LABELS.items():
+            value = f.identity.get(key)
+            if key in ("national_code", "foreign_id") and not value:
+                continue
+            text = GENDERS.get(value, value) if key == "gender" else value
+            form.addRow(f"{label}:", QLabel(shown(key, text)))
+        self.requery_button = QPushButton("استعلام دوباره از ثبت احوال")
+        self.requery_button.setEnabled(f.can_update)
+        self.requery_button.clicked.connect(self.requery_identity)
+        form.addRow(self.requery_button)
+        layout.addLayout(form, 1)
+        history = table(("فیلد", "مقدار پیشین", "مقدار تازه", "تاریخ", "کاربر"),
+                        [(IDENTITY_LABELS.get(c["field"], c["field"]), shown(c["field"], c["old"]),
+                          shown(c["field"], c["new"]), persian_digits(c["at"]), c["user"]) for c in f.identity_changes])
+        box = QVBoxLayout()
+        box.addWidget(QLabel("تغییرهای هویتی (از استعلام ثبت احوال):"))
+        box.addWidget(history)
+        layout.addLayout(box, 1)
+        return page
+
+    def _numbers_tab(self, f: PersonFile) -> QWidget:
+        return table(("نوع شماره", "شماره"), [(n["title"], persian_digits(n["value"])) for n in f.numbers])
+
+    def _personal_tab(self, f: PersonFile) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.personal_keys = [k for k in PERSONAL_LABELS if f.health_visible or k not in HEALTH_FIELDS]
+        self.personal_table = table(("عنوان", "مقدار"),
+                                    [(PERSONAL_LABELS[k], shown(k, f.personal.get(k))) for k in self.personal_keys])
+        self.personal_table.cellDoubleClicked.connect(lambda row, _c: self.edit_personal(self.personal_keys[row]))
+        edit = QPushButton("ویرایش مورد انتخاب‌شده…")
+        edit.setEnabled(f.can_update)
+        edit.clicked.connect(self._edit_selected)
+        layout.addWidget(self.personal_table)
+        layout.addWidget(edit, alignment=Qt.AlignmentFlag.AlignLeft)
+        if not f.health_visible:
+            layout.addWidget(QLabel("اطلاعات سلامت برای نقش شما نمایش داده نمی‌شود."))
+        layout.addWidget(QLabel("سابقه تغییرها:"))
+        layout.addWidget(table(("فیلد", "مقدار پیشین", "مقدار تازه", "دلیل", "تاریخ", "کاربر"),
+                               [(PERSONAL_LABELS.get(c["field"], c["field"]), shown(c["field"], c["old"]),
+                                 shown(c["field"], c["new"]), c["reason"], persian_digits(c["at"]), c["user"])
+                                for c in f.personal_changes]))
+        return page
+
+    def _relationships_tab(self, f: PersonFile) -> QWidget:
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        rows = [(r["title"], r["category_title"], persian_digits(r["start"]),
+                 persian_digits(r["end"]) if r["end"] else "ادامه دارد", "فعال" if r["active"] else "پایان‌یافته",
+                 persian_digits(r["insurance_number"]), r["workshop"] or r["main_insured"] or "—",
+                 persian_digits(r["branch"])) for r in f.relationships]
+        splitter.addWidget(table(("نوع ارتباط", "نوع بیمه‌شده", "شروع", "پایان", "وضعیت", "شماره بیمه",
+                                  "کارگاه / بیمه‌شده اصلی", "شعبه"), rows))
+        self.timeline = RelationshipTimeline(f.relationships, f.today)
+        splitter.addWidget(self.timeline)
+        return splitter
+
+    def _dependants_tab(self, f: PersonFile) -> QWidget:
+        return table(("نام", "نسبت", "کد ملی", "شماره تامین اجتماعی", "تاریخ تولد", "شروع", "پایان"),
+                     [(f"{d['first_name']} {d['last_name']}", RELATIONS.get(d["relation"], d["relation"]),
+                       persian_digits(d["national_code"] or d["foreign_id"] or ""), persian_digits(d["ssn"]),
+                       persian_digits(d["birth_date"] or ""), persian_digits(d["start"] or ""),
+                       persian_digits(d["end"] or "ادامه دارد")) for d in f.dependants])
+
+    def _account_tab(self, f: PersonFile) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        life = f.account_lifetime
+        layout.addWidget(QLabel(
+            f"کل سابقه: {persian_digits(life['days'])} روز در {persian_digits(life['months'])} ماه، "
+            f"جمع دستمزد {money(life['wage_total'])} ریال" if life else "کل سابقه: هنوز محاسبه نشده است."))
+        layout.addWidget(QLabel("سالانه:"))
+        layout.addWidget(table(("سال", "روز", "جمع دستمزد", "میانگین دستمزد"),
+                               [(persian_digits(y["year"]), y["days"], money(y["wage_total"]), money(y["average_wage"]))
+                                for y in f.account_years]))
+        layout.addWidget(QLabel("ماهانه:"))
+        layout.addWidget(table(("سال", "ماه", "روز", "دستمزد", "نرخ", "شغل", "کارگاه", "شعبه"),
+                               [(persian_digits(m["year"]), MONTHS_FA[m["month"] - 1], m["days"], money(m["wage"]),
+                                 persian_digits(m["rate"]), m["job"] or "", persian_digits(m["workshop_code"] or "—"),
+                                 persian_digits(m["branch_code"])) for m in f.account_months]))
+        return page
+
+    def _archive_tab(self, f: PersonFile) -> QWidget:
+        return table(("شناسه", "نوع سند", "فصل", "بخش", "نسخه", "پرونده", "تاریخ اسکن"),
+                     [(persian_digits(a["identifier"]), PAPER_KINDS.get(a["paper_kind"], a["paper_kind"]), a["chapter"],
+                       a["section"], a["version"], a["filename"], persian_digits(a["scanned_at"])) for a in f.archive])
+
+    def _corrections_tab(self, f: PersonFile) -> QWidget:
+        return table(("دوره", "واحد درخواست‌کننده", "اجزا", "دلایل", "وضعیت", "تاریخ"),
+                     [(persian_digits(c["period"]), c["requesting_unit"], _components(c["components"]), c["reasons"],
+                       _CORRECTION_STATUS.get(c["status"], c["status"]), persian_digits(c["created_at"]))
+                      for c in f.corrections])
+
+    def _inquiries_tab(self, f: PersonFile) -> QWidget:
+        return table(("کد رهگیری", "مرجع", "پاسخ", "از", "تا", "گواهی شخص", "تاریخ"),
+                     [(persian_digits(i["tracking_code"]), i["authority"], _STATE_TITLES.get(i["state"], i["state"]),
+                       persian_digits(i["from"]) or "—", persian_digits(i["to"]) or "—",
+                       "بله" if i["certificate"] else "خیر", persian_digits(i["at"])) for i in f.inquiries])
+
+    # --- actions -------------------------------------------------------------------------
+    def _edit_selected(self) -> None:
+        row = self.personal_table.currentRow()
+        if 0 <= row < len(self.personal_keys):
+            self.edit_personal(self.personal_keys[row])
+
+    def personal_edit_dialog(self, field: str) -> PersonalEditDialog:
+        def save(value: Any, reason: str) -> None:
+            records.update_personal_info(self.ctx.store, self.ctx.actor, self.person_id, {field: value}, reason)
+
+        return PersonalEditDialog(field, self.pfile.personal.get(field), save, self)
+
+    def edit_personal(self, field: str) -> None:
+        if self.personal_edit_dialog(field).exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+
+    def requery_identity(self) -> None:
+        approval: str | None = None
+        while True:
+            try:
+                changed = records.requery_identity(self.ctx.store, self.ctx.actor, self.person_id,
+                                                   committee_approval=approval)
+                break
+            except Exception as exc:  # noqa: BLE001 - a Persian refusal is shown, nothing written
+                if getattr(exc, "field", None) == "committee_approval" and approval is None:
+                    approval, ok = QInputDialog.getText(self, "مصوبه کمیته استانی", getattr(exc, "fa", str(exc)))
+                    if ok and approval.strip():
+                        continue
+                QMessageBox.warning(self, "استعلام ثبت احوال", getattr(exc, "fa", None) or str(exc))
+                return
+        self.reload()
+        self.last_requery = changed
+        text = ("هویت با ثبت احوال یکسان است؛ تغییری نبود." if not changed else
+                "تغییرهای ثبت‌شده: " + "، ".join(IDENTITY_LABELS.get(c, c) for c in changed))
+        QMessageBox.information(self, "استعلام ثبت احوال", text)
+
+
+def _components(value: Any) -> str:
+    if isinstance(value, dict):
+        return "، ".join(f"{k}: {persian_digits(v)}" for k, v in value.items())
+    return str(value)
