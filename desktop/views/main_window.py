@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -83,7 +83,6 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, entry.key)
             item.setSizeHint(QSize(0, 40))  # every row the same height, selected or not
             self.nav.addItem(item)
-            QShortcut(QKeySequence(entry.shortcut), self, activated=lambda k=entry.key: self.show_screen(k))
         self.stack = QStackedWidget()
         splitter = QSplitter()
         splitter.addWidget(self.nav)
@@ -114,9 +113,9 @@ class MainWindow(QMainWindow):
         for entry in self.entries:
             action = QAction(entry.title, self)
             action.setShortcut(QKeySequence(entry.shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the QShortcut above fires
             action.triggered.connect(lambda _=False, k=entry.key: self.show_screen(k))
             screens.addAction(action)
+            self.addAction(action)  # the shortcut works wherever the focus is in the window
 
     def _build_status_bar(self) -> None:
         actor, facts = self.ctx.actor, branch_facts(self.ctx.store)

@@ -1,0 +1,246 @@
+"""The application shell on a real store: sign-in, role-limited navigation, status bar,
+administration, first run, background tasks, last-store memory."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from desktop.domain.roles import allowed
+from desktop.services.store import open_store
+from desktop.services.users import sign_in
+from desktop.views.admin_screen import Screen as AdminScreen
+from desktop.views.context import ViewContext
+from desktop.views.first_run import FirstRunDialog
+from desktop.views.last_store import last_store, remember_store
+from desktop.views.main_window import MainWindow, MessagePage
+from desktop.views.navigation import SCREENS
+from desktop.views.sign_in import SignInDialog
+from desktop.views.tasks import run_task
+
+from ..conftest import count_rows
+from .helpers import type_text
+
+
+def signin_dialog(qtbot, store, username: str, password: str) -> SignInDialog:
+    dialog = SignInDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(dialog.username, username)
+    type_text(dialog.password, password)
+    return dialog
+
+
+def test_sign_in_ok(qtbot, store, users):
+    dialog = signin_dialog(qtbot, store, "clerk1", "password123")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    assert dialog.result() == SignInDialog.DialogCode.Accepted
+    assert dialog.actor.username == "clerk1" and dialog.actor.role == "clerk"
+
+
+def test_wrong_password_shows_persian_error_and_stays_open(qtbot, store, users):
+    dialog = signin_dialog(qtbot, store, "clerk1", "not-the-one")
+    dialog.try_sign_in()
+    assert dialog.actor is None and dialog.isVisible()
+    assert dialog.error.text() == "نام کاربری یا گذرواژه نادرست است."
+    assert dialog.password.text() == ""  # retyped, never left on screen
+
+
+def test_lockout_after_five_wrong_passwords(qtbot, store, users):
+    dialog = signin_dialog(qtbot, store, "supervisor1", "x")
+    for _ in range(5):
+        type_text(dialog.password, "wrong-password")
+        dialog.try_sign_in()
+    assert "۱۵ دقیقه قفل" in dialog.error.text()
+    type_text(dialog.password, "password123")
+    dialog.try_sign_in()
+    assert dialog.actor is None and "قفل است" in dialog.error.text()
+
+
+def window_for(qtbot, store, actor) -> MainWindow:
+    window = MainWindow(ViewContext(store, actor))
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_clerk_does_not_see_the_admin_screen(qtbot, store, users):
+    window = window_for(qtbot, store, users["clerk"])
+    keys = window.screen_keys()
+    assert "admin" not in keys and "sync" not in keys
+    assert keys == [e.key for e in SCREENS if allowed("clerk", e.permission)]
+    window.show_screen("admin")  # its shortcut does nothing for a clerk
+    assert not isinstance(window.current_page(), AdminScreen)
+
+
+def test_admin_sees_everything_and_status_bar(qtbot, store, admin):
+    window = window_for(qtbot, store, admin)
+    assert "admin" in window.screen_keys()
+    window.show_screen("admin")
+    assert isinstance(window.current_page(), AdminScreen)
+    assert window.user_label.text() == "مدیر سامانه — مدیر سامانه"
+    assert window.branch_label.text() == "شعبه ۱۰۲۱ — شعبه ۲۱ تهران"
+    assert "۱۴۰۴/۰۶/۱۵" in window.date_label.text() and "شهریور" in window.date_label.text()
+    assert "همگام‌سازی با ستاد هنوز راه‌اندازی نشده" in window.sync_label.text()
+
+
+def test_missing_screen_shows_not_yet_available(qtbot, store, admin, monkeypatch):
+    from desktop.views import main_window
+    from desktop.views.navigation import ScreenEntry
+
+    fake = ScreenEntry("future", "بخش آینده", "Ctrl+0", "desktop.views.no_such_screen", "person.read")
+    monkeypatch.setattr(main_window, "SCREENS", (*SCREENS, fake))
+    window = window_for(qtbot, store, admin)
+    window.show_screen("future")
+    page = window.current_page()
+    assert isinstance(page, MessagePage)
+    assert any("هنوز آماده نیست" in label.text() for label in page.findChildren(main_window.QLabel))
+
+
+def test_every_entry_has_its_shortcut(qtbot, store, admin):
+    window = window_for(qtbot, store, admin)
+    shortcuts = {a.shortcut().toString(): a for a in window.actions()}
+    for entry in SCREENS:
+        if entry.key in window.screen_keys():
+            assert entry.shortcut in shortcuts
+    shortcuts["Ctrl+9"].trigger()
+    assert window.screen_keys()[window.nav.currentRow()] == "admin"
+
+
+def test_sign_out_emits_and_closes(qtbot, store, admin):
+    window = window_for(qtbot, store, admin)
+    with qtbot.waitSignal(window.signedOut):
+        window.sign_out_action.trigger()
+    assert not window.isVisible()
+
+
+def test_admin_screen_creates_user_and_authority(qtbot, store, admin):
+    screen = AdminScreen(ViewContext(store, admin))
+    qtbot.addWidget(screen)
+    panel = screen.users
+    type_text(panel.username, "clerk7")
+    type_text(panel.full_name, "زهرا کریمی")
+    panel.role.setCurrentIndex(panel.role.findData("clerk"))
+    type_text(panel.password, "password123")
+    panel.create()
+    assert "افزوده شد" in panel.message.text()
+    assert [r.username for r in panel.rows] == ["admin", "clerk7"]
+    assert panel.table.item(1, 1).text() == "زهرا کریمی"
+    assert sign_in(store, "clerk7", "password123").role == "clerk"
+    # A refusal from the service is shown, not swallowed, and writes nothing.
+    type_text(panel.username, "clerk7")
+    type_text(panel.password, "password123")
+    before = count_rows(store, "app_user")
+    panel.create()
+    assert "تکراری" in panel.message.text() and count_rows(store, "app_user") == before
+
+    auth = screen.authorities
+    type_text(auth.code, "J1")
+    type_text(auth.name, "دادگستری تهران")
+    auth.group.setCurrentIndex(auth.group.findData("judicial"))
+    auth.add()
+    assert auth.table.rowCount() == 1 and auth.table.item(0, 2).text() == "مراجع قضایی و شبه‌قضایی"
+
+
+def test_first_run_creates_a_store(qtbot, tmp_path):
+    dialog = FirstRunDialog(demo_path=tmp_path / "demo.sqlite")
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(tmp_path / "new" / "branch.sqlite"))
+    type_text(dialog.branch_code, "۱۰۳۴")
+    type_text(dialog.branch_name, "شعبه ۳۴ اصفهان")
+    dialog.username.clear()
+    type_text(dialog.username, "boss")
+    type_text(dialog.full_name, "مریم احمدی")
+    type_text(dialog.password, "secret-pass")
+    type_text(dialog.password_again, "other-pass")
+    dialog.create_store()
+    assert "یکی نیستند" in dialog.error.text() and dialog.store is None
+    dialog.password_again.clear()
+    type_text(dialog.password_again, "secret-pass")
+    dialog.create_store()
+    assert dialog.result() == FirstRunDialog.DialogCode.Accepted
+    store = dialog.store
+    try:
+        assert store.branch_code == "1034" and store.branch_name == "شعبه ۳۴ اصفهان"
+        boss = sign_in(store, "boss", "secret-pass")
+        assert boss.role == "admin" and boss.full_name == "مریم احمدی"
+    finally:
+        store.close()
+
+
+def test_first_run_refuses_bad_branch_code(qtbot, tmp_path):
+    dialog = FirstRunDialog(demo_path=tmp_path / "demo.sqlite")
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(tmp_path / "branch.sqlite"))
+    type_text(dialog.branch_code, "12")
+    type_text(dialog.password, "secret-pass")
+    type_text(dialog.password_again, "secret-pass")
+    dialog.create_store()
+    assert dialog.store is None and dialog.error.text()
+    assert not (tmp_path / "branch.sqlite").exists()
+
+
+def test_first_run_opens_the_demo_in_a_task(qtbot, tmp_path):
+    demo = tmp_path / "demo.sqlite"
+    dialog = FirstRunDialog(demo_path=demo)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.accepted, timeout=120_000):
+        dialog.open_demo()
+    try:
+        assert dialog.store.branch_code == "1021"
+        assert sign_in(dialog.store, "admin", "admin1234").role == "admin"
+    finally:
+        dialog.store.close()
+
+
+def test_task_reports_progress_and_result(qtbot):
+    seen, results = [], []
+
+    def work(progress, cancelled):
+        for i in range(3):
+            progress(i + 1, 3, "گام")
+        return threading.current_thread() is not threading.main_thread()
+
+    task = run_task(None, "آزمایش", work, on_done=results.append)
+    task.bridge.progressed.connect(lambda d, t, s: seen.append((d, t)))
+    qtbot.waitUntil(task.is_finished, timeout=5000)
+    assert results == [True]  # ran off the GUI thread
+
+
+def test_task_cancel_and_error(qtbot):
+    gate = threading.Event()
+    cancelled_calls, errors = [], []
+
+    def slow(progress, cancelled):
+        gate.wait(5)
+        return "never used" if cancelled() else "finished"
+
+    task = run_task(None, "آزمایش", slow, on_done=lambda r: pytest.fail(r),
+                    on_cancelled=lambda: cancelled_calls.append(1))
+    button = task.dialog.findChild(QPushButton)
+    assert button.text() == "انصراف"
+    button.click()  # the user presses «انصراف»
+    gate.set()
+    qtbot.waitUntil(task.is_finished, timeout=5000)
+    assert cancelled_calls == [1]
+
+    def broken(progress, cancelled):
+        raise ValueError("boom")
+
+    task = run_task(None, "آزمایش", broken, on_error=errors.append)
+    qtbot.waitUntil(task.is_finished, timeout=5000)
+    assert isinstance(errors[0], ValueError)
+
+
+def test_last_store_is_remembered(tmp_path, monkeypatch, store):
+    monkeypatch.setenv("BRANCH_DESK_CONFIG_DIR", str(tmp_path / "config"))
+    assert last_store() is None
+    remember_store(store.path)
+    assert last_store() == store.path.resolve()
+    reopened = open_store(last_store())
+    assert reopened.branch_code == "1021"
+    reopened.close()
