@@ -67,7 +67,10 @@ class PersonFileDialog(QDialog):
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.tabs = QTabWidget()
+        self.note = QLabel("")  # outcome of the last action, without a modal box to dismiss
+        self.note.setWordWrap(True)
         layout.addWidget(self.header)
+        layout.addWidget(self.note)
         layout.addWidget(self.tabs)
         self.timeline: RelationshipTimeline | None = None
         self.reload()
@@ -223,10 +226,10 @@ class PersonFileDialog(QDialog):
                 QMessageBox.warning(self, "استعلام ثبت احوال", getattr(exc, "fa", None) or str(exc))
                 return
         self.reload()
-        self.last_requery = changed
-        text = ("هویت با ثبت احوال یکسان است؛ تغییری نبود." if not changed else
-                "تغییرهای ثبت‌شده: " + "، ".join(IDENTITY_LABELS.get(c, c) for c in changed))
-        QMessageBox.information(self, "استعلام ثبت احوال", text)
+        self.note.setText("استعلام ثبت احوال: " + (
+            "هویت با ثبت احوال یکسان است؛ تغییری نبود." if not changed else
+            "تغییر ثبت شد در " + "، ".join(IDENTITY_LABELS.get(c, c) for c in changed)
+            + " (مقدار پیشین در جدول تغییرها نگه داشته شد)."))
 
 
 def _components(value: Any) -> str:

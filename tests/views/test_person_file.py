@@ -1,0 +1,126 @@
+"""The person file window: tabs from the service, health rows by role, the timeline's geometry
+and picture, and personal-information edits that insist on a reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.domain.jalali import from_jalali
+from desktop.services.enrolment import enrol
+from desktop.services.person_file import load_person_file
+from desktop.services.records import add_relationship
+from desktop.views.context import ViewContext
+from desktop.views.person_file import PersonFileDialog
+from desktop.views.timeline import RelationshipTimeline
+
+from ..conftest import TODAY
+from ..factories import questionnaire
+from .helpers import type_text
+
+
+@pytest.fixture
+def person(store, clerk, registered, workshop):
+    ident = registered(first_name="مریم", last_name="کریمی", gender="female")
+    result = enrol(store, clerk, questionnaire(ident["national_code"], personal={
+        "mobile": "09121234567", "blood_group": "O+", "special_disease": "دیابت"}))
+    add_relationship(store, clerk, ident["national_code"],
+                     {"kind": "mandatory", "start": "1390/07/01", "end": "1396/12/29", "workshop_code": workshop})
+    add_relationship(store, clerk, ident["national_code"], {"kind": "self_employed", "start": "1397/01/01",
+                                                            "end": "1401/06/31"})
+    return result.person_id
+
+
+def open_file(qtbot, store, actor, person_id) -> PersonFileDialog:
+    dialog = PersonFileDialog(ViewContext(store, actor), person_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_tabs_and_health_rows_follow_the_role(qtbot, store, users, person):
+    clerk_view = open_file(qtbot, store, users["clerk"], person)
+    assert clerk_view.tabs.count() == 9
+    assert "blood_group" in clerk_view.personal_keys
+    letters_view = open_file(qtbot, store, users["letter_staff"], person)
+    assert "blood_group" not in letters_view.personal_keys and "mobile" in letters_view.personal_keys
+    assert not letters_view.requery_button.isEnabled()  # letter staff may not update people
+
+
+def test_timeline_draws_one_bar_per_relationship_right_to_left(qtbot, store, clerk, person, tmp_path: Path):
+    dialog = open_file(qtbot, store, clerk, person)
+    timeline = dialog.timeline
+    assert isinstance(timeline, RelationshipTimeline)
+    timeline.resize(900, timeline.sizeHint().height())
+    rects = timeline.bar_rects()
+    assert len(rects) == 3 == len(load_person_file(store, clerk, person).relationships)
+    by_start = sorted(zip(timeline.bars, rects, strict=True), key=lambda br: br[0].start)
+    xs = [r.right() for _, r in by_start]
+    assert xs == sorted(xs, reverse=True)  # later starts sit further left: time runs right-to-left
+    open_bar = next(r for b, r in by_start if b.end is None)
+    assert open_bar.left() == pytest.approx(timeline.x_of(TODAY))  # open-ended bars reach today
+    assert len({round(r.top()) for r in rects}) == 3  # one row each
+    ticks = timeline.year_ticks()
+    assert ticks[0][0] == 1390 and ticks[-1][0] == 1405 and ticks[0][1] > ticks[-1][1]
+    image = timeline.grab()
+    path = tmp_path / "timeline.png"
+    assert image.save(str(path)) and path.stat().st_size > 2000
+    colour = image.toImage().pixelColor(int(open_bar.center().x()), int(open_bar.center().y()))
+    assert colour.saturation() > 40  # the bar is painted, not left blank
+
+
+def test_geometry_of_a_single_known_bar(qtbot):
+    rel = {"start_date": from_jalali(1400, 1, 1), "end_date": from_jalali(1401, 1, 1), "category": "main",
+           "type_code": "voluntary", "title": "بیمه اختیاری"}
+    timeline = RelationshipTimeline([rel], from_jalali(1401, 12, 29))
+    qtbot.addWidget(timeline)
+    timeline.resize(416, 100)  # plot width 384 over the years 1400 and 1401
+    (rect,) = timeline.bar_rects()
+    assert rect.right() == pytest.approx(400) and rect.width() == pytest.approx(384 * 365 / 730, abs=1)
+
+
+def test_editing_personal_info_asks_a_reason(qtbot, store, clerk, person):
+    dialog = open_file(qtbot, store, clerk, person)
+    edit = dialog.personal_edit_dialog("mobile")
+    qtbot.addWidget(edit)
+    edit.show()
+    edit.value.clear()
+    type_text(edit.value, "۰۹۳۵۱۲۳۴۵۶۷")
+    edit.accept()
+    assert edit.isVisible() and "دلیل" in edit.message.text()
+    assert load_person_file(store, clerk, person).personal["mobile"] == "09121234567"  # nothing written
+    type_text(edit.reason, "شماره تازه")
+    qtbot.keyClick(edit.reason, Qt.Key.Key_Return)
+    assert not edit.isVisible()
+    pfile = load_person_file(store, clerk, person)
+    assert pfile.personal["mobile"] == "09351234567"
+    assert pfile.personal_changes[0]["old"] == "09121234567"
+
+
+def test_a_refused_value_stays_in_the_dialog_with_the_persian_reason(qtbot, store, clerk, person):
+    dialog = open_file(qtbot, store, clerk, person)
+    edit = dialog.personal_edit_dialog("mobile")
+    qtbot.addWidget(edit)
+    edit.show()
+    edit.value.setText("0912")
+    edit.reason.setText("اشتباه")
+    edit.accept()
+    assert edit.isVisible() and edit.message.text() and "دلیل" not in edit.message.text()
+    assert load_person_file(store, clerk, person).personal["mobile"] == "09121234567"
+
+
+def test_requery_button_shows_registry_changes(qtbot, store, admin, clerk, person):
+    from desktop.services.reference import add_registry_identities
+
+    from ..factories import identity
+
+    dialog = open_file(qtbot, store, clerk, person)
+    nc = dialog.pfile.identity["national_code"]
+    add_registry_identities(store, admin, identity(national_code=nc, first_name="مریم", last_name="کریمی‌پور",
+                                                   gender="female"))
+    qtbot.mouseClick(dialog.requery_button, Qt.MouseButton.LeftButton)
+    assert "نام خانوادگی" in dialog.note.text()
+    assert dialog.pfile.identity["last_name"] == "کریمی‌پور"
+    assert dialog.pfile.identity_changes[0]["old"] == "کریمی"
