@@ -1,11 +1,13 @@
 """The QR code on a letter: tracking code + digest (desktop.domain.letters.qr_payload).
 
-segno computes the module matrix once per letter; ReportLab draws it as one filled path of
-horizontal runs, so the page stays vector and small.
+segno computes the module matrix once per letter (cached, so a preview and its print share it);
+the page gets it as one filled path of horizontal runs in module units, written as literal PDF
+operators: the code stays vector and small, and costs no per-rectangle float formatting.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import segno
@@ -15,9 +17,14 @@ from desktop.domain.letters import letter_digest, parse_qr_payload, qr_payload
 __all__ = ["qr_matrix", "draw_qr", "qr_payload", "letter_digest", "parse_qr_payload"]
 
 
+@lru_cache(maxsize=256)
 def qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
-    """Dark modules row by row, without the quiet zone (error correction M)."""
-    code = segno.make(payload, error="m", micro=False, boost_error=False)
+    """Dark modules row by row, without the quiet zone (error correction M).
+
+    The mask is fixed: every mask pattern is valid for readers, and scoring all eight is
+    most of segno's time.
+    """
+    code = segno.make(payload, error="m", micro=False, boost_error=False, mask=0)
     return tuple(tuple(bool(v) for v in row) for row in code.matrix)
 
 
@@ -35,15 +42,14 @@ def draw_qr(canvas, payload: str, *, x: float, y: float, size: float) -> None:
     """Draw the code with its bottom-left corner at (x, y), `size` points square."""
     matrix = qr_matrix(payload)
     n = len(matrix)
-    module = size / n
-    path = canvas.beginPath()
+    ops = []
     for r, row in enumerate(matrix):
-        top = y + size - (r + 1) * module
-        for start, length in _runs(row):
-            path.rect(x + start * module, top, length * module, module)
+        bottom = n - 1 - r  # module rows counted from the bottom edge
+        ops.extend(f"{start} {bottom} {length} 1 re" for start, length in _runs(row))
     canvas.saveState()
     canvas.setFillGray(0)
-    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.transform(size / n, 0, 0, size / n, x, y)  # one unit = one module
+    canvas.addLiteral(" ".join(ops) + " f")
     canvas.restoreState()
 
 
