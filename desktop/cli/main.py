@@ -8,10 +8,10 @@ from typing import NoReturn
 
 from desktop.domain.errors import DomainError, Refused
 
-from . import data_commands, dependant_commands, store_commands
+from . import data_commands, dependant_commands, inquiry_commands, store_commands
 from .base import Context, common_options, emit, report_error
 
-COMMANDS = [store_commands, data_commands, dependant_commands]
+COMMANDS = [store_commands, data_commands, dependant_commands, inquiry_commands]
 
 
 class PersianArgumentParser(argparse.ArgumentParser):

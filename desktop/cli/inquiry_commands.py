@@ -1,0 +1,103 @@
+"""inquiry, certificate, verify, inquiry-chain verify (CLI.md "Store and data")."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from desktop.domain.errors import DomainError
+from desktop.domain.text import persian_digits
+from desktop.services.certificates import issue_certificate, render_pdf, verify_certificate
+from desktop.services.hashchain import verify_chain
+from desktop.services.inquiry import answer_inquiry
+
+from .base import Context, Output
+
+STATE_FA = {"not_found": "اطلاعاتی یافت نشد", "not_active": "در سوابق موجود، فاقد ارتباط فعال",
+            "in_period": "دارای ارتباط در دوره", "active": "دارای ارتباط بیمه‌ای فعال"}
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("inquiry", parents=[common], help="answer an inquiry as an authority and record it")
+    p.add_argument("--authority", required=True, help="the asking authority's code")
+    p.add_argument("--national-code", required=True)
+    p.add_argument("--from", dest="from_date", help="period start, Jalali YYYY/MM/DD (with --to)")
+    p.add_argument("--to", dest="to_date", help="period end, Jalali YYYY/MM/DD (with --from)")
+    p.add_argument("--pdf", help="also write the letter as a PDF file")
+    p.set_defaults(handler=cmd_inquiry)
+
+    p = sub.add_parser("certificate", parents=[common], help="issue a certificate for a person to an authority")
+    p.add_argument("--national-code", required=True)
+    p.add_argument("--authority", required=True)
+    p.add_argument("--pdf", help="also write the certificate (with its passcode) as a PDF file")
+    p.set_defaults(handler=cmd_certificate)
+
+    p = sub.add_parser("verify", parents=[common], help="show a certificate to an authority")
+    p.add_argument("--tracking", required=True)
+    p.add_argument("--passcode", required=True)
+    p.add_argument("--source", default="", help="who is asking (recorded with the attempt)")
+    p.set_defaults(handler=cmd_verify)
+
+    p = sub.add_parser("inquiry-chain", help="the inquiry record's hash chain")
+    v = p.add_subparsers(dest="verb", required=True).add_parser("verify", parents=[common])
+    v.set_defaults(handler=cmd_chain_verify)
+    sub.add_parser("verify-chain", parents=[common], help="same as `inquiry-chain verify`").set_defaults(
+        handler=cmd_chain_verify)
+
+
+def _write_pdf(path: str | None, answer: dict[str, Any], certificate: dict[str, Any] | None = None) -> None:
+    if not path:
+        return
+    pdf = render_pdf(answer, certificate)
+    if pdf is None:
+        raise DomainError("ماژول چاپ نامه‌ها در دسترس نیست.", "the letters module is not available")
+    # The answer is already recorded; a bad path must not hide its tracking code.
+    try:
+        Path(path).write_bytes(pdf)
+    except OSError as exc:
+        raise DomainError(f"نوشتن فایل «{path}» ممکن نشد (کد پیگیری {answer['tracking_code']}).",
+                          f"cannot write {path}: {exc} (tracking code {answer['tracking_code']})") from None
+
+
+def _summary(answer: dict[str, Any]) -> str:
+    return (f"{STATE_FA[answer['state']]} — کد پیگیری {persian_digits(answer['tracking_code'])}\n"
+            f"{answer['state']} — tracking code {answer['tracking_code']}")
+
+
+def cmd_inquiry(ctx: Context) -> Output:
+    a = ctx.args
+    answer = answer_inquiry(ctx.store(), ctx.actor(), a.authority, a.national_code, a.from_date, a.to_date)
+    _write_pdf(a.pdf, answer)
+    return Output(answer, _summary(answer))
+
+
+def cmd_certificate(ctx: Context) -> Output:
+    a = ctx.args
+    answer = issue_certificate(ctx.store(), ctx.actor(), a.national_code, a.authority)
+    _write_pdf(a.pdf, answer, answer["certificate"])
+    passcode = answer["certificate"]["passcode"]
+    return Output({**answer, "passcode": passcode},
+                  _summary(answer) + f"\nکد رمز / passcode: {passcode}")
+
+
+def cmd_verify(ctx: Context) -> Output:
+    a = ctx.args
+    shown = verify_certificate(ctx.store(), ctx.actor(), a.tracking, a.passcode, source=a.source)
+    return Output(shown, _summary(shown))
+
+
+def cmd_chain_verify(ctx: Context) -> Output:
+    report = verify_chain(ctx.store(), ctx.actor())
+    if not report["ok"]:
+        # A scheduler must see a broken chain in the exit status, not only in the text.
+        raise ChainBroken(
+            "زنجیره دفتر استعلام‌ها آسیب دیده است: " + "؛ ".join(f"{p['tracking_code']} — {p['fa']}"
+                                                             for p in report["problems"]),
+            "inquiry chain broken: " + "; ".join(f"{p['tracking_code']} {p['problem']}" for p in report["problems"]))
+    text = f"زنجیره سالم است: {persian_digits(report['records'])} پاسخ / chain intact: {report['records']} records"
+    return Output(report, text)
+
+
+class ChainBroken(DomainError):
+    exit_code = 3
