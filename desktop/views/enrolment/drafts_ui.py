@@ -83,6 +83,8 @@ class DraftBar(QFrame):
         self.resume_button = QPushButton("ادامه پیش‌نویس")
         self.resume_button.setObjectName("primary")
         self.discard_button = QPushButton("حذف پیش‌نویس")
+        for button in (self.resume_button, self.discard_button):
+            button.setAutoDefault(True)  # Enter presses a focused button, outside dialogs too
         row = QHBoxLayout(self)
         for w in (self.label, self.drafts, self.resume_button, self.discard_button):
             row.addWidget(w)

@@ -21,44 +21,53 @@ from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
 from .fields import FilePicker, ValidatedField, choice, choice_box
 from .pages import StepPage
 
-ID_KINDS = [("national_code", "کد ملی"), ("foreign_id", "شماره اختصاصی اتباع خارجی")]
+ID_TITLES = {"national_code": "کد ملی", "foreign_id": "شماره اختصاصی اتباع خارجی"}
+
+
+def id_kind_of(text: str) -> str:
+    """Twelve digits are a foreign national's id; anything else is read as a national code."""
+    try:
+        digits = identifiers.normalise_identifier(text)
+    except DomainError:
+        return "national_code"
+    return "foreign_id" if len(digits) == 12 else "national_code"
+
+
+def check_number(text: str) -> str:
+    return (identifiers.foreign_id if id_kind_of(text) == "foreign_id" else identifiers.national_code)(text)
 
 
 class NumberStep(StepPage):
-    """The national code or foreign id, checked as typed; the registry answer shows at once."""
+    """The national code (10 digits) or foreign id (12 digits), checked as typed; the registry's
+    answer shows at once, so the clerk knows before pressing Enter."""
 
     title = "۱. کد ملی یا شماره اتباع"
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.preview: IdentityPreview | None = None
-        self.id_kind = self.add("id_kind", "نوع شناسه:", choice_box(ID_KINDS))
-        self.number = self.add("number", "شماره:", ValidatedField(self._validate, required=True, ltr=True,
-                                                                   placeholder="۰۰۱۲۳۴۵۶۷۹"))
+        self.number = self.add("number", "کد ملی / شماره اتباع:",
+                               ValidatedField(check_number, required=True, ltr=True, placeholder="۰۰۱۲۳۴۵۶۷۹"))
+        self.kind_label = QLabel()
+        self.kind_label.setObjectName("subtitle")
+        self.form.addRow("نوع شناسه:", self.kind_label)
         self.open_file = QPushButton("باز کردن پرونده شخص")
         self.open_file.hide()
         self.form.addRow("", self.open_file)
         self.finish()
-        self.id_kind.currentIndexChanged.connect(lambda *_: self.number.setText(self.number.text()))
         self.number.changed.connect(self._look_up)
-
-    def _validate(self, text: str) -> None:
-        if choice(self.id_kind) == "foreign_id":
-            identifiers.foreign_id(text)
-        else:
-            identifiers.national_code(text)
 
     def keyed(self) -> dict[str, str]:
         """{"national_code": …} or {"foreign_id": …}, normalised; {} while invalid."""
-        if self.number.error() or not self.number.value():
+        text = self.number.text()
+        if self.number.error() or not text.strip():
             return {}
-        kind = choice(self.id_kind)
-        check = identifiers.foreign_id if kind == "foreign_id" else identifiers.national_code
-        return {kind: check(self.number.value())}
+        return {id_kind_of(text): check_number(text)}
 
     def _look_up(self) -> None:
         self.preview = None
         keyed = self.keyed()
+        self.kind_label.setText(ID_TITLES[id_kind_of(self.number.text())] if self.number.text().strip() else "")
         if keyed:
             try:
                 self.preview = identity_preview(self.ctx.store, self.ctx.actor, **keyed)

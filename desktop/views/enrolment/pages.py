@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.domain.jalali import format_jalali
 from desktop.views.context import ViewContext
@@ -74,6 +74,15 @@ class StepPage(QWidget):
         for key, value in values.items():
             if key in self.named and value is not None:
                 write_widget(self.named[key], value)
+
+    def reset(self) -> None:
+        for widget in self.named.values():
+            if isinstance(widget, QComboBox):
+                widget.setCurrentIndex(0)
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(True)  # the only box so far: "original documents seen"
+            else:
+                widget.setText("")
 
     def field_problems(self) -> str:
         for key, widget in self.named.items():

@@ -1,0 +1,235 @@
+"""Enrolment at the counter (نام‌نویسی, SPEC §2) as a guided, keyboard-first flow:
+number → identity → relationship → personal information → questionnaire and photo → confirm →
+SSN and insurance number → the registration slip. Work in progress is kept as a draft."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from desktop.domain.errors import Conflict, DomainError
+from desktop.domain.text import persian_digits
+from desktop.domain.vocabulary import NUMBER_KINDS, RELATIONSHIP_TYPES
+from desktop.services.archive import media_type_for
+from desktop.services.enrolment import EnrolmentResult, enrol
+from desktop.services.enrolment_lookup import write_registration_slip
+from desktop.views.context import ViewContext
+
+from .enrolment.drafts_ui import DraftBar, DraftKeeper
+from .enrolment.enrol_steps import (
+    IdentityStep,
+    NumberStep,
+    PapersStep,
+    PersonalStep,
+    RelationshipStep,
+)
+from .enrolment.fields import confirm
+from .enrolment.flow import GuidedFlow
+from .enrolment.outcome import ConfirmPage, DonePage
+
+NUMBER, IDENTITY, RELATIONSHIP, PERSONAL, PAPERS, CONFIRM, DONE = range(7)
+
+
+def open_person_file(ctx: ViewContext, person_id: uuid.UUID | None, parent: QWidget) -> bool:
+    """The person file screen is another engineer's; until it exists the button stays disabled."""
+    try:
+        module = importlib.import_module("desktop.views.person_file")
+    except ImportError:
+        return False
+    if person_id is not None:
+        module.open_person_file(ctx, person_id, parent)
+    return True
+
+
+def person_file_available() -> bool:
+    return importlib.util.find_spec("desktop.views.person_file") is not None
+
+
+class Screen(QWidget):
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.result: EnrolmentResult | None = None
+        self.slip_path: Path | None = None
+        self.open_slip = lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        self.number, self.identity = NumberStep(ctx), IdentityStep(ctx)
+        self.relationship, self.personal, self.papers = RelationshipStep(ctx), PersonalStep(ctx), PapersStep(ctx)
+        self.confirm_page = ConfirmPage(ctx, "۶. تایید و تخصیص شماره", "ثبت و تخصیص شماره تامین اجتماعی (Enter)")
+        self.done = DonePage()
+        self.steps = [self.number, self.identity, self.relationship, self.personal, self.papers]
+        self.flow = GuidedFlow([*self.steps, self.confirm_page, self.done])
+        self.flow.route = self._route
+        self.bar = DraftBar(ctx, "enrolment")
+        self.keeper = DraftKeeper(ctx, "enrolment", self._draft_payload, self)
+        box = QVBoxLayout(self)
+        box.addWidget(self.bar)
+        box.addWidget(self.flow, 1)
+        self._wire()
+        self.flow.show_page(NUMBER)
+        if self.bar.isVisible() or self.bar.drafts.count():
+            self.bar.resume_button.setFocus()
+
+    def _wire(self) -> None:
+        for page in self.steps:
+            page.changed.connect(self.keeper.touch)
+        self.flow.entered.connect(self._entered)
+        self.confirm_page.submit.connect(self.submit)
+        for button in (self.number.open_file, self.confirm_page.open_file, self.done.open_file):
+            button.setEnabled(person_file_available())
+        self.number.open_file.clicked.connect(lambda: self._open_file(self._known_id()))
+        self.confirm_page.open_file.clicked.connect(lambda: self._open_file(self._known_id()))
+        self.done.open_file.clicked.connect(lambda: self._open_file(self.result and self.result.person_id))
+        self.done.print_button.clicked.connect(self.print_slip)
+        self.done.again.clicked.connect(self.start_over)
+        self.bar.resume.connect(self.resume)
+        QShortcut(QKeySequence("Ctrl+S"), self, self._save_draft_now)
+        QShortcut(QKeySequence("Ctrl+N"), self, self.start_over)
+        QShortcut(QKeySequence("Ctrl+P"), self, self.print_slip)
+
+    # --- routing -------------------------------------------------------------------------
+    def _known(self) -> bool:
+        p = self.number.preview
+        return bool(p and p.known and not p.ssn)
+
+    def _known_id(self) -> uuid.UUID | None:
+        return self.number.preview.person_id if self.number.preview else None
+
+    def _route(self) -> list[int]:
+        """A person already known takes the short path: identity, relationship, SSN (SPEC §2)."""
+        if self.result is not None:
+            return [DONE]
+        skip = {PERSONAL, PAPERS} if self._known() else set()
+        return [i for i in range(DONE) if i not in skip]
+
+    def _entered(self, index: int) -> None:
+        if index == IDENTITY:
+            self.identity.show_preview(self.number.preview)
+        elif index == PAPERS:
+            self.papers.configure(foreign="foreign_id" in self.number.keyed(),
+                                  employer=self.relationship.employer() is not None)
+        elif index == CONFIRM:
+            self.confirm_page.show_summary(self._summary())
+
+    def _summary(self) -> list[tuple[str, str]]:
+        p = self.number.preview
+        rel = self.relationship.relationship()
+        rows = [("شماره:", persian_digits(p.number) if p else ""), ("نام:", p.full_name if p else ""),
+                ("ارتباط:", RELATIONSHIP_TYPES.get(rel["kind"], ("", ""))[1]),
+                ("تاریخ شروع:", self.relationship.start.persianText()),
+                ("کارگاه:", self.relationship.workshop_label.text() if "workshop_code" in rel else "")]
+        employer = self.relationship.employer() or {}
+        rows += [("شرکت:", employer.get("legal_name", "")),
+                 ("شماره ثبت:", persian_digits(employer.get("registration_number", "")))]
+        if not self._known():
+            rows.append(("مدارک:", "، ".join(Path(x["path"]).name for x in self.papers.papers()) or "—"))
+        return rows
+
+    # --- submit --------------------------------------------------------------------------
+    def request(self) -> dict[str, Any]:
+        """The questionnaire in the CLI's JSON shape (CLI.md, `enrol`)."""
+        data: dict[str, Any] = {**self.number.keyed(), "relationship": self.relationship.relationship(),
+                                "documents_seen": self.identity.seen.isChecked()}
+        employer = self.relationship.employer()
+        if employer:
+            data["employer"] = employer
+        if not self._known():
+            data["personal"] = self.personal.personal()
+        return data
+
+    def _paper_files(self) -> list[tuple[str, str, bytes, str]]:
+        if self._known():
+            return []
+        return [(p["kind"], Path(p["path"]).name, Path(p["path"]).read_bytes(), media_type_for(p["path"]))
+                for p in self.papers.papers()]
+
+    def submit(self) -> None:
+        page = self.confirm_page
+        try:
+            self.result = enrol(self.ctx.store, self.ctx.actor, self.request(), self._paper_files())
+        except Conflict as exc:
+            page.error.setText(exc.fa + (f" (شماره تامین اجتماعی موجود: {persian_digits(exc.existing)})"
+                                         if exc.existing and persian_digits(exc.existing) not in exc.fa else ""))
+            page.error.show()
+            page.open_file.setVisible(bool(exc.existing))
+            return
+        except (DomainError, OSError) as exc:
+            page.error.setText(getattr(exc, "fa", None) or f"فایل خوانده نشد: {exc}")
+            page.error.show()
+            return
+        self.keeper.forget()
+        self.bar.refresh()
+        self.flow.show_page(DONE)
+        self.done.show_numbers([("شماره تامین اجتماعی", self.result.ssn)] +
+                               [(NUMBER_KINDS.get(k, k), v) for k, v in self.result.numbers.items()])
+
+    def print_slip(self) -> None:
+        if self.result is None:
+            return
+        folder = self.ctx.store.path.parent / "slips" if self.ctx.store.path else Path(tempfile.gettempdir())
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.slip_path = write_registration_slip(self.ctx.store, self.ctx.actor, self.result.ssn,
+                                                     folder / f"slip-{self.result.ssn}.pdf")
+        except (DomainError, OSError) as exc:
+            self.done.info.setText(getattr(exc, "fa", None) or str(exc))
+            return
+        self.done.info.setText(f"برگه در {self.slip_path} ذخیره شد.")
+        self.open_slip(self.slip_path)
+
+    def _open_file(self, person_id: uuid.UUID | None) -> None:
+        open_person_file(self.ctx, person_id, self)
+
+    # --- drafts --------------------------------------------------------------------------
+    def _draft_payload(self) -> tuple[dict[str, Any], str]:
+        payload = {"step": self.flow.index(), "pages": [page.values() for page in self.steps]}
+        p = self.number.preview
+        title = " ".join(x for x in (persian_digits(self.number.number.text()), p.full_name if p else "") if x)
+        return payload, title or "نام‌نویسی"
+
+    def _save_draft_now(self) -> None:
+        self.keeper.dirty = self.keeper.dirty or self.result is None
+        self.keeper.save_now()
+
+    def resume(self, draft_id: uuid.UUID) -> None:
+        if self.keeper.dirty and not confirm(self, "فرم فعلی کنار گذاشته و پیش‌نویس باز شود؟"):
+            return
+        self.keeper.save_now()
+        payload = self.keeper.adopt(draft_id)
+        self.keeper.paused = True
+        try:
+            for page, values in zip(self.steps, payload.get("pages", []), strict=False):
+                page.restore(values)
+        finally:
+            self.keeper.paused = False
+        self.bar.refresh(exclude=draft_id)
+        target = min(int(payload.get("step", 0)), CONFIRM)
+        self.flow.show_page(target if target in self._route() else NUMBER)
+
+    def start_over(self) -> None:
+        if self.result is None and self.keeper.dirty and not confirm(self, "فرم نیمه‌کاره کنار گذاشته شود؟ (پیش‌نویس آن می‌ماند)"):
+            return
+        self.keeper.save_now()
+        self.keeper.draft_id = None
+        self.result = None
+        self.keeper.paused = True
+        for page in self.steps:
+            page.reset()
+        self.keeper.paused, self.keeper.dirty = False, False
+        self.bar.refresh()
+        self.flow.show_page(NUMBER)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self.keeper.save_now()
+        super().hideEvent(event)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self.keeper.save_now()
+        super().closeEvent(event)
