@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -69,6 +68,7 @@ class PersonFileDialog(QDialog):
         self.tabs = QTabWidget()
         self.note = QLabel("")  # outcome of the last action, without a modal box to dismiss
         self.note.setWordWrap(True)
+        self.note.hide()
         layout.addWidget(self.header)
         layout.addWidget(self.note)
         layout.addWidget(self.tabs)
@@ -125,7 +125,8 @@ class PersonFileDialog(QDialog):
         layout = QVBoxLayout(page)
         self.personal_keys = [k for k in PERSONAL_LABELS if f.health_visible or k not in HEALTH_FIELDS]
         self.personal_table = table(("عنوان", "مقدار"),
-                                    [(PERSONAL_LABELS[k], shown(k, f.personal.get(k))) for k in self.personal_keys])
+                                    [(PERSONAL_LABELS[k], shown(k, f.personal.get(k))) for k in self.personal_keys],
+                                    min_rows=len(self.personal_keys))
         self.personal_table.cellDoubleClicked.connect(lambda row, _c: self.edit_personal(self.personal_keys[row]))
         edit = QPushButton("ویرایش مورد انتخاب‌شده…")
         edit.setEnabled(f.can_update)
@@ -142,16 +143,21 @@ class PersonFileDialog(QDialog):
         return page
 
     def _relationships_tab(self, f: PersonFile) -> QWidget:
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        page = QWidget()
+        layout = QVBoxLayout(page)
         rows = [(r["title"], r["category_title"], persian_digits(r["start"]),
                  persian_digits(r["end"]) if r["end"] else "ادامه دارد", "فعال" if r["active"] else "پایان‌یافته",
                  persian_digits(r["insurance_number"]), r["workshop"] or r["main_insured"] or "—",
                  persian_digits(r["branch"])) for r in f.relationships]
-        splitter.addWidget(table(("نوع ارتباط", "نوع بیمه‌شده", "شروع", "پایان", "وضعیت", "شماره بیمه",
-                                  "کارگاه / بیمه‌شده اصلی", "شعبه"), rows))
+        rels = table(("نوع ارتباط", "نوع بیمه‌شده", "شروع", "پایان", "وضعیت", "شماره بیمه",
+                      "کارگاه / بیمه‌شده اصلی", "شعبه"), rows, min_rows=1)
+        rels.setMaximumHeight(rels.minimumHeight() + 4)
+        layout.addWidget(rels)
+        layout.addWidget(QLabel("نمودار زمانی ارتباط‌ها (زمان از راست به چپ؛ خط‌چین قرمز: امروز):"))
         self.timeline = RelationshipTimeline(f.relationships, f.today)
-        splitter.addWidget(self.timeline)
-        return splitter
+        layout.addWidget(self.timeline)
+        layout.addStretch(1)
+        return page
 
     def _dependants_tab(self, f: PersonFile) -> QWidget:
         return table(("نام", "نسبت", "کد ملی", "شماره تامین اجتماعی", "تاریخ تولد", "شروع", "پایان"),
@@ -226,6 +232,7 @@ class PersonFileDialog(QDialog):
                 QMessageBox.warning(self, "استعلام ثبت احوال", getattr(exc, "fa", None) or str(exc))
                 return
         self.reload()
+        self.note.show()
         self.note.setText("استعلام ثبت احوال: " + (
             "هویت با ثبت احوال یکسان است؛ تغییری نبود." if not changed else
             "تغییر ثبت شد در " + "، ".join(IDENTITY_LABELS.get(c, c) for c in changed)

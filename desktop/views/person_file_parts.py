@@ -76,7 +76,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, min_rows: in
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             t.setItem(r, c, QTableWidgetItem(value if isinstance(value, str) else persian_digits(value)))
-    t.setMinimumHeight(28 + 26 * max(min(len(rows), 8), min_rows))
+    shown_rows = max(min(len(rows), 8), min(min_rows, len(rows) or 1))
+    t.setMinimumHeight(t.horizontalHeader().sizeHint().height() + 2 * t.frameWidth() + 2
+                       + t.verticalHeader().defaultSectionSize() * shown_rows)
     return t
 
 

@@ -22,7 +22,7 @@ from desktop.domain.text import persian_digits
 AXIS_HEIGHT = 28
 ROW_HEIGHT = 26
 BAR_HEIGHT = 18
-MARGIN = 16
+MARGIN = 28  # room for the year labels at both ends
 # Hue per category; kinds within a category step through lightness so two kinds never look alike.
 CATEGORY_HUES = {"main": 185, "dependant": 28, "employer": 275}
 

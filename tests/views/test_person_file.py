@@ -14,7 +14,7 @@ from desktop.services.person_file import load_person_file
 from desktop.services.records import add_relationship
 from desktop.views.context import ViewContext
 from desktop.views.person_file import PersonFileDialog
-from desktop.views.timeline import RelationshipTimeline
+from desktop.views.timeline import MARGIN, RelationshipTimeline
 
 from ..conftest import TODAY
 from ..factories import questionnaire
@@ -76,9 +76,10 @@ def test_geometry_of_a_single_known_bar(qtbot):
            "type_code": "voluntary", "title": "بیمه اختیاری"}
     timeline = RelationshipTimeline([rel], from_jalali(1401, 12, 29))
     qtbot.addWidget(timeline)
-    timeline.resize(416, 100)  # plot width 384 over the years 1400 and 1401
+    timeline.resize(384 + 2 * MARGIN, 100)  # plot width 384 over the years 1400 and 1401
     (rect,) = timeline.bar_rects()
-    assert rect.right() == pytest.approx(400) and rect.width() == pytest.approx(384 * 365 / 730, abs=1)
+    assert rect.right() == pytest.approx(384 + MARGIN)  # 1 Farvardin 1400 is the right edge
+    assert rect.width() == pytest.approx(384 * 365 / 730, abs=1)  # one of two years
 
 
 def test_editing_personal_info_asks_a_reason(qtbot, store, clerk, person):
