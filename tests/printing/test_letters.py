@@ -145,3 +145,15 @@ def test_qr_payload_carries_tracking_code_and_digest() -> None:
     assert qr_payload(answer) == f"BDL1|{answer['tracking_code']}|{letter_digest(answer)}"
     answer["digest"] = "0123456789abcdef"
     assert qr_payload(answer).endswith("|0123456789abcdef")
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None,
+                    reason="needs zbar-tools and poppler-utils")
+def test_the_printed_qr_code_reads_back(tmp_path: Path) -> None:
+    answer, certificate = SAMPLES["certificate"]
+    (tmp_path / "c.pdf").write_bytes(render_inquiry_pdf(answer, certificate=certificate))
+    subprocess.run(["pdftoppm", "-png", "-r", "100", "-singlefile", str(tmp_path / "c.pdf"),
+                    str(tmp_path / "c")], check=True)
+    read = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "c.png")],
+                          capture_output=True, text=True).stdout.strip()
+    assert read == qr_payload(answer)
