@@ -61,7 +61,8 @@ def render_batch(answers: Iterable[dict[str, Any]], progress: Callable[[int, int
     """Many letters: one PDF with a letter per page(s), or one PDF each with `separate=True`.
 
     `progress(done, total)` is called after each letter; when `cancelled()` turns true the
-    batch stops and returns the letters finished so far.
+    batch stops and returns the letters finished so far. An answer with a non-null
+    `"certificate"` key prints as that certificate.
     """
     answers = list(answers)
     total = len(answers)
@@ -70,7 +71,7 @@ def render_batch(answers: Iterable[dict[str, Any]], progress: Callable[[int, int
         for done, answer in enumerate(answers, 1):
             if cancelled is not None and cancelled():
                 break
-            out.append(render_inquiry_pdf(answer))
+            out.append(render_inquiry_pdf(answer, certificate=answer.get("certificate")))
             if progress is not None:
                 progress(done, total)
         return out
@@ -79,7 +80,7 @@ def render_batch(answers: Iterable[dict[str, Any]], progress: Callable[[int, int
     for done, answer in enumerate(answers, 1):
         if cancelled is not None and cancelled():
             break
-        draw_letter(canvas, answer)
+        draw_letter(canvas, answer, certificate=answer.get("certificate"))
         if progress is not None:
             progress(done, total)
     canvas.save()

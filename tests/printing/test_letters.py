@@ -120,8 +120,9 @@ def test_batch_of_fifty_reports_progress_and_prints_every_letter(tmp_path: Path)
     kinds = list(SAMPLES)
     answers = []
     for i in range(50):
-        answer = sample_letters()[kinds[i % len(kinds)]][0]
+        answer, certificate = sample_letters()[kinds[i % len(kinds)]]
         answer["tracking_code"] = f"10210000{i:05d}"
+        answer["certificate"] = certificate
         answers.append(answer)
     seen: list[tuple[int, int]] = []
     pdf = render_batch(answers, progress=lambda done, total: seen.append((done, total)))
@@ -129,6 +130,8 @@ def test_batch_of_fifty_reports_progress_and_prints_every_letter(tmp_path: Path)
     assert pages(pdf, tmp_path) == 50
     text = pdf_text(pdf, tmp_path)
     assert all(persian_digits(a["tracking_code"]) in text for a in answers)
+    certificates = sum(a["certificate"] is not None for a in answers)
+    assert text.count(_plain("این گواهی به درخواست")) == certificates > 0
 
 
 def test_batch_stops_when_cancelled_and_can_return_one_pdf_each() -> None:
