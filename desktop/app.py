@@ -57,7 +57,7 @@ class Shell:
 
             path = demo_store_path() if demo_store_path().exists() else None
         if path is not None:
-            self.store = self._open(path)
+            self.store = self._pending(path) or self._open(path)
             if self.store is None:
                 return False
         else:
@@ -73,6 +73,14 @@ class Shell:
 
         remember_store(self.store.path)
         return self.sign_in()
+
+    def _pending(self, path: Path):
+        """Show sign-in at once and open the store meanwhile (see services/store_peek.py)."""
+        from desktop.services.store_peek import peek_store
+        from desktop.views.pending_store import PendingStore
+
+        peek = peek_store(path)
+        return PendingStore(peek.path, peek.branch_code, peek.branch_name) if peek else None
 
     def _open(self, path: Path):
         from PySide6.QtWidgets import QMessageBox
@@ -97,8 +105,12 @@ class Shell:
             from desktop.views.screenshots import drive_sign_in
 
             drive_sign_in(dialog, Path(shots), os.environ.get("BRANCH_DESK_SCREENSHOT_LOGIN", ""))
-        if dialog.exec() != dialog.DialogCode.Accepted or dialog.actor is None:
-            self.store.close()
+        accepted = dialog.exec() == dialog.DialogCode.Accepted and dialog.actor is not None
+        if dialog.store is not None:
+            self.store = dialog.store  # the opened store replaces the pending one
+        if not accepted:
+            if dialog.store is not None:
+                dialog.store.close()
             return False
         self.open_main(dialog.actor)
         if shots:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -15,17 +17,21 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.errors import DomainError
 from desktop.domain.text import persian_digits
-from desktop.services.actor import Actor
-from desktop.services.store import Store
-from desktop.services.users import sign_in
+
+if TYPE_CHECKING:  # kept out of start-up: the store may still be opening in the background
+    from desktop.services.actor import Actor
+    from desktop.services.store import Store
+
+    from .pending_store import PendingStore
 
 
 class SignInDialog(QDialog):
     shown = Signal()
 
-    def __init__(self, store: Store, parent: QWidget | None = None, *, username: str = "") -> None:
+    def __init__(self, store: Store | PendingStore, parent: QWidget | None = None, *, username: str = "") -> None:
         super().__init__(parent)
-        self.store = store
+        self.source = store
+        self.store: Store | None = None if hasattr(store, "result") else store
         self.actor: Actor | None = None
         self.setWindowTitle("ورود به میز شعبه")
         self.setMinimumWidth(400)
@@ -68,6 +74,10 @@ class SignInDialog(QDialog):
             self._fail("نام کاربری و گذرواژه را وارد کنید.")
             return
         try:
+            from desktop.services.users import sign_in
+
+            if self.store is None:
+                self.store = self.source.result()  # usually opened while the user typed
             self.actor = sign_in(self.store, self.username.text(), self.password.text())
         except DomainError as exc:
             self._fail(exc.fa)

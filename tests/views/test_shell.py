@@ -244,3 +244,17 @@ def test_last_store_is_remembered(tmp_path, monkeypatch, store):
     reopened = open_store(last_store())
     assert reopened.branch_code == "1021"
     reopened.close()
+
+
+def test_sign_in_while_the_store_opens_in_the_background(qtbot, store, users):
+    from desktop.services.store_peek import peek_store
+    from desktop.views.pending_store import PendingStore
+
+    peek = peek_store(store.path)
+    assert (peek.branch_code, peek.branch_name) == ("1021", "شعبه ۲۱ تهران")
+    assert peek_store(store.path.with_name("missing.sqlite")) is None
+    dialog = signin_dialog(qtbot, PendingStore(peek.path, peek.branch_code, peek.branch_name),
+                           "clerk1", "password123")
+    dialog.try_sign_in()
+    assert dialog.actor.role == "clerk" and dialog.store.branch_code == "1021"
+    dialog.store.close()
