@@ -23,6 +23,7 @@ from desktop.domain.inquiry import (
     parse_period,
 )
 from desktop.domain.jalali import format_jalali
+from desktop.domain.letters import letter_digest
 from desktop.domain.text import normalise_identifier
 from desktop.domain.tracking import make_tracking_code
 from desktop.models import Authority, InquiryRecord, Person, PersonalInfo, TrackingSerial, Workshop
@@ -65,7 +66,7 @@ def record_answer(unit: Unit, authority_code: str, nc: str, period: Any, *, acti
         state=result["state"], user_id=unit.actor.id, requester_person_id=requester_id,
         answer=json.dumps(result, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
     ))
-    result["digest"] = row.hash
+    _seal(result, row)
     # The audit row stays small (no addresses); headquarters gets the whole record.
     unit.audit(action, "inquiry_record", code, tracking_code=code, state=result["state"],
                authority=authority.code, national_code=nc, hash=row.hash)
@@ -145,10 +146,16 @@ def _day(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
+def _seal(answer_: dict[str, Any], record: InquiryRecord) -> None:
+    """`digest` is the letter's short QR digest (desktop.domain.letters); `record_hash` the chain link."""
+    answer_["digest"] = letter_digest(answer_)
+    answer_["record_hash"] = record.hash
+
+
 def stored_answer(record: InquiryRecord) -> dict[str, Any]:
     """The answer exactly as given (for re-printing and for verification)."""
     out = json.loads(record.answer)
-    out["digest"] = record.hash
+    _seal(out, record)
     return out
 
 

@@ -44,7 +44,8 @@ def test_the_four_answers(store, admin, cast):
     assert missed["state"] == "not_found" and missed["person"] is None
     active = answer_inquiry(store, admin, "F1", cast.main)
     assert active["state"] == "active" and active["coverage"] == "main" and active["judicial"] is None
-    assert active["branch"] == {"code": "1021", "name": "شعبه ۲۱ تهران"} and len(active["digest"]) == 64
+    assert active["branch"] == {"code": "1021", "name": "شعبه ۲۱ تهران"}
+    assert len(active["record_hash"]) == 64 and len(active["digest"]) == 16
 
 
 def test_a_court_gets_addresses_for_active_main_and_dependant(store, admin, cast):
@@ -86,7 +87,7 @@ def test_each_answer_is_recorded_with_audit_and_outbox(store, admin, cast):
     with store.engine.connect() as conn:
         row = conn.exec_driver_sql("SELECT state, national_code, hash FROM inquiry_record WHERE tracking_code = ?",
                                    (out["tracking_code"],)).one()
-    assert tuple(row) == ("active", cast.main, out["digest"])
+    assert tuple(row) == ("active", cast.main, out["record_hash"])
     assert tracking_code(out["tracking_code"]).startswith("1021")
 
 
