@@ -1,0 +1,138 @@
+"""Dependant links due to end in the next N days (20th birthdays, trial orders, certificates),
+with the action that records an end and its reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.dependants import END_REASONS
+from desktop.domain.errors import DomainError
+from desktop.domain.jalali import parse_jalali
+from desktop.domain.text import persian_digits
+from desktop.domain.vocabulary import RELATIONS
+from desktop.services.dependants import due_to_end, end_dependency
+from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
+
+from .fields import choice, choice_box, error_label, show_message
+
+COLUMNS = ("فرد تبعی", "کد ملی", "نسبت", "بیمه‌شده اصلی", "پایان", "روز مانده", "دلیل")
+
+
+class DueModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[dict[str, Any]] = []
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        return len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        cells = (r["dependant"]["name"], persian_digits(r["dependant"]["national_code"] or ""),
+                 RELATIONS.get(r["relation"], r["relation"]), r["main_insured"]["name"],
+                 persian_digits(r["end"]), persian_digits(r["days_left"]), r["end_reason_fa"])
+        return cells[index.column()]
+
+
+class DueList(QWidget):
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.days = QSpinBox()
+        self.days.setRange(1, 365)
+        self.days.setValue(30)
+        self.days.setSuffix(" روز آینده")
+        self.refresh_button = QPushButton("نمایش (F5)")
+        self.model = DueModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.reason = choice_box(list(END_REASONS.items()))
+        self.end_date = JalaliDateEdit()
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("توضیح (اختیاری)")
+        self.end_button = QPushButton("ثبت پایان ارتباط")
+        self.message = error_label()
+        self.info = QLabel()
+        self.info.setObjectName("formInfo")
+        top = QHBoxLayout()
+        for w in (QLabel("پایان‌های"), self.days, self.refresh_button):
+            top.addWidget(w)
+        top.addStretch(1)
+        action = QHBoxLayout()
+        for w in (QLabel("دلیل:"), self.reason, QLabel("تاریخ پایان:"), self.end_date, self.note, self.end_button):
+            action.addWidget(w)
+        box = QVBoxLayout(self)
+        box.addLayout(top)
+        box.addWidget(self.table, 1)
+        box.addLayout(action)
+        box.addWidget(self.message)
+        box.addWidget(self.info)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.end_button.clicked.connect(self.end_selected)
+        self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+
+    def refresh(self) -> None:
+        try:
+            self.model.set_rows(due_to_end(self.ctx.store, self.ctx.actor, self.days.value()))
+        except DomainError as exc:
+            show_message(self.message, exc.fa)
+            return
+        show_message(self.message, "")
+        self.info.setText(f"{persian_digits(len(self.model.rows))} ارتباط تبعی در این بازه پایان می‌یابد.")
+
+    def _row_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            row = self.model.rows[current.row()]
+            self.end_date.setDate(parse_jalali(row["end"]))
+            if row.get("end_reason") in END_REASONS:
+                self.reason.setCurrentIndex(self.reason.findData(row["end_reason"]))
+
+    def end_selected(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            show_message(self.message, "ابتدا یک ردیف را انتخاب کنید.")
+            return
+        if self.end_date.date() is None:
+            show_message(self.message, "تاریخ پایان را وارد کنید.")
+            return
+        row = self.model.rows[index.row()]
+        try:
+            end_dependency(self.ctx.store, self.ctx.actor, row["relationship_id"], choice(self.reason),
+                           self.end_date.date(), self.note.text())
+        except DomainError as exc:
+            show_message(self.message, exc.fa)
+            return
+        self.refresh()
+        self.info.setText(f"پایان ارتباط {row['dependant']['name']} ثبت شد. " + self.info.text())
