@@ -18,13 +18,13 @@ _HIT_COLS = (
 HIT_KEYS = ("cursor", "id", "first_name", "last_name", "national_code", "foreign_id", "ssn",
             "birth_date", "death_date", "active")
 
-_BY_NAME = (
+BY_NAME = (
     f"SELECT {_HIT_COLS} FROM person_search s JOIN person p ON p.rowid = s.rowid "
     "WHERE person_search MATCH :match AND s.rowid > :after AND p.ssn IS NOT NULL "
     "ORDER BY s.rowid LIMIT :limit"
 )
 # Each arm is a range scan on a UNIQUE index; an exact value is the one-key range.
-_BY_NUMBER = (
+BY_NUMBER = (
     f"SELECT {_HIT_COLS} FROM person p WHERE p.rowid IN ("
     " SELECT rowid FROM person WHERE national_code >= :lo AND national_code < :hi"
     " UNION ALL SELECT rowid FROM person WHERE national_code = :padded"
@@ -48,11 +48,11 @@ def _upper_bound(prefix: str) -> str:
 
 def by_name(conn: Connection, terms: list[str], *, after: int, limit: int, today: str) -> list[tuple]:
     params = {"match": fts_match(terms), "after": after, "limit": limit, "today": today}
-    return list(conn.exec_driver_sql(_BY_NAME, params).fetchall())
+    return list(conn.exec_driver_sql(BY_NAME, params).fetchall())
 
 
 def by_number(conn: Connection, prefix: str, *, padded: str | None, after: int, limit: int,
               today: str) -> list[tuple]:
     params = {"lo": prefix, "hi": _upper_bound(prefix), "padded": padded or "", "after": after,
               "limit": limit, "today": today}
-    return list(conn.exec_driver_sql(_BY_NUMBER, params).fetchall())
+    return list(conn.exec_driver_sql(BY_NUMBER, params).fetchall())
