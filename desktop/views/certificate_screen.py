@@ -1,0 +1,89 @@
+"""Certificate of insurance relationship for a person at the counter (گواهی وضعیت ارتباط بیمه‌ای,
+SPEC §4.5): national code → receiving authority → certificate with its passcode, printed for the
+person and filed in their personal box. The passcode is shown here once and never again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.errors import DomainError
+from desktop.domain.text import persian_digits
+from desktop.services.certificates import issue_certificate, render_pdf
+
+from .context import ViewContext
+from .inquiry_parts import answer_html, answer_label, authority_combo, message_label, say
+from .letter_preview import LetterPreview
+
+
+class Screen(QWidget):
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.issued: dict[str, Any] | None = None
+        title = QLabel("صدور گواهی وضعیت ارتباط بیمه‌ای")
+        title.setObjectName("title")
+        hint = QLabel("هویت متقاضی را با مدرک شناسایی در باجه بررسی کنید؛ گواهی به نام نهادی که او انتخاب "
+                      "می‌کند صادر و در صندوق شخصی او قرار می‌گیرد.")
+        hint.setObjectName("subtitle")
+        hint.setWordWrap(True)
+        self.national_code = QLineEdit()
+        self.national_code.setPlaceholderText("کد ملی متقاضی")
+        self.authority = authority_combo(ctx, self)
+        self.issue_button = QPushButton("صدور گواهی")
+        self.issue_button.setObjectName("primary")
+        self.issue_button.clicked.connect(self.issue)
+        self.message = message_label()
+        self.codes = QLabel("")
+        self.codes.setObjectName("formInfo")
+        self.codes.setStyleSheet("font-size: 13pt;")
+        self.result = answer_label()
+        form = QFormLayout()
+        form.addRow("کد ملی متقاضی:", self.national_code)
+        form.addRow("نهاد دریافت‌کننده:", self.authority)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        for w in (title, hint):
+            column.addWidget(w)
+        column.addLayout(form)
+        for w in (self.issue_button, self.message, self.codes):
+            column.addWidget(w)
+        column.addWidget(self.result, 1)
+        self.preview = LetterPreview()
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.preview)
+        splitter.setSizes([520, 640])
+        QVBoxLayout(self).addWidget(splitter)
+        self.setTabOrder(self.national_code, self.authority)
+        self.setTabOrder(self.authority, self.issue_button)
+
+    def issue(self) -> None:
+        code = self.authority.currentData()
+        if not code:
+            say(self.message, "نهاد دریافت‌کننده گواهی را انتخاب کنید.", error=True)
+            return
+        try:
+            issued = issue_certificate(self.ctx.store, self.ctx.actor, self.national_code.text(), code)
+        except DomainError as exc:
+            say(self.message, exc.fa, error=True)
+            return
+        self.issued = issued
+        cert = issued["certificate"]
+        say(self.message, "گواهی صادر شد و در صندوق شخصی متقاضی قرار گرفت.", error=False)
+        self.codes.setText(
+            f"کد پیگیری: <span dir='ltr'>{persian_digits(issued['tracking_code'])}</span><br>"
+            f"کد رمز: <span dir='ltr'>{persian_digits(cert['passcode'])}</span> "
+            "(فقط همین یک بار نمایش داده می‌شود؛ آن را چاپ کنید و به متقاضی بدهید.)")
+        self.result.setText(answer_html(issued, cert))
+        # The printed copy for the person carries the passcode; the box copy does not.
+        self.preview.set_pdf(render_pdf(issued, cert), f"certificate-{issued['tracking_code']}.pdf")

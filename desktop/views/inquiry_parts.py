@@ -1,0 +1,83 @@
+"""Pieces the inquiry, certificate and verification screens share."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+
+from desktop.domain.letters import TABLE_HEADERS, letter_content
+from desktop.domain.text import persian_digits
+from desktop.services.authorities import list_authorities
+
+from .context import ViewContext
+
+STATE_TITLES = {
+    "not_found": "اطلاعاتی یافت نشد",
+    "not_active": "در سوابق موجود است؛ ارتباط بیمه‌ای فعال ندارد",
+    "in_period": "در دوره خواسته‌شده ارتباط بیمه‌ای داشته است",
+    "active": "ارتباط بیمه‌ای فعال دارد",
+}
+# The letters module embeds identifiers in LTR marks for PDF layout; Qt's rich text does its own bidi.
+_MARKS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e"))
+
+
+def authority_combo(ctx: ViewContext, parent: QWidget | None = None) -> QComboBox:
+    combo = QComboBox(parent)
+    combo.setEditable(False)
+    for a in list_authorities(ctx.store, ctx.actor):
+        if a.active:
+            combo.addItem(f"{a.name} — {a.group_title}", a.code)
+    combo.setCurrentIndex(-1)
+    combo.setPlaceholderText("مرجع را انتخاب کنید")
+    return combo
+
+
+def select_authority(combo: QComboBox, code: str) -> None:
+    combo.setCurrentIndex(combo.findData(code))
+
+
+def message_label() -> QLabel:
+    label = QLabel("")
+    label.setObjectName("formError")
+    label.setWordWrap(True)
+    return label
+
+
+def say(label: QLabel, text: str, *, error: bool) -> None:
+    label.setObjectName("formError" if error else "formInfo")
+    label.style().unpolish(label)
+    label.style().polish(label)
+    label.setText(text)
+
+
+def answer_html(answer: dict[str, Any], certificate: dict[str, Any] | None = None) -> str:
+    """The answer as the letter words it, in Persian, for the screen."""
+    content = letter_content(answer, certificate)
+    esc = lambda text: html.escape(str(text).translate(_MARKS))  # noqa: E731 - local shorthand
+    parts = [f"<h3>{esc(STATE_TITLES[answer['state']])}</h3>",
+             f"<p><b>{esc(content.authority)}</b> — {esc(content.date)} — کد پیگیری "
+             f"<span dir='ltr'>{esc(content.tracking_code)}</span></p>"]
+    parts += [f"<p>{esc(p)}</p>" for p in content.paragraphs]
+    if content.table:
+        head = "".join(f"<th>{esc(h)}</th>" for h in TABLE_HEADERS)
+        rows = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in content.table)
+        parts.append(f"<table border='1' cellspacing='0' cellpadding='4'><tr>{head}</tr>{rows}</table>")
+    parts += [f"<p><b>{esc(label)}:</b> {esc(value)}</p>" for label, value in content.details]
+    parts += [f"<p><i>{esc(line)}</i></p>" for line in content.closing]
+    return "".join(parts)
+
+
+def answer_label() -> QLabel:
+    label = QLabel("")
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignTop)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def big_code(text: str) -> str:
+    return persian_digits(text)

@@ -1,0 +1,102 @@
+"""Inquiry of insurance relationship (استعلام ارتباط بیمه‌ای, SPEC §4): authority, national code,
+optional Jalali period → the answer in Persian, the letter previewed, printed or saved.
+
+The answer comes from the same service the `branch-desk inquiry` command calls, so both give
+the same answer to the same question.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.errors import DomainError
+from desktop.services.certificates import render_pdf
+from desktop.services.inquiry import answer_inquiry
+
+from .context import ViewContext
+from .inquiry_parts import answer_html, answer_label, authority_combo, message_label, say
+from .letter_preview import LetterPreview
+from .widgets.jalali_date_edit import JalaliDateEdit
+
+
+class Screen(QWidget):
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.answer: dict[str, Any] | None = None
+        title = QLabel("استعلام ارتباط بیمه‌ای")
+        title.setObjectName("title")
+        self.authority = authority_combo(ctx, self)
+        self.national_code = QLineEdit()
+        self.national_code.setPlaceholderText("کد ملی ده رقمی")
+        self.national_code.setMaxLength(14)
+        self.from_date = JalaliDateEdit()
+        self.to_date = JalaliDateEdit()
+        period = QHBoxLayout()
+        period.addWidget(QLabel("از"))
+        period.addWidget(self.from_date)
+        period.addWidget(QLabel("تا"))
+        period.addWidget(self.to_date)
+        self.ask_button = QPushButton("استعلام (Enter)")
+        self.ask_button.setObjectName("primary")
+        self.ask_button.clicked.connect(self.ask)
+        self.national_code.returnPressed.connect(self.ask)
+        self.message = message_label()
+        form = QFormLayout()
+        form.addRow("مرجع استعلام‌کننده:", self.authority)
+        form.addRow("کد ملی:", self.national_code)
+        form.addRow("دوره (اختیاری):", period)
+        hint = QLabel("برای استعلام در یک دوره هر دو تاریخ را وارد کنید؛ بدون دوره، وضعیت امروز پاسخ داده می‌شود.")
+        hint.setObjectName("subtitle")
+        hint.setWordWrap(True)
+        self.result = answer_label()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(title)
+        left_layout.addLayout(form)
+        left_layout.addWidget(hint)
+        left_layout.addWidget(self.ask_button)
+        left_layout.addWidget(self.message)
+        left_layout.addWidget(self.result, 1)
+        self.preview = LetterPreview()
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.preview)
+        splitter.setSizes([520, 640])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.setTabOrder(self.authority, self.national_code)
+        self.setTabOrder(self.national_code, self.from_date)
+        self.setTabOrder(self.from_date, self.to_date)
+        self.setTabOrder(self.to_date, self.ask_button)
+
+    def ask(self) -> None:
+        code = self.authority.currentData()
+        if not code:
+            say(self.message, "مرجع استعلام‌کننده را انتخاب کنید.", error=True)
+            self.authority.setFocus()
+            return
+        try:
+            answer = answer_inquiry(self.ctx.store, self.ctx.actor, code, self.national_code.text(),
+                                    self.from_date.text() or None, self.to_date.text() or None)
+        except DomainError as exc:
+            say(self.message, exc.fa, error=True)
+            return
+        self.show_answer(answer)
+
+    def show_answer(self, answer: dict[str, Any]) -> None:
+        self.answer = answer
+        say(self.message, "پاسخ ثبت شد.", error=False)
+        self.result.setText(answer_html(answer))
+        self.preview.set_pdf(render_pdf(answer), f"inquiry-{answer['tracking_code']}.pdf")

@@ -1,0 +1,124 @@
+"""A letter's pages in the window, with print (system dialog) and save-as-PDF.
+
+QtPdf is not part of PySide6-Essentials, so pages come from poppler's pdftoppm as images
+(desktop.services.pdf_preview). Printing paints page images rendered at the printer's
+resolution onto a QPrinter chosen in the system print dialog (QtPrintSupport is in Essentials).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.errors import DomainError
+from desktop.services.pdf_preview import pdf_pages_png
+
+PREVIEW_DPI = 80
+PRINT_DPI = 200
+
+
+class LetterPreview(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pdf: bytes | None = None
+        self.suggested_name = "letter.pdf"
+        self.pages: list[QLabel] = []
+        self.print_button = QPushButton("چاپ… (Ctrl+P)")
+        self.print_button.setShortcut("Ctrl+P")
+        self.save_button = QPushButton("ذخیره PDF… (Ctrl+S)")
+        self.save_button.setShortcut("Ctrl+S")
+        self.print_button.clicked.connect(self.print_with_dialog)
+        self.save_button.clicked.connect(self.save_with_dialog)
+        self.message = QLabel("")
+        self.message.setObjectName("formInfo")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.message, 1)
+        self.page_box = QWidget()
+        self.page_layout = QVBoxLayout(self.page_box)
+        self.page_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.page_box)
+        scroll.setStyleSheet("QScrollArea { background: #d9dee2; }")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(buttons)
+        layout.addWidget(scroll, 1)
+        self.set_pdf(None)
+
+    def set_pdf(self, pdf: bytes | None, suggested_name: str = "letter.pdf") -> None:
+        self.pdf, self.suggested_name = pdf, suggested_name
+        for label in self.pages:
+            label.deleteLater()
+        self.pages = []
+        self.message.setText("")
+        self.print_button.setEnabled(pdf is not None)
+        self.save_button.setEnabled(pdf is not None)
+        if pdf is None:
+            return
+        try:
+            images = pdf_pages_png(pdf, dpi=PREVIEW_DPI)
+        except DomainError as exc:
+            self.message.setText(exc.fa)
+            return
+        for png in images:
+            label = QLabel()
+            pixmap = QPixmap()
+            pixmap.loadFromData(png, "PNG")
+            label.setPixmap(pixmap)
+            label.setStyleSheet("background: white; border: 1px solid #9aa5ad;")
+            self.page_layout.addWidget(label)
+            self.pages.append(label)
+
+    def save_to(self, path: str | Path) -> None:
+        if self.pdf is None:
+            return
+        Path(path).write_bytes(self.pdf)
+        self.message.setText(f"ذخیره شد: {path}")
+
+    def save_with_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "ذخیره نامه", self.suggested_name, "PDF (*.pdf)")
+        if path:
+            try:
+                self.save_to(path)
+            except OSError as exc:
+                self.message.setText(f"ذخیره ممکن نشد: {exc}")
+
+    def print_to(self, printer: QPrinter) -> None:
+        """Paint each page, scaled to the printable area, keeping its proportions."""
+        if self.pdf is None:
+            return
+        images = pdf_pages_png(self.pdf, dpi=PRINT_DPI)
+        painter = QPainter(printer)
+        try:
+            for i, png in enumerate(images):
+                if i:
+                    printer.newPage()
+                image = QImage.fromData(png, "PNG")
+                area = painter.viewport()
+                size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.drawImage(QRect(area.x(), area.y(), size.width(), size.height()), image)
+        finally:
+            painter.end()
+        self.message.setText("به چاپگر فرستاده شد.")
+
+    def print_with_dialog(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("چاپ نامه")
+        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+            self.print_to(printer)

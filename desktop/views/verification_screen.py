@@ -1,0 +1,79 @@
+"""Verification of a certificate by an authority (استعلام سند با کد رمز, SPEC §4.5): tracking code
+and passcode → the certificate as issued. Five wrong passcodes lock it for an hour."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.errors import DomainError
+from desktop.services.certificates import render_pdf, verify_certificate
+
+from .context import ViewContext
+from .inquiry_parts import answer_html, answer_label, message_label, say
+from .letter_preview import LetterPreview
+
+
+class Screen(QWidget):
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.shown: dict[str, Any] | None = None
+        title = QLabel("تصدیق گواهی وضعیت ارتباط بیمه‌ای")
+        title.setObjectName("title")
+        self.tracking = QLineEdit()
+        self.tracking.setPlaceholderText("کد پیگیری سیزده رقمی")
+        self.passcode = QLineEdit()
+        self.passcode.setPlaceholderText("کد رمز ده رقمی")
+        self.passcode.setEchoMode(QLineEdit.EchoMode.Password)
+        self.source = QLineEdit()
+        self.source.setPlaceholderText("نام نهاد یا شخص درخواست‌کننده (اختیاری)")
+        self.show_button = QPushButton("نمایش گواهی")
+        self.show_button.setObjectName("primary")
+        self.show_button.clicked.connect(self.verify)
+        self.passcode.returnPressed.connect(self.verify)
+        self.message = message_label()
+        self.result = answer_label()
+        form = QFormLayout()
+        form.addRow("کد پیگیری:", self.tracking)
+        form.addRow("کد رمز:", self.passcode)
+        form.addRow("درخواست‌کننده:", self.source)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.addWidget(title)
+        column.addLayout(form)
+        column.addWidget(self.show_button)
+        column.addWidget(self.message)
+        column.addWidget(self.result, 1)
+        self.preview = LetterPreview()
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.preview)
+        splitter.setSizes([520, 640])
+        QVBoxLayout(self).addWidget(splitter)
+
+    def verify(self) -> None:
+        try:
+            shown = verify_certificate(self.ctx.store, self.ctx.actor, self.tracking.text(), self.passcode.text(),
+                                       source=self.source.text().strip())
+        except DomainError as exc:
+            self.shown = None
+            self.result.setText("")
+            self.preview.set_pdf(None)
+            say(self.message, exc.fa, error=True)
+            return
+        finally:
+            self.passcode.clear()  # never left on screen, right or wrong
+        self.shown = shown
+        say(self.message, "گواهی معتبر است.", error=False)
+        self.result.setText(answer_html(shown, shown["certificate"]))
+        self.preview.set_pdf(render_pdf(shown, shown["certificate"]), f"certificate-{shown['tracking_code']}.pdf")
