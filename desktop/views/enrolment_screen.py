@@ -110,6 +110,8 @@ class Screen(QWidget):
         return [i for i in range(DONE) if i not in skip]
 
     def _entered(self, index: int) -> None:
+        p = self.number.preview
+        self.flow.header.setText(f"{p.full_name} — {persian_digits(p.number)}" if p and index > NUMBER else "")
         if index == IDENTITY:
             self.identity.show_preview(self.number.preview)
         elif index == PAPERS:

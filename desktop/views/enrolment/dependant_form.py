@@ -206,7 +206,7 @@ def verdict_html(v: Verdict) -> str:
     head = ("<p style='color:#1e6b3a;font-size:13pt'><b>✔ واجد شرایط</b></p>" if v.eligible
             else "<p style='color:#b3261e;font-size:13pt'><b>✘ واجد شرایط نیست</b></p>")
     period = ""
-    if v.start:
+    if v.start and v.eligible:
         period = f"<p>از {format_jalali(v.start, persian=True)}"
         if v.end:
             why = END_REASONS.get(v.end_reason or "", "")

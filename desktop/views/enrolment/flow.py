@@ -46,11 +46,15 @@ class GuidedFlow(QWidget):
         self.next.setObjectName("primary")
         for button in (self.back, self.next):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stays among the fields
+        self.header = QLabel()  # who this flow is about, once known
+        self.header.setObjectName("subtitle")
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
+        buttons.addStretch(1)
         buttons.addWidget(self.back)
         buttons.addWidget(self.next)
         body = QVBoxLayout()
+        body.addWidget(self.header)
         body.addWidget(self.stack, 1)
         body.addLayout(buttons)
         row = QHBoxLayout(self)

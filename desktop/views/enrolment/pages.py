@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.domain.jalali import format_jalali
@@ -33,7 +33,13 @@ class StepPage(QWidget):
         outer.addWidget(heading)
         self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        outer.addLayout(self.form)
+        self.form.setVerticalSpacing(10)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        holder = QWidget()
+        holder.setLayout(self.form)
+        holder.setMinimumWidth(520)
+        holder.setMaximumWidth(680)  # a form across a wide screen is hard to read
+        outer.addWidget(holder, 0, Qt.AlignmentFlag.AlignLeading)
         self.note = QLabel()
         self.note.setWordWrap(True)
         outer.addWidget(self.note)
