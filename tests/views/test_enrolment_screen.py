@@ -236,3 +236,35 @@ def test_draft_survives_closing_the_screen(qtbot, screen, store, clerk, register
     assert again.relationship.start.text() == "1404/04/01"
     assert again.flow.index() == RELATIONSHIP
     assert not again.bar.isVisible()
+
+
+def test_person_already_known_takes_the_short_path(qtbot, screen, store, clerk, registered):
+    from desktop.services.enrolment import new_person
+    from desktop.services.enrolment_lookup import identity_preview
+
+    person = registered(first_name="لیلا", last_name="حسینی", gender="female")
+    ident = store.registry.lookup(national_code=person["national_code"])
+    with store.sessions() as s, s.begin():
+        s.add(new_person(store, ident))  # known from older records, never given an SSN
+    assert identity_preview(store, clerk, national_code=person["national_code"]).known
+    number_and_identity(qtbot, screen, person["national_code"])
+    key(qtbot, Qt.Key.Key_Down)  # voluntary
+    key(qtbot, Qt.Key.Key_Return)
+    type_here("1404/05/01")
+    key(qtbot, Qt.Key.Key_Return)
+    assert screen.flow.index() == CONFIRM  # no personal information, no papers (SPEC §2)
+    key(qtbot, Qt.Key.Key_Return)
+    assert screen.flow.index() == DONE, screen.confirm_page.error.text()
+    assert screen.result.known_before
+    assert count_rows(store, "person") == 1
+
+
+def test_autosave_without_closing_survives_a_crash(qtbot, screen, store, clerk, registered):
+    from desktop.services.drafts import list_drafts, load_draft
+
+    person = registered()
+    type_text(screen.number.number.edit, person["national_code"])
+    qtbot.waitUntil(lambda: screen.keeper.draft_id is not None, timeout=5000)  # debounced autosave
+    drafts = list_drafts(store, clerk, "enrolment")
+    assert len(drafts) == 1
+    assert load_draft(store, clerk, drafts[0].id)["pages"][0]["number"] == person["national_code"]
