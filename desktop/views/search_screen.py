@@ -99,7 +99,9 @@ class Screen(QWidget):
         self.query.returnPressed.connect(self._enter_in_box)
         self.table.activated_row.connect(self.open_row)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
-        QShortcut(QKeySequence(Qt.Key.Key_Down), self.query, activated=self._to_results)
+        # Widget context: Down must still move the cursor once the table has focus.
+        QShortcut(QKeySequence(Qt.Key.Key_Down), self.query, activated=self._to_results,
+                  context=Qt.ShortcutContext.WidgetShortcut)
         self.setFocusProxy(self.query)
 
     # --- searching -----------------------------------------------------------------------

@@ -75,3 +75,14 @@ def test_model_fetches_lazily_page_by_page(qtbot, store, clerk, registered):
         model.fetchMore()
     assert model.rowCount() == 7 and len(calls) == 3
     assert model.columnCount() == len(HEADERS)
+
+
+def test_down_arrow_moves_from_the_box_into_the_results(qtbot, screen):
+    type_text(screen.query, "رضایی")
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 2, timeout=3000)
+    screen.activateWindow()
+    screen.query.setFocus()
+    qtbot.keyClick(screen.query, Qt.Key.Key_Down)
+    assert screen.table.hasFocus() or screen.table.currentIndex().row() == 0
+    qtbot.keyClick(screen.table, Qt.Key.Key_Down)
+    assert screen.table.currentIndex().row() == 1  # Down now moves the row, not the focus
