@@ -1,0 +1,1 @@
+"""Synthetic demo data: name and place pools, the household generator, the bulk writer."""
