@@ -17,11 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.errors import DomainError
-from desktop.domain.text import persian_digits
 from desktop.services.certificates import issue_certificate, render_pdf
 
 from .context import ViewContext
-from .inquiry_parts import answer_html, answer_label, authority_combo, message_label, say
+from .inquiry_parts import answer_html, answer_label, authority_combo, code_text, message_label, say
 from .letter_preview import LetterPreview
 
 
@@ -81,8 +80,8 @@ class Screen(QWidget):
         cert = issued["certificate"]
         say(self.message, "گواهی صادر شد و در صندوق شخصی متقاضی قرار گرفت.", error=False)
         self.codes.setText(
-            f"کد پیگیری: <span dir='ltr'>{persian_digits(issued['tracking_code'])}</span><br>"
-            f"کد رمز: <span dir='ltr'>{persian_digits(cert['passcode'])}</span> "
+            f"کد پیگیری: {code_text(issued['tracking_code'])}<br>"
+            f"کد رمز: {code_text(cert['passcode'])} "
             "(فقط همین یک بار نمایش داده می‌شود؛ آن را چاپ کنید و به متقاضی بدهید.)")
         self.result.setText(answer_html(issued, cert))
         # The printed copy for the person carries the passcode; the box copy does not.

@@ -79,5 +79,7 @@ def answer_label() -> QLabel:
     return label
 
 
-def big_code(text: str) -> str:
-    return persian_digits(text)
+def code_text(text: str) -> str:
+    """A tracking code or passcode in Persian digits kept in written order inside RTL text
+    (after Persian words its digit groups would otherwise swap around the dash)."""
+    return f"\u202a{persian_digits(text)}\u202c"

@@ -63,6 +63,9 @@ class LetterPreview(QWidget):
     def set_pdf(self, pdf: bytes | None, suggested_name: str = "letter.pdf") -> None:
         self.pdf, self.suggested_name = pdf, suggested_name
         for label in self.pages:
+            # Off the layout now: deleteLater alone would leave the old pages until the loop spins.
+            self.page_layout.removeWidget(label)
+            label.hide()
             label.deleteLater()
         self.pages = []
         self.message.setText("")
@@ -80,6 +83,7 @@ class LetterPreview(QWidget):
             pixmap = QPixmap()
             pixmap.loadFromData(png, "PNG")
             label.setPixmap(pixmap)
+            label.setFixedSize(pixmap.size())  # a squeezed label would crop the page, not scroll
             label.setStyleSheet("background: white; border: 1px solid #9aa5ad;")
             self.page_layout.addWidget(label)
             self.pages.append(label)
