@@ -6,6 +6,7 @@ skips ORM identity-map work and returns plain rows; the service shapes them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection
@@ -38,23 +39,33 @@ DEP_KEYS = ("ssn", "national_code", "foreign_id", "first_name", "last_name", "ge
             "relation", "start", "end", "end_reason", "medical_link")
 
 
-def _rows(conn: Connection, sql: str, params: tuple) -> list[tuple]:
-    return list(conn.exec_driver_sql(sql, params).fetchall())
-
-
 def person_record(conn: Connection, *, national_code: str | None = None, ssn: str | None = None,
                   foreign_id: str | None = None, person_id: str | None = None) -> dict[str, Any] | None:
     """Identity, numbers, relationships, dependants and personal information, raw (ISO dates)."""
+    return _record(lambda sql, params: conn.exec_driver_sql(sql, params).fetchall(),
+                   national_code=national_code, ssn=ssn, foreign_id=foreign_id, person_id=person_id)
+
+
+def person_record_dbapi(dbapi_conn: Any, *, national_code: str | None = None, ssn: str | None = None,
+                        foreign_id: str | None = None, person_id: str | None = None) -> dict[str, Any] | None:
+    """The same on a plain DB-API (sqlite3) connection: no SQLAlchemy result machinery and no
+    transaction begun for a read, which is most of the cost of a sub-millisecond lookup."""
+    return _record(lambda sql, params: dbapi_conn.execute(sql, params).fetchall(),
+                   national_code=national_code, ssn=ssn, foreign_id=foreign_id, person_id=person_id)
+
+
+def _record(rows: Callable[[str, tuple], list], *, national_code: str | None, ssn: str | None,
+            foreign_id: str | None, person_id: str | None) -> dict[str, Any] | None:
     column, value = next((c, v) for c, v in (("national_code", national_code), ("ssn", ssn),
                                               ("foreign_id", foreign_id), ("id", person_id)) if v)
-    row = conn.exec_driver_sql(_PERSON_SQL + f"{column} = ?", (value,)).first()
-    if row is None:
+    found = rows(_PERSON_SQL + f"{column} = ?", (value,))
+    if not found:
         return None
-    person = dict(zip(_PERSON_COLS, row, strict=True))
-    pid = person["id"]
-    person["numbers"] = [{"kind": k, "value": v, "branch": b} for k, v, b in _rows(conn, _NUMBERS_SQL, (pid,))]
-    person["relationships"] = [dict(zip(REL_KEYS, r, strict=True)) for r in _rows(conn, _RELS_SQL, (pid,))]
-    person["dependants"] = [dict(zip(DEP_KEYS, r, strict=True)) for r in _rows(conn, _DEPS_SQL, (pid,))]
-    info = conn.exec_driver_sql(_PERSONAL_SQL, (pid,)).first()
-    person["personal"] = dict(zip(_PERSONAL_COLS, info, strict=True)) if info else {}
+    person = dict(zip(_PERSON_COLS, found[0], strict=True))
+    pid = (person["id"],)
+    person["numbers"] = [{"kind": k, "value": v, "branch": b} for k, v, b in rows(_NUMBERS_SQL, pid)]
+    person["relationships"] = [dict(zip(REL_KEYS, r, strict=True)) for r in rows(_RELS_SQL, pid)]
+    person["dependants"] = [dict(zip(DEP_KEYS, r, strict=True)) for r in rows(_DEPS_SQL, pid)]
+    info = rows(_PERSONAL_SQL, pid)
+    person["personal"] = dict(zip(_PERSONAL_COLS, info[0], strict=True)) if info else {}
     return person

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from functools import lru_cache
 from typing import Any
 
-from desktop.db.person_queries import person_record
+from desktop.db.person_queries import person_record_dbapi
 from desktop.domain import identifiers
 from desktop.domain.enrolment import HEALTH_FIELDS
 from desktop.domain.errors import InvalidValue, NotFound
@@ -18,8 +19,14 @@ from .actor import Actor
 from .store import Store
 
 
+@lru_cache(maxsize=65536)
+def _jalali(value: str) -> str:
+    return format_jalali(dt.date.fromisoformat(value))
+
+
 def _j(value: str | None) -> str | None:
-    return format_jalali(dt.date.fromisoformat(value)) if value else None
+    """ISO → Jalali; cached because jdatetime's formatting costs more than the whole query."""
+    return _jalali(value) if value else None
 
 
 def _relationship(r: dict[str, Any]) -> dict[str, Any]:
@@ -73,8 +80,11 @@ def get_person(store: Store, actor: Actor, *, national_code: str | None = None, 
         "ssn": identifiers.ssn(ssn) if ssn else None,
         "foreign_id": identifiers.foreign_id(foreign_id) if foreign_id else None,
     }
-    with store.engine.connect() as conn:
-        raw = person_record(conn, **key)
+    pooled = store.engine.raw_connection()  # a plain read: no SQLAlchemy result objects, no BEGIN
+    try:
+        raw = person_record_dbapi(pooled.driver_connection, **key)
+    finally:
+        pooled.close()
     if raw is None or not raw["ssn"]:
         shown = persian_digits(national_code or ssn or foreign_id)
         raise NotFound(f"شخصی با شماره {shown} در این شعبه نیست.", f"no person {national_code or ssn or foreign_id}")
