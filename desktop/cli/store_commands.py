@@ -42,13 +42,20 @@ def cmd_demo(ctx: Context) -> Output:
         init_store(ctx.db, ctx.args.branch, "شعبه نمونه").close()
     store = ctx.store()
 
+    seen: list[str] = []
+
     def progress(done: int, total: int, stage: str) -> None:
-        if not ctx.args.json and sys.stderr.isatty() or stage == "done":
+        # stderr only, so `--json` keeps stdout to the one JSON document: a bar on a terminal,
+        # one line per stage when stderr is a log file.
+        if sys.stderr.isatty():
             width = 30
             filled = int(width * done / max(total, 1))
             print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {stage:<14}", end="", file=sys.stderr)
-        if stage == "done":
-            print(file=sys.stderr)
+            if stage == "done":
+                print(file=sys.stderr)
+        elif stage not in seen:
+            seen.append(stage)
+            print(f"{stage}: {done}/{total}", file=sys.stderr, flush=True)
 
     summary = fill_demo(store, ctx.actor(), persons=ctx.args.persons, seed=ctx.args.seed, progress=progress)
     return Output(summary, f"داده نمونه ساخته شد / demo data: {summary}")
