@@ -11,7 +11,16 @@ from .errors import InvalidValue
 from .jalali import parse_jalali, parse_optional
 from .registry import Marriage, RegistryIdentity
 from .text import normalise_text
-from .vocabulary import BLOOD_GROUPS, EDUCATION, EMPLOYER_KINDS, GENDERS, MAIN_KINDS, MARITAL, MILITARY, ORIENTATIONS
+from .vocabulary import (
+    BLOOD_GROUPS,
+    EDUCATION,
+    EMPLOYER_KINDS,
+    GENDERS,
+    MAIN_KINDS,
+    MARITAL,
+    MILITARY,
+    ORIENTATIONS,
+)
 
 PERSONAL_VALIDATORS = {
     "postal_code": identifiers.postal_code,

@@ -2,9 +2,16 @@
 
 from .account import AccountLifetime, AccountYear, DocumentLine, InsuranceDocument
 from .archive import ArchiveBlob, ArchiveItem
-from .base import Base, uuid7, utcnow
+from .base import Base, utcnow, uuid7
 from .correction import CorrectionRequest, LedgerEntry
-from .inquiry import Authority, Certificate, CertificateAttempt, InquiryRecord, PersonalBoxItem, TrackingSerial
+from .inquiry import (
+    Authority,
+    Certificate,
+    CertificateAttempt,
+    InquiryRecord,
+    PersonalBoxItem,
+    TrackingSerial,
+)
 from .person import (
     Acquaintance,
     Employer,

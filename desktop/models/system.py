@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, IdMixin, uuid7, utcnow
+from .base import Base, IdMixin, utcnow, uuid7
 
 
 class AppUser(IdMixin, Base):

@@ -10,12 +10,25 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.domain.enrolment import EmployerInput, EnrolmentInput, RelationshipInput, number_kind_for
+from desktop.domain.enrolment import (
+    EmployerInput,
+    EnrolmentInput,
+    RelationshipInput,
+    number_kind_for,
+)
 from desktop.domain.errors import Conflict, InvalidValue, NotFound
 from desktop.domain.jalali import format_jalali
 from desktop.domain.registry import RegistryIdentity
 from desktop.domain.text import persian_digits, search_key
-from desktop.models import Employer, InsuranceNumber, Person, PersonalInfo, PersonRole, Relationship, Workshop
+from desktop.models import (
+    Employer,
+    InsuranceNumber,
+    Person,
+    PersonalInfo,
+    PersonRole,
+    Relationship,
+    Workshop,
+)
 
 from .actor import Actor
 from .archive import check_paper, store_paper

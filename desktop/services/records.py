@@ -15,7 +15,14 @@ from desktop.domain.errors import Conflict, InvalidValue, NotFound
 from desktop.domain.jalali import BIRTH_DATE_FREEZE, format_jalali
 from desktop.domain.roles import require
 from desktop.domain.text import normalise_text, persian_digits, search_key
-from desktop.models import IdentityChange, InsuranceNumber, Person, PersonalInfo, PersonalInfoChange, Relationship
+from desktop.models import (
+    IdentityChange,
+    InsuranceNumber,
+    Person,
+    PersonalInfo,
+    PersonalInfoChange,
+    Relationship,
+)
 
 from .actor import Actor
 from .enrolment import add_relationship_row, number_for_relationship, workshop_by_code

@@ -12,7 +12,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.db.engine import make_engine, make_sessionmaker
-from desktop.db.migrate import current_revision, ensure_not_from_future, head_revision, upgrade_to_head
+from desktop.db.migrate import (
+    current_revision,
+    ensure_not_from_future,
+    head_revision,
+    upgrade_to_head,
+)
 from desktop.db.registry_local import LocalRegistry, registry_path_for
 from desktop.domain.errors import DomainError, NotFound
 from desktop.domain.registry import IdentityRegistry

@@ -8,7 +8,14 @@ import pytest
 
 from desktop.domain.errors import InvalidValue
 from desktop.domain.jalali import age_on, format_jalali, format_jalali_long, parse_jalali
-from desktop.domain.text import ZWNJ, ascii_digits, normalise_identifier, normalise_text, persian_digits, search_key
+from desktop.domain.text import (
+    ZWNJ,
+    ascii_digits,
+    normalise_identifier,
+    normalise_text,
+    persian_digits,
+    search_key,
+)
 
 
 def test_arabic_letters_become_persian_and_spaces_fold():
