@@ -182,6 +182,21 @@ def certificate_closing(certificate: dict[str, Any]) -> str:
             f"{long_date(certificate['requested_on'])} صادر گردیده است.")
 
 
+def passcode_line(tracking_code: str | None, passcode: str) -> str:
+    """The person's printed copy tells the receiving authority how to view it (SPEC §4.5)."""
+    return (f"مرجع گیرنده می‌تواند این گواهی را با کد پیگیری {identifier(tracking_code)} "
+            f"و کد رمز {identifier(passcode)} مشاهده و تصدیق کند.")
+
+
+def certificate_lines(answer: dict[str, Any], certificate: dict[str, Any] | None) -> list[str]:
+    if not certificate:
+        return []
+    lines = [certificate_closing(certificate)]
+    if certificate.get("passcode"):
+        lines.append(passcode_line(answer.get("tracking_code"), str(certificate["passcode"])))
+    return lines
+
+
 def letter_content(answer: dict[str, Any], certificate: dict[str, Any] | None = None) -> LetterContent:
     paragraphs, table, details = body(answer)
     branch = answer.get("branch") or {}
@@ -197,7 +212,7 @@ def letter_content(answer: dict[str, Any], certificate: dict[str, Any] | None = 
         paragraphs=paragraphs,
         table=table,
         details=details,
-        closing=[certificate_closing(certificate)] if certificate else [],
+        closing=certificate_lines(answer, certificate),
         branch=persian_digits(branch_line),
     )
 

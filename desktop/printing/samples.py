@@ -69,6 +69,6 @@ def sample_letters() -> dict[str, tuple[dict[str, Any], dict[str, Any] | None]]:
                       "phone": "0913-1234567"}), None),
         "certificate": (_answer("active", coverage="main", tracking_code="1021000004535"),
                         {"requester_name": "زهرا احمدی‌نژاد", "requester_gender": "female",
-                         "requested_on": "1403/05/19"}),
+                         "requested_on": "1403/05/19", "passcode": "48213-90576"}),
     }
     return copy.deepcopy(samples)
