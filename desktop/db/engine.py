@@ -32,7 +32,9 @@ def make_engine(path: str | Path, *, echo: bool = False) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn) -> None:  # noqa: ANN001
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers (execution option `readonly`) take no lock, so they never queue behind a writer.
+        readonly = conn.get_execution_options().get("readonly", False)
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
     return engine
 

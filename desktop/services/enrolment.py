@@ -126,10 +126,12 @@ def current_number(session: Session, person: Person, kind: str) -> InsuranceNumb
         InsuranceNumber.person_id == person.id, InsuranceNumber.kind == kind, InsuranceNumber.retired_at.is_(None)))
 
 
-def number_for_relationship(unit: Unit, person: Person, rel: RelationshipInput, employer: EmployerInput | None) -> InsuranceNumber:
+def number_for_relationship(unit: Unit, person: Person, rel: RelationshipInput,
+                            employer: EmployerInput | None, *, new: bool = False) -> InsuranceNumber:
     """A person who already holds a permanent number keeps it (SPEC §1.3); else issue by rule."""
     kind = number_kind_for(rel.kind, person.identity_complete, bool(employer and employer.pays_premium))
-    return current_number(unit.session, person, kind) or issue_number(unit, person, kind)
+    held = None if new else current_number(unit.session, person, kind)
+    return held or issue_number(unit, person, kind)
 
 
 def add_relationship_row(unit: Unit, person: Person, rel: RelationshipInput, number: str, *,
@@ -174,24 +176,20 @@ def enrol(store: Store, actor: Actor, data: dict[str, Any],
         person = find_person(s, request.national_code, request.foreign_id)
         refuse_if_enrolled(person)
         known = person is not None
+        ssn = allocate_ssn(s)
         if person is None:
-            person = new_person(store, ident)
-            person.identity_complete = ident.complete and request.documents_seen
-            s.add(person)
-            s.flush()
-        workshop = workshop_by_code(s, request.relationship.workshop_code)
-        number = number_for_relationship(unit, person, request.relationship, request.employer)
-        add_relationship_row(unit, person, request.relationship, number.value, workshop=workshop)
-        add_employer(unit, person, request.relationship, request.employer)
-        role = "employer" if request.employer else "main_insured"
-        s.add(PersonRole(person_id=person.id, role=role, since=request.relationship.start))
-        if request.personal and s.get(PersonalInfo, person.id) is None:
-            s.add(PersonalInfo(person_id=person.id, **request.personal))
-        person.ssn = allocate_ssn(s)
+            person = _added_person(unit, ident, request.documents_seen, ssn)
+            s.flush()  # the person row first: the mappers declare no relationship() to order by
+        else:
+            person.ssn = ssn
+        with s.no_autoflush:  # the dependent rows are built, then written in one flush
+            number = _record_relationship(unit, person, request, known)
+            if request.personal and (not known or s.get(PersonalInfo, person.id) is None):
+                s.add(PersonalInfo(person_id=person.id, **request.personal))
         s.flush()
         for kind, name, content, media in papers:
             store_paper(unit, person.id, kind, name, content, media)
-        numbers = {n.kind: n.value for n in s.scalars(select(InsuranceNumber).where(InsuranceNumber.person_id == person.id))}
+        numbers = _numbers_of(s, person) if known else {number.kind: number.value}
         unit.record("person.enrol", "person", person.id, {
             "national_code": person.national_code, "foreign_id": person.foreign_id, "ssn": person.ssn,
             "relationship": {"kind": request.relationship.kind, "start": request.relationship.start,
@@ -199,3 +197,27 @@ def enrol(store: Store, actor: Actor, data: dict[str, Any],
             "numbers": numbers, "known_before": known,
         })
         return EnrolmentResult(person.id, person.ssn, numbers, known)
+
+
+def _added_person(unit: Unit, ident: RegistryIdentity, documents_seen: bool, ssn: str) -> Person:
+    person = new_person(unit.store, ident)
+    person.identity_complete = ident.complete and documents_seen
+    person.ssn = ssn
+    unit.session.add(person)
+    return person
+
+
+def _record_relationship(unit: Unit, person: Person, request: EnrolmentInput, known: bool) -> InsuranceNumber:
+    rel = request.relationship
+    workshop = workshop_by_code(unit.session, rel.workshop_code)
+    number = number_for_relationship(unit, person, rel, request.employer, new=not known)
+    add_relationship_row(unit, person, rel, number.value, workshop=workshop)
+    add_employer(unit, person, rel, request.employer)
+    role = "employer" if request.employer else "main_insured"
+    unit.session.add(PersonRole(person_id=person.id, role=role, since=rel.start))
+    return number
+
+
+def _numbers_of(session: Session, person: Person) -> dict[str, str]:
+    rows = session.scalars(select(InsuranceNumber).where(InsuranceNumber.person_id == person.id))
+    return {n.kind: n.value for n in rows}

@@ -8,12 +8,12 @@ and a commit never hands it out twice.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from desktop.domain.errors import DomainError
 from desktop.domain.identifiers import ssn_from_serial
-from desktop.models import NumberBlock, NumberRange
+from desktop.models import NumberBlock
 
 LOW_WATER = 500  # ask headquarters for the next block when fewer remain
 
@@ -22,20 +22,26 @@ class NumbersExhausted(DomainError):
     pass
 
 
+# One statement takes the number and advances the block, so no ORM object goes stale and the
+# row is written under the transaction's write lock (BEGIN IMMEDIATE) in a single step.
+_TAKE_FROM_BLOCK = text(
+    "UPDATE number_block SET next = next + 1 WHERE id = ("
+    " SELECT id FROM number_block WHERE kind = :kind AND next <= last"
+    " ORDER BY leased_at, first LIMIT 1) RETURNING next - 1"
+)
+_TAKE_FROM_RANGE = text(
+    "UPDATE number_range SET next = next + 1 WHERE kind = :kind AND next <= last RETURNING prefix, next - 1"
+)
+
+
 def _take_from_block(session: Session, kind: str) -> int:
-    block = session.scalars(
-        select(NumberBlock).where(NumberBlock.kind == kind, NumberBlock.next <= NumberBlock.last)
-        .order_by(NumberBlock.leased_at, NumberBlock.first).limit(1)
-    ).first()
-    if block is None:
+    value = session.execute(_TAKE_FROM_BLOCK, {"kind": kind}).scalar()
+    if value is None:
         raise NumbersExhausted(
             "بلوک شماره‌های واگذارشده از ستاد تمام شده است؛ همگام‌سازی با ستاد لازم است.",
             f"no {kind} numbers left in leased blocks; sync with headquarters",
         )
-    value = block.next
-    session.execute(update(NumberBlock).where(NumberBlock.id == block.id).values(next=value + 1))
-    block.next = value + 1
-    return value
+    return int(value)
 
 
 def allocate_ssn(session: Session) -> str:
@@ -47,14 +53,12 @@ def allocate_central_temporary(session: Session) -> str:
 
 
 def _take_from_range(session: Session, kind: str) -> tuple[str, int]:
-    rng = session.scalars(select(NumberRange).where(NumberRange.kind == kind)).one()
-    if rng.next > rng.last:
+    row = session.execute(_TAKE_FROM_RANGE, {"kind": kind}).first()
+    if row is None:
         raise NumbersExhausted(
             "بازه شماره‌های این شعبه تمام شده است.", f"the branch's {kind} range is exhausted"
         )
-    value = rng.next
-    rng.next = value + 1
-    return rng.prefix, value
+    return str(row[0]), int(row[1])
 
 
 def allocate_permanent(session: Session) -> str:

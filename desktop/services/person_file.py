@@ -80,7 +80,7 @@ def load_person_file(store: Store, actor: Actor, person_id: uuid.UUID) -> Person
     """The whole file of an enrolled person; health data only for roles allowed to see it."""
     require(actor.role, "person.read")
     health = allowed(actor.role, "person.health")
-    with store.engine.connect() as conn:
+    with store.reader() as conn:
         raw = person_record(conn, person_id=person_id.hex)
     if raw is None or not raw["ssn"]:
         raise NotFound(f"شخص {persian_digits(str(person_id))} در این شعبه نیست.", f"no person {person_id}")

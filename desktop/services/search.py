@@ -97,7 +97,7 @@ def search_people(store: Store, actor: Actor, text: str, *, after: int | None = 
         return SearchPage([], None, f"برای جستجوی شماره دست‌کم {persian_digits(MIN_DIGITS)} رقم وارد کنید.")
     limit = max(1, min(limit, 1000))
     today = store.today().isoformat()
-    with store.engine.connect() as conn:
+    with store.reader() as conn:
         if query.kind == "number":
             padded = query.number.zfill(10) if len(query.number) in (8, 9) else None
             rows = by_number(conn, query.number, padded=padded, after=after or 0, limit=limit + 1, today=today)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.db.engine import make_engine, make_sessionmaker
@@ -48,6 +49,12 @@ class Store:
 
     def today(self) -> dt.date:
         return self.clock()
+
+    @contextmanager
+    def reader(self) -> Iterator[Connection]:
+        """A connection for reads only: a deferred transaction that never takes the write lock."""
+        with self.engine.connect() as conn:
+            yield conn.execution_options(readonly=True)
 
     def reload_settings(self) -> None:
         with self.sessions() as s:
