@@ -164,9 +164,15 @@ def write_documents(cur: Any, months: list[tuple[int, int, int, int]], workshops
 
 
 def write_accounts(cur: Any) -> None:
-    """Yearly and lifetime totals from the `account_month` view (average wage: per month insured)."""
-    cur.execute("CREATE TEMP TABLE demo_year AS SELECT person_id, year, SUM(days) AS days, SUM(wage) AS wage_total,"
-                " COUNT(*) AS months FROM account_month GROUP BY person_id, year")
+    """Yearly and lifetime totals (average wage: per month insured).
+
+    Read from the lines directly rather than through the `account_month` view: a store just
+    filled has no corrections, so every line is effective and the view's per-line NOT EXISTS
+    probe would only cost time (it is what services use once corrections exist)."""
+    cur.execute("CREATE TEMP TABLE demo_year AS SELECT l.person_id AS person_id, d.year AS year,"
+                " SUM(l.days) AS days, SUM(l.wage) AS wage_total, COUNT(DISTINCT d.month) AS months"
+                " FROM document_line AS l JOIN insurance_document AS d ON d.id = l.document_id"
+                " GROUP BY l.person_id, d.year")
     cur.execute("INSERT INTO account_year (person_id, year, days, wage_total, average_wage)"
                 " SELECT person_id, year, days, wage_total, wage_total / months FROM demo_year")
     cur.execute("INSERT INTO account_lifetime (person_id, days, wage_total, months)"
