@@ -38,7 +38,9 @@ QPushButton, QToolButton {{
 QPushButton:hover, QToolButton:hover {{ background: #eef4f5; }}
 QPushButton:focus {{ border: 1px solid {ACCENT}; }}
 QPushButton:default, QPushButton#primary {{ background: {ACCENT}; color: #ffffff; border: 1px solid {ACCENT}; }}
-QPushButton:disabled {{ color: #9aa5ad; background: #f0f2f3; }}
+QPushButton:disabled, QPushButton:default:disabled, QPushButton#primary:disabled {{
+    color: #9aa5ad; background: #f0f2f3; border: 1px solid #d5dadd;
+}}
 QListWidget#navigation {{
     background: #e9eef0; border: none; padding: 6px; outline: none;
 }}
