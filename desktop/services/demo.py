@@ -139,8 +139,10 @@ def _start_counters(cur: Any) -> tuple[Counters, set[str]]:
     nxt, last = cur.execute("SELECT next, last FROM number_range WHERE kind = 'permanent'").fetchone()
     taken = {r[0] for r in cur.execute("SELECT national_code FROM person WHERE national_code IS NOT NULL")}
     # Demo blocks sit far above the starter blocks, as if headquarters had leased them.
+    # The demo spends at most half of what is left of the branch's permanent range: the other
+    # half stays for the enrolments a clerk makes on the demo store afterwards.
     counters = Counters(ssn_first=max(800_000_001, last_ssn + 1), central_first=max(60_000_000, last_central + 1),
-                        permanent_next=nxt, permanent_last=last)
+                        permanent_next=nxt, permanent_last=nxt + (last - nxt) // 2)
     return counters, taken
 
 

@@ -147,3 +147,27 @@ def test_same_seed_same_national_codes(demo, tmp_path: Path) -> None:
         assert q(again, "SELECT national_code, ssn, first_name FROM person ORDER BY ssn") == first
     finally:
         again.close()
+
+
+def test_a_demo_store_still_enrols_new_people(tmp_path):
+    """The demo leaves half of the branch's permanent range for the clerks who try it out."""
+    from desktop.services.admin import init_store
+    from desktop.services.demo import fill_demo
+    from desktop.services.enrolment import enrol
+    from desktop.services.reference import add_registry_identities
+    from desktop.services.users import find_actor
+
+    from ..factories import identity, questionnaire
+
+    store = init_store(tmp_path / "small.sqlite", "1021")
+    try:
+        admin = find_actor(store, "admin")
+        with store.engine.begin() as conn:  # a tiny range, so the demo would exhaust it if it could
+            conn.exec_driver_sql("UPDATE number_range SET last = next + 9 WHERE kind = 'permanent'")
+        fill_demo(store, admin, persons=120, seed=3)
+        person = identity()
+        add_registry_identities(store, admin, person)
+        result = enrol(store, admin, questionnaire(person["national_code"]))
+        assert result.numbers["permanent"].startswith("00")
+    finally:
+        store.close()
