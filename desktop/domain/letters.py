@@ -60,6 +60,11 @@ def identifier(value: object) -> str:
     return ltr(persian_digits(value)) if value not in (None, "") else EMPTY
 
 
+def text(value: object) -> str:
+    """Free text from the store (addresses, names): shown with Persian digits, as the letter is."""
+    return persian_digits(value) if value not in (None, "") else EMPTY
+
+
 def relation_title(code: str | None) -> str:
     if not code:
         return EMPTY
@@ -143,13 +148,13 @@ def _active(answer: dict[str, Any], date: str):
     judicial = judicial_details(answer)
     if judicial and coverage == "main" and "workshop_name" in judicial:
         work = (f" به دلیل اشتغال در «{judicial.get('workshop_name') or EMPTY}» "
-                f"به نشانی {judicial.get('workshop_address') or EMPTY}")
+                f"به نشانی {text(judicial.get('workshop_address'))}")
         return ([_examined(date),
                  f"{_who(answer)} در پایگاه سازمان موجود و نامبرده در حال حاضر{work} در ردیف "
                  f"بیمه‌شدگان {kind} این سازمان قرار دارد.",
                  "ضمناً آخرین اطلاعات ثبت‌شده در مورد نشانی محل سکونت و شماره تماس نامبرده "
                  "به شرح زیر است:"],
-                [], [("نشانی", judicial.get("address") or EMPTY),
+                [], [("نشانی", text(judicial.get("address"))),
                      ("شماره تماس", identifier(judicial.get("phone")))])
     paragraphs = [_examined(date),
                   f"{_who(answer)} در پایگاه سازمان موجود و نامبرده در حال حاضر در ردیف "
@@ -160,7 +165,7 @@ def _active(answer: dict[str, Any], date: str):
         return (paragraphs, [], [
             ("نام و نام خانوادگی بیمه‌شده اصلی", judicial.get("main_insured_name") or EMPTY),
             ("نسبت به بیمه‌شده اصلی", relation),
-            ("نشانی محل سکونت بیمه‌شده اصلی", judicial.get("address") or EMPTY),
+            ("نشانی محل سکونت بیمه‌شده اصلی", text(judicial.get("address"))),
             ("شماره تماس بیمه‌شده اصلی", identifier(judicial.get("phone"))),
         ])
     return paragraphs, [], []

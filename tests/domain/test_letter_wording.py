@@ -133,3 +133,15 @@ def test_digest_is_stable_and_follows_the_canonical_fields() -> None:
     assert parse_qr_payload(qr_payload(answer)) == (answer["tracking_code"], digest)
     with pytest.raises(ValueError):
         parse_qr_payload("hello")
+
+
+def test_addresses_from_the_store_are_worded_with_persian_digits():
+    """Addresses are stored as typed (often Latin digits); a letter shows every digit in Persian."""
+    from desktop.domain.letters import letter_content
+
+    answer, _ = sample_letters()["judicial_main"]
+    answer["judicial"].update(address="همدان، کوچه گلستان، پلاک 21", workshop_address="بندرعباس، پلاک 23")
+    content = letter_content(answer)
+    worded = " ".join(content.paragraphs) + " ".join(v for _, v in content.details)
+    assert "۲۱" in worded and "۲۳" in worded
+    assert not re.search("[0-9]", worded.replace("\u2066", "").replace("\u2069", ""))

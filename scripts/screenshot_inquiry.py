@@ -1,0 +1,61 @@
+"""Screenshot of the inquiry screen with a judicial answer and its letter preview, for the README.
+
+Usage: xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python scripts/screenshot_inquiry.py
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from desktop.services.admin import init_store  # noqa: E402
+from desktop.services.demo import fill_demo  # noqa: E402
+from desktop.services.users import find_actor  # noqa: E402
+from desktop.views.context import ViewContext  # noqa: E402
+from desktop.views.inquiry_screen import Screen  # noqa: E402
+from desktop.views.theme import apply_theme  # noqa: E402
+
+
+def active_main_insured(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT p.national_code FROM person p JOIN relationship r ON r.person_id = p.id"
+            " WHERE r.type_code = 'mandatory' AND r.\"end\" IS NULL AND p.national_code IS NOT NULL"
+            " ORDER BY p.ssn LIMIT 1").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def main() -> int:
+    app = QApplication(sys.argv)
+    apply_theme(app)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = init_store(Path(tmp) / "demo.sqlite", "1021", "شعبه ۲۱ تهران")
+        fill_demo(store, find_actor(store, "admin"), persons=300, seed=7)
+        screen = Screen(ViewContext(store, find_actor(store, "letters")))
+        screen.resize(1400, 860)
+        screen.show()
+        combo = screen.authority
+        combo.setCurrentIndex(next(i for i in range(combo.count()) if "J01" in str(combo.itemData(i))
+                                   or "دادگستری" in combo.itemText(i)))
+        screen.national_code.setText(active_main_insured(store.path))
+        screen.ask()
+        for _ in range(20):
+            app.processEvents()
+        out = ROOT / "docs" / "screenshots" / "inquiry.png"
+        screen.grab().save(str(out))
+        print(out)
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
