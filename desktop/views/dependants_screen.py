@@ -127,15 +127,8 @@ class Screen(QWidget):
         return self.form.values(), title or "فرد تبعی"
 
     def resume(self, draft_id: uuid.UUID) -> None:
-        if self.keeper.dirty and not confirm(self, "فرم فعلی کنار گذاشته و پیش‌نویس باز شود؟"):
+        if self.keeper.resume(self, draft_id, self.form.restore) is None:
             return
-        self.keeper.save_now()
-        values = self.keeper.adopt(draft_id)
-        self.keeper.paused = True
-        try:
-            self.form.restore(values)
-        finally:
-            self.keeper.paused = False
         self.bar.refresh(exclude=draft_id)
         self._refresh_button()
         self.form.focus_first()

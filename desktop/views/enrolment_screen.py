@@ -201,19 +201,16 @@ class Screen(QWidget):
         self.keeper.save_now()
 
     def resume(self, draft_id: uuid.UUID) -> None:
-        if self.keeper.dirty and not confirm(self, "فرم فعلی کنار گذاشته و پیش‌نویس باز شود؟"):
+        payload = self.keeper.resume(self, draft_id, self._restore_pages)
+        if payload is None:
             return
-        self.keeper.save_now()
-        payload = self.keeper.adopt(draft_id)
-        self.keeper.paused = True
-        try:
-            for page, values in zip(self.steps, payload.get("pages", []), strict=False):
-                page.restore(values)
-        finally:
-            self.keeper.paused = False
         self.bar.refresh(exclude=draft_id)
         target = min(int(payload.get("step", 0)), CONFIRM)
         self.flow.show_page(target if target in self._route() else NUMBER)
+
+    def _restore_pages(self, payload: dict[str, Any]) -> None:
+        for page, values in zip(self.steps, payload.get("pages", []), strict=False):
+            page.restore(values)
 
     def start_over(self) -> None:
         if self.result is None and self.keeper.dirty and not confirm(self, "فرم نیمه‌کاره کنار گذاشته شود؟ (پیش‌نویس آن می‌ماند)"):

@@ -17,6 +17,8 @@ from desktop.domain.text import persian_digits
 from desktop.services.drafts import DraftSummary, discard_draft, list_drafts, load_draft, save_draft
 from desktop.views.context import ViewContext
 
+from .fields import confirm
+
 Collect = Callable[[], tuple[dict[str, Any], str]]  # → (payload, title)
 
 
@@ -57,6 +59,20 @@ class DraftKeeper(QObject):
     def adopt(self, draft_id: uuid.UUID) -> dict[str, Any]:
         self.draft_id, self.dirty = draft_id, False
         return load_draft(self.ctx.store, self.ctx.actor, draft_id)
+
+    def resume(self, owner: QWidget, draft_id: uuid.UUID, restore: Callable[[dict[str, Any]], None]) -> dict[str, Any] | None:
+        """Switch the form to a saved draft: ask before dropping unsaved work, keep the current
+        form as its own draft, and restore without the restoring itself counting as a change."""
+        if self.dirty and not confirm(owner, "فرم فعلی کنار گذاشته و پیش‌نویس باز شود؟"):
+            return None
+        self.save_now()
+        payload = self.adopt(draft_id)
+        self.paused = True
+        try:
+            restore(payload)
+        finally:
+            self.paused = False
+        return payload
 
     def forget(self) -> None:
         """The form was submitted or thrown away: its draft goes too."""
