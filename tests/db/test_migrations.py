@@ -63,3 +63,33 @@ def test_init_is_idempotent_and_keeps_the_branch(tmp_path):
 
     with pytest.raises(InvalidValue):
         init_store(tmp_path / "s.sqlite", "2000")
+
+
+def test_a_store_made_by_the_previous_head_upgrades_with_its_people(tmp_path):
+    """A 0001 store that already holds people opens at head, and revision 0002 indexes them."""
+    from alembic import command
+
+    from desktop.db.migrate import alembic_config
+    from desktop.services.enrolment import enrol
+    from desktop.services.reference import add_registry_identities
+    from desktop.services.search import search_people
+    from desktop.services.users import find_actor
+
+    from ..factories import identity, questionnaire
+
+    store = init_store(tmp_path / "s.sqlite", "1021")
+    admin = find_actor(store, "admin")
+    person = identity(first_name="کاوه", last_name="آهنگران")
+    add_registry_identities(store, admin, person)
+    ssn = enrol(store, admin, questionnaire(person["national_code"])).ssn
+    command.downgrade(alembic_config(store.engine), "0001")
+    store.close()
+    assert current_revision(make_engine(tmp_path / "s.sqlite")) == "0001"
+
+    reopened = open_store(tmp_path / "s.sqlite")  # migrates to head on open
+    try:
+        assert current_revision(reopened.engine) == head_revision()
+        hits = search_people(reopened, find_actor(reopened, "admin"), "آهنگ").hits
+        assert [h.ssn for h in hits] == [ssn]
+    finally:
+        reopened.close()
