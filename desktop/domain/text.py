@@ -55,6 +55,14 @@ def normalise_identifier(text: str | None, *, field: str | None = None) -> str:
     return re.sub(r"[\s\-_/.]", "", text)
 
 
+# Spellings a clerk may or may not type: alef with madda or hamza, hamza seats, vowel marks.
+# Folded only in search keys; the stored names keep what the registry says.
+SEARCH_FOLDS = {"آ": "ا", "أ": "ا", "إ": "ا", "ٱ": "ا", "ؤ": "و", "ئ": "ی", "ء": "",
+                **{chr(c): "" for c in range(0x064B, 0x0653)}, "\u0670": ""}
+_SEARCH_FOLD = str.maketrans(SEARCH_FOLDS)
+
+
 def search_key(text: str) -> str:
-    """A name folded for prefix search: normalised, ZWNJ as space, lower-case Latin."""
-    return normalise_text(text).replace(ZWNJ, " ").lower()
+    """A name folded for prefix search: normalised, ZWNJ as space, alef forms and vowel marks
+    folded (so «ارش» finds «آرش»), lower-case Latin."""
+    return normalise_text(text).replace(ZWNJ, " ").translate(_SEARCH_FOLD).lower()

@@ -93,3 +93,31 @@ def test_a_store_made_by_the_previous_head_upgrades_with_its_people(tmp_path):
         assert [h.ssn for h in hits] == [ssn]
     finally:
         reopened.close()
+
+
+def test_revision_0003_folds_the_keys_of_people_already_stored(tmp_path):
+    from alembic import command
+
+    from desktop.db.migrate import alembic_config
+    from desktop.services.enrolment import enrol
+    from desktop.services.reference import add_registry_identities
+    from desktop.services.search import search_people
+    from desktop.services.users import find_actor
+
+    from ..factories import identity, questionnaire
+
+    store = init_store(tmp_path / "s.sqlite", "1021")
+    admin = find_actor(store, "admin")
+    person = identity(first_name="آزاده", last_name="رئیسی")
+    add_registry_identities(store, admin, person)
+    ssn = enrol(store, admin, questionnaire(person["national_code"])).ssn
+    command.downgrade(alembic_config(store.engine), "0002")
+    with store.engine.begin() as conn:  # the key as revision 0002's code wrote it
+        conn.exec_driver_sql("UPDATE person SET name_key = 'رئیسی آزاده'")
+    store.close()
+    reopened = open_store(tmp_path / "s.sqlite")
+    try:
+        hits = search_people(reopened, find_actor(reopened, "admin"), "ازاده رییسی").hits
+        assert [h.ssn for h in hits] == [ssn]
+    finally:
+        reopened.close()

@@ -117,3 +117,15 @@ def test_search_needs_a_signed_in_role(store, people):
 
     with pytest.raises(PermissionDenied):
         search_people(store, Actor(uuid.uuid4(), "x", "visitor"), "علی")
+
+
+def test_alef_forms_and_vowel_marks_are_folded_both_ways(store, clerk, registered):
+    from desktop.services.enrolment import enrol
+    from desktop.services.search import search_people
+
+    from ..factories import questionnaire
+
+    person = registered(first_name="آرش", last_name="مؤمنی")
+    ssn = enrol(store, clerk, questionnaire(person["national_code"])).ssn
+    for typed in ("ارش", "آرش", "أرش", "مومنی آر", "مؤمنی"):
+        assert [h.ssn for h in search_people(store, clerk, typed).hits] == [ssn], typed
