@@ -174,10 +174,19 @@ def end_dependency(store: Store, actor: Actor, relationship_id: uuid.UUID | str,
         if end_date < row.start:
             raise InvalidValue("تاریخ پایان پیش از شروع ارتباط است.", "end date before the link's start",
                                field="end_date")
+        if row.end is not None and end_date > row.end:
+            # Ending can only shorten a link: a later end would extend coverage the rules ended.
+            raise InvalidValue(
+                f"این ارتباط پیش‌تر در {format_jalali(row.end, persian=True)} پایان یافته است؛ "
+                "تاریخ پایان را نمی‌توان دیرتر کرد.",
+                f"the link already ends on {format_jalali(row.end)}; an end date cannot move later",
+                field="end_date")
         old = row.end
         row.end, row.end_reason = end_date, reason
         row.note = normalise_text(note) or row.note
-        if row.medical_link and row.type_code in CHILD_RELATIONS:
+        # Medical services move to the other parent's link once this one is over; a link ended on
+        # a later day keeps them until then (the father's request wins while it lasts).
+        if row.medical_link and row.type_code in CHILD_RELATIONS and end_date <= store.today():
             _pass_medical_link(unit, row, end_date)
         unit.record("dependant.end", "relationship", row.id, {
             "reason": reason, "end": end_date, "previous_end": old, "note": row.note})

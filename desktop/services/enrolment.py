@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.enrolment import (
+    HEALTH_FIELDS,
     EmployerInput,
     EnrolmentInput,
     RelationshipInput,
@@ -19,6 +20,7 @@ from desktop.domain.enrolment import (
 from desktop.domain.errors import Conflict, InvalidValue, NotFound
 from desktop.domain.jalali import format_jalali
 from desktop.domain.registry import RegistryIdentity
+from desktop.domain.roles import require
 from desktop.domain.text import persian_digits, search_key
 from desktop.models import (
     Employer,
@@ -167,6 +169,8 @@ def enrol(store: Store, actor: Actor, data: dict[str, Any],
     `papers` (kind, filename, data, media type) — the scanned questionnaire and photo — are
     archived against the person in the same transaction, once the SSN is given."""
     request = EnrolmentInput.parse(data)
+    if HEALTH_FIELDS & {k for k, v in request.personal.items() if v is not None}:
+        require(actor.role, "person.health")  # as for later updates of the same fields
     papers = list(papers)
     for kind, name, content, media in papers:
         check_paper(kind, name, content, media)

@@ -293,3 +293,21 @@ def test_dead_candidate_is_refused_with_a_reason(relation):
     dead = child("3333333333", "male", J(1395, 1, 1), death_date=J(1403, 1, 1))
     v = decide(facts(relation, dead))
     assert not v.eligible and ("candidate_deceased" in rules(v) or relation == "nephew")
+
+
+
+def test_a_seminary_certificate_beside_a_valid_one_is_ignored_not_refused():
+    """Seminary certificates do not count (SPEC §3): they neither qualify nor block a son."""
+    son = child("3333333333", "male", J(1370, 1, 1))
+    v = decide(facts("son", son, papers=[Paper("disability_certificate"),
+                                         Paper("university_enrolment", seminary=True)]))
+    assert v.eligible, rules(v)
+
+
+def test_a_daughters_past_voluntary_link_does_not_move_her_start():
+    """Voluntary continuation does not end a daughter's dependency, so leaving it is no 'return'."""
+    daughter = child("3333333333", "female", J(1382, 1, 1), links=(Link("voluntary", J(1401, 1, 1), J(1402, 1, 1)),))
+    v = decide(facts("daughter", daughter, papers=[Paper("commitment_form")]))
+    assert v.eligible and v.start == J(1382, 1, 1)
+    worked = dataclasses.replace(daughter, links=(Link("mandatory", J(1401, 1, 1), J(1402, 1, 1)),))
+    assert decide(facts("daughter", worked, papers=[Paper("commitment_form")])).start == DAY

@@ -113,3 +113,39 @@ def test_letter_staff_may_not_add_dependants(store, users, family):
     with pytest.raises(PermissionDenied):
         add_dependant(store, users["letter_staff"], family["father"], family["son"], "son")
     assert snapshot(store) == before
+
+
+def test_ending_can_only_shorten_a_link(store, clerk, registered, family):
+    """A son's link that ends at his 20th birthday cannot be 'ended' years later (review finding)."""
+    from desktop.domain.errors import InvalidValue
+
+    son19 = registered(gender="male", birth_date="1384/07/01", father_national_code=family["father"])
+    link = add_dependant(store, clerk, family["father"], son19["national_code"], "son")
+    before = snapshot(store)
+    with pytest.raises(InvalidValue) as err:
+        end_dependency(store, clerk, link.relationship_id, "other", from_jalali(1410, 1, 1))
+    assert "دیرتر" in err.value.fa
+    assert snapshot(store) == before
+    end_dependency(store, clerk, link.relationship_id, "other", from_jalali(1404, 6, 10))
+    rels = get_person(store, clerk, national_code=son19["national_code"])["relationships"]
+    assert [(r["end"], r["end_reason"]) for r in rels] == [("1404/06/10", "other")]
+
+
+def test_a_future_end_keeps_the_fathers_medical_link_until_then(store, clerk, family):
+    add_dependant(store, clerk, family["wife"], family["son"], "son")
+    fathers = add_dependant(store, clerk, family["father"], family["son"], "son")
+    end_dependency(store, clerk, fathers.relationship_id, "other", from_jalali(1405, 1, 1))  # today: 1404/06/15
+    links = {r["main_insured_name"].split()[0]: r["medical_link"]
+             for r in get_person(store, clerk, national_code=family["son"])["relationships"]}
+    assert links == {"علی": True, "مریم": False}
+
+
+def test_health_fields_at_enrolment_need_person_health(store, users, registered):
+    """Enrolment may not write what a later update of the same fields would be refused (review finding)."""
+    person = registered()
+    data = questionnaire(person["national_code"], personal={"special_disease": "دیابت", "blood_group": "O+"})
+    before = snapshot(store)
+    with pytest.raises(PermissionDenied):
+        enrol(store, users["admin"], data)
+    assert snapshot(store) == before
+    enrol(store, users["clerk"], data)

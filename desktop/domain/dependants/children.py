@@ -8,6 +8,7 @@ from .calendar import birthday, jalali_add_months, over_age, under_age
 from .common import (
     Outcome,
     employment,
+    ends_dependency,
     fa_date,
     is_registry_child,
     need_paper,
@@ -42,7 +43,7 @@ def _returning(facts: DependantFacts) -> bool:
     """A daughter who left through marriage or work and now returns (starts on the request date)."""
     cand, day = facts.candidate, facts.request_date
     divorced = any(m.ended is not None and m.ended <= day for m in cand.marriages)
-    left_work = any(k.end is not None and k.end < day for k in cand.links if k.main_insured_code is None)
+    left_work = any(k.end is not None and k.end < day and ends_dependency(k, facts.relation) for k in cand.links)
     ended_before = any(d.national_code == cand.national_code and d.end is not None and d.end < day
                        for d in facts.existing_dependants)
     return divorced or left_work or ended_before
@@ -92,11 +93,11 @@ def son(facts: DependantFacts) -> Outcome:
                 "the son is 20 or older and has neither a university enrolment nor a disability certificate",
                 "گواهی اشتغال به تحصیل از دانشگاه (مورد تایید وزارت علوم) یا گواهی ازکارافتادگی کلی ارائه کنید.",
                 ("university_enrolment", "disability_certificate")))
-        if seminary:
-            out.reasons.append(reason(
-                "seminary", "گواهی اشتغال به تحصیل حوزه علمیه ملاک عمل نیست (شورای حقوقی، ۱۳۹۶/۱۰/۱۶).",
-                "a seminary enrolment certificate does not count",
-                "گواهی دانشگاه یا مرکز آموزشی مورد تایید وزارت علوم لازم است.", ("university_enrolment",)))
+            if seminary:  # it does not count: said only to explain why it did not help
+                out.reasons.append(reason(
+                    "seminary", "گواهی اشتغال به تحصیل حوزه علمیه ملاک عمل نیست (شورای حقوقی، ۱۳۹۶/۱۰/۱۶).",
+                    "a seminary enrolment certificate does not count",
+                    "گواهی دانشگاه یا مرکز آموزشی مورد تایید وزارت علوم لازم است.", ("university_enrolment",)))
     if disability:
         out.end, out.end_reason = None, None
     elif university:

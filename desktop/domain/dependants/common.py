@@ -46,14 +46,16 @@ def own_main_links(person: Person, day: dt.date) -> list[Link]:
 
 def employment(person: Person, relation: str, day: dt.date) -> Link | None:
     """Active employment that ends a child's dependency (SPEC §3's exceptions excluded)."""
+    return next((link for link in own_main_links(person, day) if ends_dependency(link, relation)), None)
+
+
+def ends_dependency(link: Link, relation: str) -> bool:
+    """Whether a child's own main-insured link is employment that ends dependency (SPEC §3:
+    voluntary continuation and self-employment as housewife/student do not)."""
+    if link.main_insured_code is not None or link.kind not in EMPLOYMENT_KINDS:
+        return False
     exempt = NOT_EMPLOYMENT_ORIENTATION.get(relation, frozenset())
-    for link in own_main_links(person, day):
-        if link.kind not in EMPLOYMENT_KINDS:
-            continue
-        if link.kind == "self_employed" and link.orientation in exempt:
-            continue
-        return link
-    return None
+    return not (link.kind == "self_employed" and link.orientation in exempt)
 
 
 def valid_papers(facts: DependantFacts, kind: str) -> list[Paper]:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QWidget
 
 from desktop.domain import identifiers
 from desktop.domain.errors import DomainError
+from desktop.domain.roles import allowed
 from desktop.domain.text import persian_digits
 from desktop.services.enrolment_lookup import (
     IdentityPreview,
@@ -209,7 +210,8 @@ class PersonalStep(StepPage):
         self.add("education", "تحصیلات:", choice_box(lists["education"], blank="—"))
         self.add("marital_status", "وضعیت تاهل:", choice_box(lists["marital_status"], blank="—"))
         self.add("military_status", "وضعیت نظام وظیفه:", choice_box(lists["military_status"], blank="—"))
-        self.add("blood_group", "گروه خونی:", choice_box(lists["blood_group"], blank="—"))
+        if allowed(ctx.actor.role, "person.health"):  # health data only for roles that need it
+            self.add("blood_group", "گروه خونی:", choice_box(lists["blood_group"], blank="—"))
         self.finish()
 
     def personal(self) -> dict[str, Any]:
