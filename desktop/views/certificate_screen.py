@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -21,7 +20,7 @@ from desktop.services.certificates import issue_certificate, render_pdf
 
 from .context import ViewContext
 from .inquiry_parts import answer_html, answer_label, authority_combo, code_text, message_label, say
-from .letter_preview import LetterPreview
+from .letter_preview import beside_preview
 
 
 class Screen(QWidget):
@@ -57,12 +56,7 @@ class Screen(QWidget):
         for w in (self.issue_button, self.message, self.codes):
             column.addWidget(w)
         column.addWidget(self.result, 1)
-        self.preview = LetterPreview()
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.preview)
-        splitter.setSizes([520, 640])
-        QVBoxLayout(self).addWidget(splitter)
+        self.preview = beside_preview(self, left)
         self.setTabOrder(self.national_code, self.authority)
         self.setTabOrder(self.authority, self.issue_button)
 

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +25,7 @@ from desktop.services.inquiry import answer_inquiry
 
 from .context import ViewContext
 from .inquiry_parts import answer_html, answer_label, authority_combo, message_label, say
-from .letter_preview import LetterPreview
+from .letter_preview import beside_preview
 from .widgets.jalali_date_edit import JalaliDateEdit
 
 
@@ -69,13 +68,7 @@ class Screen(QWidget):
         left_layout.addWidget(self.ask_button)
         left_layout.addWidget(self.message)
         left_layout.addWidget(self.result, 1)
-        self.preview = LetterPreview()
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.preview)
-        splitter.setSizes([520, 640])
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        self.preview = beside_preview(self, left)
         self.setTabOrder(self.authority, self.national_code)
         self.setTabOrder(self.national_code, self.from_date)
         self.setTabOrder(self.from_date, self.to_date)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -126,3 +127,14 @@ class LetterPreview(QWidget):
         dialog.setWindowTitle("چاپ نامه")
         if dialog.exec() == QPrintDialog.DialogCode.Accepted:
             self.print_to(printer)
+
+
+def beside_preview(owner: QWidget, form: QWidget) -> LetterPreview:
+    """The letter screens' shape: the form on one side, its letter's preview on the other."""
+    preview = LetterPreview()
+    splitter = QSplitter()
+    splitter.addWidget(form)
+    splitter.addWidget(preview)
+    splitter.setSizes([520, 640])
+    QVBoxLayout(owner).addWidget(splitter)
+    return preview

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -20,7 +19,7 @@ from desktop.services.certificates import render_pdf, verify_certificate
 
 from .context import ViewContext
 from .inquiry_parts import answer_html, answer_label, message_label, say
-from .letter_preview import LetterPreview
+from .letter_preview import beside_preview
 
 
 class Screen(QWidget):
@@ -54,12 +53,7 @@ class Screen(QWidget):
         column.addWidget(self.show_button)
         column.addWidget(self.message)
         column.addWidget(self.result, 1)
-        self.preview = LetterPreview()
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.preview)
-        splitter.setSizes([520, 640])
-        QVBoxLayout(self).addWidget(splitter)
+        self.preview = beside_preview(self, left)
 
     def verify(self) -> None:
         try:
