@@ -65,59 +65,54 @@ def test_init_is_idempotent_and_keeps_the_branch(tmp_path):
         init_store(tmp_path / "s.sqlite", "2000")
 
 
-def test_a_store_made_by_the_previous_head_upgrades_with_its_people(tmp_path):
-    """A 0001 store that already holds people opens at head, and revision 0002 indexes them."""
+def _store_at(path, revision: str, first_name: str, last_name: str, *, old_key: str | None = None) -> str:
+    """A store holding one enrolled person, taken down to `revision`; returns the person's SSN."""
     from alembic import command
 
     from desktop.db.migrate import alembic_config
     from desktop.services.enrolment import enrol
     from desktop.services.reference import add_registry_identities
-    from desktop.services.search import search_people
     from desktop.services.users import find_actor
 
     from ..factories import identity, questionnaire
 
-    store = init_store(tmp_path / "s.sqlite", "1021")
-    admin = find_actor(store, "admin")
-    person = identity(first_name="کاوه", last_name="آهنگران")
-    add_registry_identities(store, admin, person)
-    ssn = enrol(store, admin, questionnaire(person["national_code"])).ssn
-    command.downgrade(alembic_config(store.engine), "0001")
-    store.close()
-    assert current_revision(make_engine(tmp_path / "s.sqlite")) == "0001"
-
-    reopened = open_store(tmp_path / "s.sqlite")  # migrates to head on open
+    store = init_store(path, "1021")
     try:
-        assert current_revision(reopened.engine) == head_revision()
-        hits = search_people(reopened, find_actor(reopened, "admin"), "آهنگ").hits
-        assert [h.ssn for h in hits] == [ssn]
+        admin = find_actor(store, "admin")
+        person = identity(first_name=first_name, last_name=last_name)
+        add_registry_identities(store, admin, person)
+        ssn = enrol(store, admin, questionnaire(person["national_code"])).ssn
+        command.downgrade(alembic_config(store.engine), revision)
+        if old_key is not None:  # the key as that revision's code wrote it
+            with store.engine.begin() as conn:
+                conn.exec_driver_sql("UPDATE person SET name_key = ?", (old_key,))
+    finally:
+        store.close()
+    return ssn
+
+
+def _search_after_reopening(path, text: str) -> tuple[str | None, list[str]]:
+    """Open the store (which migrates it to head) and search; returns (revision, SSNs found)."""
+    from desktop.services.search import search_people
+    from desktop.services.users import find_actor
+
+    reopened = open_store(path)
+    try:
+        hits = search_people(reopened, find_actor(reopened, "admin"), text).hits
+        return current_revision(reopened.engine), [h.ssn for h in hits]
     finally:
         reopened.close()
+
+
+def test_a_store_made_by_the_previous_head_upgrades_with_its_people(tmp_path):
+    """A 0001 store that already holds people opens at head, and revision 0002 indexes them."""
+    ssn = _store_at(tmp_path / "s.sqlite", "0001", "کاوه", "آهنگران")
+    assert current_revision(make_engine(tmp_path / "s.sqlite")) == "0001"
+    revision, found = _search_after_reopening(tmp_path / "s.sqlite", "آهنگ")
+    assert revision == head_revision()
+    assert found == [ssn]
 
 
 def test_revision_0003_folds_the_keys_of_people_already_stored(tmp_path):
-    from alembic import command
-
-    from desktop.db.migrate import alembic_config
-    from desktop.services.enrolment import enrol
-    from desktop.services.reference import add_registry_identities
-    from desktop.services.search import search_people
-    from desktop.services.users import find_actor
-
-    from ..factories import identity, questionnaire
-
-    store = init_store(tmp_path / "s.sqlite", "1021")
-    admin = find_actor(store, "admin")
-    person = identity(first_name="آزاده", last_name="رئیسی")
-    add_registry_identities(store, admin, person)
-    ssn = enrol(store, admin, questionnaire(person["national_code"])).ssn
-    command.downgrade(alembic_config(store.engine), "0002")
-    with store.engine.begin() as conn:  # the key as revision 0002's code wrote it
-        conn.exec_driver_sql("UPDATE person SET name_key = 'رئیسی آزاده'")
-    store.close()
-    reopened = open_store(tmp_path / "s.sqlite")
-    try:
-        hits = search_people(reopened, find_actor(reopened, "admin"), "ازاده رییسی").hits
-        assert [h.ssn for h in hits] == [ssn]
-    finally:
-        reopened.close()
+    ssn = _store_at(tmp_path / "s.sqlite", "0002", "آزاده", "رئیسی", old_key="رئیسی آزاده")
+    assert _search_after_reopening(tmp_path / "s.sqlite", "ازاده رییسی")[1] == [ssn]
