@@ -3,6 +3,7 @@ and identity correction by re-querying the registry only (SPEC §5.1)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -57,7 +58,7 @@ def _overlapping(session: Session, person: Person, rel: RelationshipInput, works
         Relationship.workshop_id.is_(None) if workshop_id is None else Relationship.workshop_id == workshop_id,
     )).all()
     for row in rows:
-        if row.start <= (rel.end or row.start.max) and rel.start <= (row.end or rel.start.max):
+        if row.start <= (rel.end or dt.date.max) and rel.start <= (row.end or dt.date.max):
             return row
     return None
 
