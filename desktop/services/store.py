@@ -24,6 +24,8 @@ from desktop.domain.errors import DomainError, NotFound
 from desktop.domain.registry import IdentityRegistry
 from desktop.models import StoreSetting
 
+from .changes import ChangeFeed
+
 
 def default_store_path() -> Path:
     return Path(platformdirs.user_data_dir("branch-desk", appauthor=False)) / "branch.sqlite"
@@ -38,6 +40,10 @@ class Store:
     settings: dict[str, str] = field(default_factory=dict)
     # Injectable "today" so rules with day boundaries can be tested on any day.
     clock: Callable[[], dt.date] = dt.date.today
+    changes: ChangeFeed = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.changes = ChangeFeed(self.sessions)
 
     @property
     def branch_code(self) -> str:

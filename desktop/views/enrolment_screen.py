@@ -4,8 +4,6 @@ SSN and insurance number → the registration slip. Work in progress is kept as 
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import tempfile
 import uuid
 from pathlib import Path
@@ -34,23 +32,9 @@ from .enrolment.enrol_steps import (
 from .enrolment.fields import confirm
 from .enrolment.flow import GuidedFlow
 from .enrolment.outcome import ConfirmPage, DonePage
+from .person_file import open_person_file
 
 NUMBER, IDENTITY, RELATIONSHIP, PERSONAL, PAPERS, CONFIRM, DONE = range(7)
-
-
-def open_person_file(ctx: ViewContext, person_id: uuid.UUID | None, parent: QWidget) -> bool:
-    """The person file screen is another engineer's; until it exists the button stays disabled."""
-    try:
-        module = importlib.import_module("desktop.views.person_file")
-    except ImportError:
-        return False
-    if person_id is not None:
-        module.open_person_file(ctx, person_id, parent)
-    return True
-
-
-def person_file_available() -> bool:
-    return importlib.util.find_spec("desktop.views.person_file") is not None
 
 
 class Screen(QWidget):
@@ -82,8 +66,6 @@ class Screen(QWidget):
             page.changed.connect(self.keeper.touch)
         self.flow.entered.connect(self._entered)
         self.confirm_page.submit.connect(self.submit)
-        for button in (self.number.open_file, self.confirm_page.open_file, self.done.open_file):
-            button.setEnabled(person_file_available())
         self.number.open_file.clicked.connect(lambda: self._open_file(self._known_id()))
         self.confirm_page.open_file.clicked.connect(lambda: self._open_file(self._known_id()))
         self.done.open_file.clicked.connect(lambda: self._open_file(self.result and self.result.person_id))
@@ -187,7 +169,8 @@ class Screen(QWidget):
         self.open_slip(self.slip_path)
 
     def _open_file(self, person_id: uuid.UUID | None) -> None:
-        open_person_file(self.ctx, person_id, self)
+        if person_id is not None:
+            open_person_file(self.ctx, person_id, self)
 
     # --- drafts --------------------------------------------------------------------------
     def _draft_payload(self) -> tuple[dict[str, Any], str]:

@@ -3,8 +3,6 @@ and a status bar with who, where, today and the headquarters sync state."""
 
 from __future__ import annotations
 
-import importlib
-
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -24,6 +22,7 @@ from desktop.domain.text import persian_digits
 from desktop.services.status import branch_facts, pending_outbox, sync_configured
 
 from .context import ViewContext
+from .messages import error_text
 from .navigation import SCREENS, ScreenEntry
 
 
@@ -50,13 +49,9 @@ class MessagePage(QWidget):
 
 
 def build_screen(entry: ScreenEntry, ctx: ViewContext) -> QWidget:
-    try:
-        module = importlib.import_module(entry.module)
-    except ModuleNotFoundError as exc:
-        if exc.name != entry.module:
-            raise
+    if entry.factory is None:  # listed in navigation.PLANNED
         return MessagePage(entry.title, "این بخش هنوز آماده نیست و در نسخه‌های بعدی افزوده می‌شود.")
-    return module.Screen(ctx)
+    return entry.factory(ctx)
 
 
 class MainWindow(QMainWindow):
@@ -160,7 +155,8 @@ class MainWindow(QMainWindow):
             try:
                 page = build_screen(entry, self.ctx)
             except Exception as exc:  # noqa: BLE001 - one broken screen must not take the shell down
-                page = MessagePage(entry.title, f"این بخش باز نشد: {getattr(exc, 'fa', exc)}")
+                # A failure, said as one (and logged), never dressed as a page still to come.
+                page = MessagePage(entry.title, f"این بخش باز نشد.\n{error_text(exc)}")
             self.pages[entry.key] = page
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)

@@ -12,3 +12,10 @@ def type_text(widget: QWidget, text: str) -> None:
     event = QInputMethodEvent()
     event.setCommitString(text)
     QApplication.sendEvent(widget, event)
+
+
+def wait_for_operations(qtbot, timeout: int = 10_000) -> None:  # noqa: ANN001 - pytest-qt's qtbot
+    """Wait until every background operation has delivered its result on the GUI thread."""
+    from desktop.views import operations
+
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=timeout)

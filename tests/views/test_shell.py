@@ -87,17 +87,36 @@ def test_admin_sees_everything_and_status_bar(qtbot, store, admin):
     assert "همگام‌سازی با ستاد هنوز راه‌اندازی نشده" in window.sync_label.text()
 
 
-def test_missing_screen_shows_not_yet_available(qtbot, store, admin, monkeypatch):
+def test_planned_screens_show_not_yet_available(qtbot, store, clerk):
+    from desktop.views import main_window
+    from desktop.views.navigation import PLANNED
+
+    window = window_for(qtbot, store, clerk)
+    planned = [key for key in window.screen_keys() if key in PLANNED]
+    assert planned
+    for key in planned:
+        window.show_screen(key)
+        page = window.current_page()
+        assert isinstance(page, MessagePage)
+        assert any("هنوز آماده نیست" in label.text() for label in page.findChildren(main_window.QLabel))
+
+
+def test_a_screen_that_fails_to_build_says_so_and_is_logged(qtbot, store, admin, monkeypatch, tmp_path):
     from desktop.views import main_window
     from desktop.views.navigation import ScreenEntry
 
-    fake = ScreenEntry("future", "بخش آینده", "Ctrl+0", "desktop.views.no_such_screen", "person.read")
+    monkeypatch.setenv("BRANCH_DESK_LOG_DIR", str(tmp_path / "logs"))
+
+    def broken(_ctx):
+        raise ZeroDivisionError("boom")
+
+    fake = ScreenEntry("broken", "بخش خراب", "Ctrl+0", "person.read", broken)
     monkeypatch.setattr(main_window, "SCREENS", (*SCREENS, fake))
     window = window_for(qtbot, store, admin)
-    window.show_screen("future")
-    page = window.current_page()
-    assert isinstance(page, MessagePage)
-    assert any("هنوز آماده نیست" in label.text() for label in page.findChildren(main_window.QLabel))
+    window.show_screen("broken")
+    texts = [label.text() for label in window.current_page().findChildren(main_window.QLabel)]
+    assert any("باز نشد" in t for t in texts) and not any("هنوز آماده نیست" in t for t in texts)
+    assert "ZeroDivisionError: boom" in next((tmp_path / "logs").glob("errors-*.log")).read_text()
 
 
 def test_every_entry_has_its_shortcut(qtbot, store, admin):

@@ -1,0 +1,34 @@
+"""Persian message boxes: a refusal shows its own Persian text; an unexpected failure a short
+Persian note with where its details were logged. Never a traceback."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from desktop.services.crash_log import record_unexpected
+
+
+def error_text(exc: BaseException) -> str:
+    """The Persian text of a service refusal; an unexpected failure is logged and summarised."""
+    fa = getattr(exc, "fa", None)
+    if fa:
+        return str(fa)
+    logged = record_unexpected(exc)
+    where = f"\nجزئیات در پرونده گزارش ثبت شد:\n{logged}" if logged else ""
+    return f"خطای پیش‌بینی‌نشده‌ای رخ داد و کار انجام نشد. لطفاً دوباره تلاش کنید یا با پشتیبانی تماس بگیرید.{where}"
+
+
+def inform(parent: QWidget | None, title: str, text: str, *, warning: bool = False) -> QMessageBox:
+    """Shown window-modal without a nested event loop: the caller goes on, the box stays up."""
+    box = QMessageBox(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information, title, text,
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName("message")
+    box.addButton("باشه", QMessageBox.ButtonRole.AcceptRole)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+def show_error(parent: QWidget | None, exc: BaseException, title: str = "خطا") -> QMessageBox:
+    return inform(parent, title, error_text(exc), warning=True)
