@@ -74,6 +74,13 @@ class _Bridge(QObject):
     failed = Signal(object)
 
 
+class _Boxed:
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+
 class _Runnable(QRunnable):
     def __init__(self, op: Operation[Any]) -> None:
         super().__init__()
@@ -87,7 +94,9 @@ class _Runnable(QRunnable):
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, shown there
             op.bridge.failed.emit(exc)
         else:
-            op.bridge.finished.emit(result)
+            # Boxed: a bare True/False/None through a queued Signal(object) is released once too
+            # often by PySide6 (the interpreter aborts with "deallocating True" at exit).
+            op.bridge.finished.emit(_Boxed(result))
 
 
 class Operation(Generic[T]):
@@ -164,7 +173,7 @@ class Operation(Generic[T]):
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         if self._cancellable:
-            dialog.canceled.connect(self.cancel)
+            dialog.canceled.connect(lambda: self.cancel())
         else:
             dialog.setCancelButton(None)
         self.dialog = dialog
@@ -210,7 +219,8 @@ class Operation(Generic[T]):
     def _owner_gone(self) -> bool:
         return self.parent is not None and not shiboken6.isValid(self.parent)
 
-    def _on_finished(self, result: Any) -> None:
+    def _on_finished(self, boxed: _Boxed) -> None:
+        result = boxed.value
         self._end()
         if self._owner_gone():
             return
