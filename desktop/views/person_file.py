@@ -1,7 +1,8 @@
 """The person file (پرونده شخص): one window per person with identity, numbers, personal
 information, insurance relationships (table and timeline), dependants, the individual account,
-archive, corrections and inquiries. Everything comes from `services.person_file`; edits go
-through `services.records`, which checks roles and keeps history.
+archive, corrections and inquiries. Everything comes from `services.person_file`, loaded by a
+background operation; edits go through `services.records`, which checks roles and keeps history.
+The file reloads itself whenever a committed change touches this person, from any screen.
 
 Other screens open it with `open_person_file(ctx, person_id, parent)`.
 """
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -30,9 +30,12 @@ from desktop.domain.jalali import MONTHS_FA
 from desktop.domain.text import persian_digits
 from desktop.domain.vocabulary import GENDERS, INQUIRY_STATES, PAPER_KINDS, RELATIONS
 from desktop.services import records
+from desktop.services.changes import Changes
 from desktop.services.person_file import PersonFile, load_person_file
 
 from .context import ViewContext
+from .messages import error_text, show_error
+from .operations import Operation
 from .person_file_parts import (
     IDENTITY_LABELS,
     PERSONAL_LABELS,
@@ -73,12 +76,34 @@ class PersonFileDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.tabs)
         self.timeline: RelationshipTimeline | None = None
+        self.pfile: PersonFile | None = None
+        self.header.setText("در حال بارگذاری پرونده…")
+        self.setWindowTitle("پرونده شخص")
+        ctx.changes.changed.connect(self._on_changes)
         self.reload()
 
     # --- building ------------------------------------------------------------------------
     def reload(self) -> None:
-        self.pfile = load_person_file(self.ctx.store, self.ctx.actor, self.person_id)
-        f = self.pfile
+        store, actor, person_id = self.ctx.store, self.ctx.actor, self.person_id
+        (Operation(self, lambda _job: load_person_file(store, actor, person_id))
+         .on_success(self.show_file)
+         .on_failure(self._load_failed)
+         .run())
+
+    def _load_failed(self, exc: BaseException) -> None:
+        if self.pfile is None:  # nothing to show at all: say why, and close
+            show_error(self.parentWidget(), exc, "پرونده شخص")
+            self.close()
+        else:
+            self.note.show()
+            self.note.setText(error_text(exc))
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches_person(self.person_id):
+            self.reload()
+
+    def show_file(self, f: PersonFile) -> None:
+        self.pfile = f
         self.setWindowTitle(f"پرونده {f.full_name}")
         status = "<span style='color:#1e8449'>فعال</span>" if f.active else "<span style='color:#7f8c8d'>غیرفعال</span>"
         self.header.setText(f"<b style='font-size:15pt'>{f.full_name}</b> &nbsp; "
@@ -208,30 +233,37 @@ class PersonFileDialog(QDialog):
             self.edit_personal(self.personal_keys[row])
 
     def personal_edit_dialog(self, field: str) -> PersonalEditDialog:
-        def save(value: Any, reason: str) -> None:
-            records.update_personal_info(self.ctx.store, self.ctx.actor, self.person_id, {field: value}, reason)
+        store, actor, person_id = self.ctx.store, self.ctx.actor, self.person_id
 
+        def save(value: Any, reason: str) -> None:  # runs on the operation's worker thread
+            records.update_personal_info(store, actor, person_id, {field: value}, reason)
+
+        assert self.pfile is not None
         return PersonalEditDialog(field, self.pfile.personal.get(field), save, self)
 
     def edit_personal(self, field: str) -> None:
-        if self.personal_edit_dialog(field).exec() == QDialog.DialogCode.Accepted:
-            self.reload()
+        # The file reloads from the change channel once the edit is committed.
+        self.personal_edit_dialog(field).open()
 
-    def requery_identity(self) -> None:
-        approval: str | None = None
-        while True:
-            try:
-                changed = records.requery_identity(self.ctx.store, self.ctx.actor, self.person_id,
-                                                   committee_approval=approval)
-                break
-            except Exception as exc:  # noqa: BLE001 - a Persian refusal is shown, nothing written
-                if getattr(exc, "field", None) == "committee_approval" and approval is None:
-                    approval, ok = QInputDialog.getText(self, "مصوبه کمیته استانی", getattr(exc, "fa", str(exc)))
-                    if ok and approval.strip():
-                        continue
-                QMessageBox.warning(self, "استعلام ثبت احوال", getattr(exc, "fa", None) or str(exc))
+    def requery_identity(self, approval: str | None = None) -> None:
+        store, actor, person_id = self.ctx.store, self.ctx.actor, self.person_id
+        self.requery_button.setEnabled(False)
+        (Operation(self, lambda _job: records.requery_identity(store, actor, person_id,
+                                                               committee_approval=approval))
+         .on_success(self._requeried)
+         .on_failure(lambda exc: self._requery_refused(exc, approval))
+         .on_finished(lambda: self.requery_button.setEnabled(bool(self.pfile and self.pfile.can_update)))
+         .run())
+
+    def _requery_refused(self, exc: BaseException, approval: str | None) -> None:
+        if getattr(exc, "field", None) == "committee_approval" and approval is None:
+            given, ok = QInputDialog.getText(self, "مصوبه کمیته استانی", error_text(exc))
+            if ok and given.strip():
+                self.requery_identity(given)
                 return
-        self.reload()
+        show_error(self, exc, "استعلام ثبت احوال")
+
+    def _requeried(self, changed: list[str]) -> None:
         self.note.show()
         self.note.setText("استعلام ثبت احوال: " + (
             "هویت با ثبت احوال یکسان است؛ تغییری نبود." if not changed else

@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.text import persian_digits
+
+from .messages import error_text
+from .operations import Operation
 from desktop.domain.vocabulary import BLOOD_GROUPS, EDUCATION, GENDERS, MARITAL, MILITARY
 
 IDENTITY_LABELS = {
@@ -87,8 +90,9 @@ def money(rials: int | None) -> str:
 
 
 class PersonalEditDialog(QDialog):
-    """Change one personal-information field. `save(new_value, reason)` is the service call;
-    its refusal is shown in the dialog and nothing closes until it succeeds or is cancelled."""
+    """Change one personal-information field. `save(new_value, reason)` is the service call,
+    run as a background operation; its refusal is shown in the dialog and nothing closes until it
+    succeeds or is cancelled."""
 
     def __init__(self, field: str, current: Any, save: Callable[[Any, str], None],
                  parent: QWidget | None = None) -> None:
@@ -131,9 +135,10 @@ class PersonalEditDialog(QDialog):
             self.message.setText("دلیل تغییر را بنویسید؛ مقدار پیشین با همین دلیل نگه داشته می‌شود.")
             self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
             return
-        try:
-            self._save(self.new_value(), self.reason.text())
-        except Exception as exc:  # noqa: BLE001 - the service's Persian refusal goes on screen
-            self.message.setText(getattr(exc, "fa", None) or f"خطای پیش‌بینی‌نشده: {exc}")
-            return
-        super().accept()
+        value, reason = self.new_value(), self.reason.text()
+        self.setEnabled(False)  # Enter twice must not record the change twice
+        (Operation(self, lambda _job: self._save(value, reason))
+         .on_success(lambda _r: super(PersonalEditDialog, self).accept())
+         .on_failure(lambda exc: self.message.setText(error_text(exc)))
+         .on_finished(lambda: self.setEnabled(True))
+         .run())

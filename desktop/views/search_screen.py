@@ -1,8 +1,10 @@
 """Person search screen (جستجوی اشخاص): one box, results as the clerk types.
 
-Typing is debounced (250 ms of quiet), the first page is fetched on a pool thread and only the
-newest query's answer is shown, so the window never waits on the store; later pages are keyset
-pages fetched as the table scrolls. Enter or double-click opens the person file.
+Typing is debounced (250 ms of quiet); every page is fetched by a background operation and
+only the newest query's answer is shown, so the window never waits on the store; later pages
+are keyset pages fetched as the table scrolls. A change committed anywhere in the application
+(an enrolment, a new number, an ended relationship) re-runs the query on screen. Enter or
+double-click opens the person file.
 """
 
 from __future__ import annotations
@@ -10,46 +12,31 @@ from __future__ import annotations
 import itertools
 import time
 import uuid
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.domain.text import persian_digits
+from desktop.services.changes import Changes, ChangeKind
 from desktop.services.search import SearchPage, search_people
 
 from .context import ViewContext
+from .messages import error_text
+from .operations import Operation
 from .person_file import PersonFileDialog, open_person_file
 from .person_table_model import PersonTableModel
 
 DEBOUNCE_MS = 250
-
-
-class _Answer(QObject):
-    ready = Signal(int, str, object, float)  # generation, text, SearchPage or exception, seconds
-
-
-class _SearchJob(QRunnable):
-    def __init__(self, ctx: ViewContext, generation: int, text: str, answer: _Answer) -> None:
-        super().__init__()
-        self.ctx, self.generation, self.text, self.answer = ctx, generation, text, answer
-
-    def run(self) -> None:
-        started = time.perf_counter()
-        try:
-            result: object = search_people(self.ctx.store, self.ctx.actor, self.text)
-        except Exception as exc:  # noqa: BLE001 - shown on the GUI thread
-            result = exc
-        self.answer.ready.emit(self.generation, self.text, result, time.perf_counter() - started)
 
 
 class SearchTable(QTableView):
@@ -71,10 +58,9 @@ class Screen(QWidget):
         self.opened: list[PersonFileDialog] = []
         self._generation = itertools.count(1)
         self._current = 0
-        self._answer = _Answer(self)
-        self._answer.ready.connect(self._on_answer)
-        self.model = PersonTableModel(self._next_page, self)
+        self.model = PersonTableModel(self._request_page, self)
         self._build()
+        ctx.changes.changed.connect(self._on_changes)
 
     def _build(self) -> None:
         self.query = QLineEdit()
@@ -114,14 +100,24 @@ class Screen(QWidget):
             self.status.setText("برای جستجو تایپ کنید.")
             return
         self.status.setText("در حال جستجو…")
-        QThreadPool.globalInstance().start(_SearchJob(self.ctx, self._current, text, self._answer))
+        generation, store, actor = self._current, self.ctx.store, self.ctx.actor
 
-    def _on_answer(self, generation: int, text: str, result: object, seconds: float) -> None:
-        if generation != self._current:  # an older query answered late: the clerk typed on
-            return
-        if not isinstance(result, SearchPage):
+        def first_page(_job: object) -> tuple[SearchPage, float]:
+            started = time.perf_counter()
+            return search_people(store, actor, text), time.perf_counter() - started
+
+        (Operation(self, first_page)
+         .on_success(lambda answer: self._on_answer(generation, text, *answer))
+         .on_failure(lambda exc: self._on_failed(generation, exc))
+         .run())
+
+    def _on_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._current:
             self.model.clear()
-            self.status.setText(getattr(result, "fa", None) or f"خطا در جستجو: {result}")
+            self.status.setText(error_text(exc))
+
+    def _on_answer(self, generation: int, text: str, result: SearchPage, seconds: float) -> None:
+        if generation != self._current:  # an older query answered late: the clerk typed on
             return
         self.model.show_page(text, result)
         self.last_seconds = seconds
@@ -135,8 +131,18 @@ class Screen(QWidget):
         count = persian_digits(len(page.hits)) + ("+" if page.next_cursor is not None else "")
         return f"{count} نفر ({persian_digits(round(seconds * 1000))} میلی‌ثانیه) — Enter پرونده را باز می‌کند."
 
-    def _next_page(self, text: str, after: int | None) -> SearchPage:
-        return search_people(self.ctx.store, self.ctx.actor, text, after=after)
+    def _request_page(self, text: str, after: int | None, deliver: Callable[[SearchPage], None]) -> None:
+        store, actor = self.ctx.store, self.ctx.actor
+        (Operation(self, lambda _job: search_people(store, actor, text, after=after))
+         .on_success(deliver)
+         .on_failure(lambda exc: (self.model.fetch_failed(), self.status.setText(error_text(exc))))
+         .run())
+
+    def _on_changes(self, changes: Changes) -> None:
+        """Someone enrolled, numbered or ended something: what is on screen may be stale."""
+        if self.query.text().strip() and changes.touches(
+                ChangeKind.PERSONS, ChangeKind.NUMBERS, ChangeKind.RELATIONSHIPS):
+            self.search_now()
 
     # --- opening ---------------------------------------------------------------------------
     def _enter_in_box(self) -> None:
@@ -157,11 +163,7 @@ class Screen(QWidget):
         return self.open_person(self.model.person_id(row))
 
     def open_person(self, person_id: uuid.UUID) -> PersonFileDialog | None:
-        try:
-            dialog = open_person_file(self.ctx, person_id, self)
-        except Exception as exc:  # noqa: BLE001 - e.g. the person left the store meanwhile
-            QMessageBox.warning(self, "پرونده شخص", getattr(exc, "fa", None) or str(exc))
-            return None
+        dialog = open_person_file(self.ctx, person_id, self)
         self.opened.append(dialog)
         dialog.destroyed.connect(lambda _obj=None, d=dialog: self.opened.remove(d) if d in self.opened else None)
         return dialog

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from desktop.domain.jalali import from_jalali
 from desktop.services.enrolment import enrol
@@ -18,7 +18,7 @@ from desktop.views.timeline import MARGIN, RelationshipTimeline
 
 from ..conftest import TODAY
 from ..factories import questionnaire
-from .helpers import type_text
+from .helpers import type_text, wait_for_operations
 
 
 @pytest.fixture
@@ -37,6 +37,8 @@ def open_file(qtbot, store, actor, person_id) -> PersonFileDialog:
     dialog = PersonFileDialog(ViewContext(store, actor), person_id)
     qtbot.addWidget(dialog)
     dialog.show()
+    wait_for_operations(qtbot)
+    assert dialog.pfile is not None
     return dialog
 
 
@@ -94,6 +96,7 @@ def test_editing_personal_info_asks_a_reason(qtbot, store, clerk, person):
     assert load_person_file(store, clerk, person).personal["mobile"] == "09121234567"  # nothing written
     type_text(edit.reason, "شماره تازه")
     qtbot.keyClick(edit.reason, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
     assert not edit.isVisible()
     pfile = load_person_file(store, clerk, person)
     assert pfile.personal["mobile"] == "09351234567"
@@ -108,6 +111,7 @@ def test_a_refused_value_stays_in_the_dialog_with_the_persian_reason(qtbot, stor
     edit.value.setText("0912")
     edit.reason.setText("اشتباه")
     edit.accept()
+    wait_for_operations(qtbot)
     assert edit.isVisible() and edit.message.text() and "دلیل" not in edit.message.text()
     assert load_person_file(store, clerk, person).personal["mobile"] == "09121234567"
 
@@ -122,6 +126,23 @@ def test_requery_button_shows_registry_changes(qtbot, store, admin, clerk, perso
     add_registry_identities(store, admin, identity(national_code=nc, first_name="مریم", last_name="کریمی‌پور",
                                                    gender="female"))
     qtbot.mouseClick(dialog.requery_button, Qt.MouseButton.LeftButton)
+    wait_for_operations(qtbot)
+    qtbot.waitUntil(lambda: dialog.pfile.identity["last_name"] == "کریمی‌پور")  # reloaded by the change
     assert "نام خانوادگی" in dialog.note.text()
     assert dialog.pfile.identity["last_name"] == "کریمی‌پور"
     assert dialog.pfile.identity_changes[0]["old"] == "کریمی"
+
+
+def test_a_change_made_elsewhere_refreshes_the_open_file_without_polling(qtbot, store, clerk, person):
+    """Another screen (here: the service called as that screen would) ends a relationship; the open
+    file of that person reloads from the change channel, and the file of another person does not."""
+    from desktop.services.records import update_personal_info
+
+    dialog = open_file(qtbot, store, clerk, person)
+    loads: list[object] = []
+    original = dialog.show_file
+    dialog.show_file = lambda f: (loads.append(f), original(f))  # type: ignore[method-assign]
+    update_personal_info(store, clerk, person, {"mobile": "09351112233"}, "شماره تازه")
+    qtbot.waitUntil(lambda: dialog.pfile.personal["mobile"] == "09351112233", timeout=5000)
+    assert len(loads) == 1
+    assert not [t for t in dialog.findChildren(QTimer) if t.isActive()]  # no polling timer either

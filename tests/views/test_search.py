@@ -14,7 +14,7 @@ from desktop.views.person_table_model import HEADERS, PersonTableModel
 from desktop.views.search_screen import Screen
 
 from ..factories import questionnaire
-from .helpers import type_text
+from .helpers import type_text, wait_for_operations
 
 
 @pytest.fixture
@@ -44,6 +44,7 @@ def test_enter_opens_the_person_file(qtbot, screen):
     qtbot.keyClick(screen.table, Qt.Key.Key_Return)
     assert len(screen.opened) == 1
     dialog = screen.opened[0]
+    wait_for_operations(qtbot)
     assert isinstance(dialog, PersonFileDialog) and dialog.isVisible()
     assert "مریم کریمی" in dialog.windowTitle()
     dialog.close()
@@ -64,12 +65,12 @@ def test_model_fetches_lazily_page_by_page(qtbot, store, clerk, registered):
         enrol(store, clerk, questionnaire(registered(first_name="سارا", last_name=f"نیک{'ی' * (i + 1)}")["national_code"]))
     calls = []
 
-    def source(text, after):
+    def fetch(text, after):
         calls.append(after)
         return search_people(store, clerk, text, after=after, limit=3)
 
-    model = PersonTableModel(source)
-    model.show_page("سارا", source("سارا", None))
+    model = PersonTableModel(lambda text, after, deliver: deliver(fetch(text, after)))
+    model.show_page("سارا", fetch("سارا", None))
     assert model.rowCount() == 3 and model.canFetchMore()
     while model.canFetchMore():
         model.fetchMore()
@@ -86,3 +87,23 @@ def test_down_arrow_moves_from_the_box_into_the_results(qtbot, screen):
     assert screen.table.hasFocus() or screen.table.currentIndex().row() == 0
     qtbot.keyClick(screen.table, Qt.Key.Key_Down)
     assert screen.table.currentIndex().row() == 1  # Down now moves the row, not the focus
+
+
+def test_a_late_page_of_an_older_query_is_dropped(qtbot):
+    from desktop.services.search import SearchPage
+
+    pending = []
+    model = PersonTableModel(lambda text, after, deliver: pending.append(deliver))
+    model.show_page("الف", SearchPage([], 5))
+    model.fetchMore()
+    assert not model.canFetchMore()  # one page at a time
+    model.show_page("ب", SearchPage([], None))  # the clerk typed on
+    pending[0](SearchPage([], 9))
+    assert not model.canFetchMore() and model.rowCount() == 0
+
+
+def test_an_enrolment_elsewhere_refreshes_the_results(qtbot, screen, store, clerk, registered):
+    type_text(screen.query, "رضایی")
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 2, timeout=3000)
+    enrol(store, clerk, questionnaire(registered(first_name="حسن", last_name="رضایی")["national_code"]))
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 3, timeout=3000)
