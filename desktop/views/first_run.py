@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.errors import DomainError
 from desktop.services.store import Store, default_store_path, open_store
 
-from .tasks import TaskCancelled, error_text, run_task
+from .messages import error_text
+from .operations import Job, Operation
 
 DEMO_BRANCH = "1021"
 DEMO_PERSONS = 2000
@@ -32,22 +32,18 @@ def demo_store_path() -> Path:
     return Path(platformdirs.user_data_dir("branch-desk", appauthor=False)) / "demo-branch.sqlite"
 
 
-def build_demo_store(path: Path, progress, cancelled, *, persons: int = DEMO_PERSONS) -> Path:
-    """Create the demo branch and fill it (runs on a pool thread; closes its own store)."""
+def build_demo_store(path: Path, job: Job, *, persons: int = DEMO_PERSONS) -> Path:
+    """Create the demo branch and fill it (an operation's worker; closes its own store)."""
     from desktop.services.admin import init_store
+    from desktop.services.demo import fill_demo
     from desktop.services.users import find_actor
 
-    store = init_store(path, DEMO_BRANCH, "شعبه نمونه")
+    # The demo branch, and only it, has the documented demo users (admin/admin1234, …).
+    store = init_store(path, DEMO_BRANCH, "شعبه نمونه", admin_password="admin1234")
     try:
-        try:
-            from desktop.services.demo import fill_demo
-        except ImportError:
-            return path  # demo data not available in this build: an empty demo branch still opens
-
         def report(done: int, total: int, stage: str = "") -> None:
-            if cancelled():
-                raise TaskCancelled()
-            progress(done, total, f"ساختن داده نمونه: {stage}")
+            job.raise_if_cancelled()
+            job.progress(done, total, f"ساختن داده نمونه: {stage}")
 
         fill_demo(store, find_actor(store, "admin"), persons=persons, seed=1, progress=report)
     finally:
@@ -137,12 +133,17 @@ class FirstRunDialog(QDialog):
         if self.password.text() != self.password_again.text():
             self._fail("گذرواژه و تکرار آن یکی نیستند.")
             return
-        try:
-            self.store = set_up_branch(self.path.text().strip(), self.branch_code.text(), self.branch_name.text(),
-                                       self.username.text(), self.full_name.text(), self.password.text())
-        except DomainError as exc:
-            self._fail(exc.fa)
-            return
+        facts = (self.path.text().strip(), self.branch_code.text(), self.branch_name.text(),
+                 self.username.text(), self.full_name.text(), self.password.text())
+        self.setEnabled(False)
+        (Operation(self, lambda _job: set_up_branch(*facts), title="ساختن پایگاه داده شعبه")
+         .on_success(self._opened)
+         .on_failure(lambda exc: self._fail(error_text(exc)))
+         .on_finished(lambda: self.setEnabled(True))
+         .run())
+
+    def _opened(self, store: Store) -> None:
+        self.store = store
         self.accept()
 
     def open_demo(self) -> None:
@@ -150,9 +151,12 @@ class FirstRunDialog(QDialog):
             self._open(self.demo_path)
             return
         self.demo_button.setEnabled(False)
-        self.task = run_task(self, "ساختن شعبه نمونه",
-                             lambda progress, cancelled: build_demo_store(self.demo_path, progress, cancelled),
-                             on_done=self._open, on_error=self._demo_failed, on_cancelled=self._demo_cancelled)
+        path = self.demo_path
+        self.task = (Operation(self, lambda job: build_demo_store(path, job), title="ساختن شعبه نمونه")
+                     .with_progress(cancellable=True)
+                     .on_success(self._open).on_failure(self._demo_failed)
+                     .on_cancelled(self._demo_cancelled)
+                     .run())
 
     def _demo_failed(self, exc: BaseException) -> None:
         self.demo_button.setEnabled(True)
@@ -170,13 +174,14 @@ class FirstRunDialog(QDialog):
             Path(f"{self.demo_path}{suffix}").unlink(missing_ok=True)
 
     def _open(self, path: Path | str) -> None:
-        try:
-            self.store = open_store(path)
-        except DomainError as exc:
-            self.demo_button.setEnabled(True)
-            self._fail(exc.fa)
-            return
-        self.accept()
+        (Operation(self, lambda _job: open_store(path), title="باز کردن پایگاه داده شعبه")
+         .on_success(self._opened)
+         .on_failure(self._open_failed)
+         .run())
+
+    def _open_failed(self, exc: BaseException) -> None:
+        self.demo_button.setEnabled(True)
+        self._fail(error_text(exc))
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "محل پایگاه داده شعبه", self.path.text(), "SQLite (*.sqlite)")

@@ -3,6 +3,8 @@ and a status bar with who, where, today and the headquarters sync state."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -19,11 +21,13 @@ from PySide6.QtWidgets import (
 from desktop.domain.jalali import format_jalali, format_jalali_long
 from desktop.domain.roles import ROLES, allowed
 from desktop.domain.text import persian_digits
+from desktop.services.changes import ChangeKind, Changes
 from desktop.services.status import branch_facts, pending_outbox, sync_configured
 
 from .context import ViewContext
 from .messages import error_text
 from .navigation import SCREENS, ScreenEntry
+from .operations import Operation
 
 
 def visible_screens(role: str) -> list[ScreenEntry]:
@@ -122,17 +126,34 @@ class MainWindow(QMainWindow):
         for label in (self.user_label, self.branch_label, self.date_label):
             bar.addWidget(label)
         bar.addPermanentWidget(self.sync_label)
+        # The date turns at midnight (one timer aimed at it, not polling); the queue of changes
+        # for headquarters is recounted when a change touches the outbox.
+        self._midnight = QTimer(self, singleShot=True, timeout=self._new_day)
+        self._new_day()
         self.refresh_status()
-        self._timer = QTimer(self, interval=60_000, timeout=self.refresh_status)
-        self._timer.start()
+        self.ctx.changes.changed.connect(self._on_changes)
 
-    def refresh_status(self) -> None:
+    def _new_day(self) -> None:
         today = self.ctx.store.today()
         self.date_label.setText(f"امروز: {format_jalali(today, persian=True)} ({format_jalali_long(today)})")
-        pending = pending_outbox(self.ctx.store)
-        state = ("همگام‌سازی با ستاد راه‌اندازی شده است" if sync_configured(self.ctx.store)
-                 else "همگام‌سازی با ستاد هنوز راه‌اندازی نشده")
-        self.sync_label.setText(f"{state} — {persian_digits(pending)} تغییر در صف ارسال")
+        now = dt.datetime.now()
+        tomorrow = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(0, 0, 5))
+        self._midnight.start(int((tomorrow - now).total_seconds() * 1000))
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches(ChangeKind.OUTBOX, ChangeKind.SETTINGS):
+            self.refresh_status()
+
+    def refresh_status(self) -> None:
+        store = self.ctx.store
+        Operation(self, lambda _job: (pending_outbox(store), sync_configured(store))) \
+            .on_success(self._show_sync_state).run()
+
+    def _show_sync_state(self, state: tuple[int, bool]) -> None:
+        pending, configured = state
+        text = ("همگام‌سازی با ستاد راه‌اندازی شده است" if configured
+                else "همگام‌سازی با ستاد هنوز راه‌اندازی نشده")
+        self.sync_label.setText(f"{text} — {persian_digits(pending)} تغییر در صف ارسال")
 
     # --- navigation -------------------------------------------------------------------------
     def screen_keys(self) -> list[str]:
@@ -167,6 +188,6 @@ class MainWindow(QMainWindow):
         self.signedOut.emit()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
-        self._timer.stop()
+        self._midnight.stop()
         super().closeEvent(event)
         self.closed.emit(self.signing_out)

@@ -208,6 +208,7 @@ class Operation(Generic[T]):
             if _busy_count == 0:
                 QGuiApplication.restoreOverrideCursor()
         if self.dialog is not None:
+            self.dialog.blockSignals(True)  # closing a progress dialog emits `canceled`
             self.dialog.close()
             self.dialog.deleteLater()
             self.dialog = None

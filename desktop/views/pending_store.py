@@ -1,39 +1,43 @@
-"""A store being opened on a background thread while the sign-in dialog is already on screen."""
+"""A store being opened by a background operation while the sign-in dialog is already on screen."""
 
 from __future__ import annotations
 
-import threading
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .operations import Operation
 
 if TYPE_CHECKING:
     from desktop.services.store import Store
 
 
+def _open(path: Path) -> Store:
+    from desktop.services.store import open_store  # kept out of start-up's import time
+
+    return open_store(path)
+
+
 class PendingStore:
-    """Has the branch facts now; `result()` waits for the open store (or raises its error)."""
+    """Has the branch facts now; `result()` waits for the open store (or raises its error).
+
+    `result()` blocks, so it is called only from another operation's worker (signing in)."""
 
     def __init__(self, path: Path, branch_code: str, branch_name: str) -> None:
         self.path, self.branch_code, self.branch_name = path, branch_code, branch_name
-        self._store: Store | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._open, name="open-store", daemon=True)
-        self._thread.start()
+        self._future: Future[Store] = Future()
+        (Operation(None, self._run)
+         .on_failure(lambda _exc: None)  # the error is the future's, shown when signing in
+         .run())
 
-    def _open(self) -> None:
+    def _run(self, _job: object) -> None:
         try:
-            from desktop.services.store import open_store
-
-            self._store = open_store(self.path)
-        except BaseException as exc:  # noqa: BLE001 - re-raised on the GUI thread by result()
-            self._error = exc
+            self._future.set_result(_open(self.path))
+        except BaseException as exc:  # noqa: BLE001 - raised again by result() where it is shown
+            self._future.set_exception(exc)
 
     def done(self) -> bool:
-        return not self._thread.is_alive()
+        return self._future.done()
 
     def result(self) -> Store:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._store is not None
-        return self._store
+        return self._future.result()

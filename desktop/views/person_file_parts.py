@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.text import persian_digits
+from desktop.domain.vocabulary import BLOOD_GROUPS, EDUCATION, GENDERS, MARITAL, MILITARY
 
 from .messages import error_text
 from .operations import Operation
-from desktop.domain.vocabulary import BLOOD_GROUPS, EDUCATION, GENDERS, MARITAL, MILITARY
 
 IDENTITY_LABELS = {
     "first_name": "نام", "last_name": "نام خانوادگی", "father_name": "نام پدر",

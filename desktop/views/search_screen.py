@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.text import persian_digits
-from desktop.services.changes import Changes, ChangeKind
+from desktop.services.changes import ChangeKind, Changes
 from desktop.services.search import SearchPage, search_people
 
 from .context import ViewContext

@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.errors import DomainError
 from desktop.domain.text import persian_digits
+
+from .messages import error_text
+from .operations import Operation
 
 if TYPE_CHECKING:  # kept out of start-up: the store may still be opening in the background
     from desktop.services.actor import Actor
@@ -73,15 +75,24 @@ class SignInDialog(QDialog):
         if not self.username.text().strip() or not self.password.text():
             self._fail("نام کاربری و گذرواژه را وارد کنید.")
             return
-        try:
+        username, password, source = self.username.text(), self.password.text(), self.source
+
+        def check(_job: object) -> tuple[Store, Actor]:
             from desktop.services.users import sign_in
 
-            if self.store is None:
-                self.store = self.source.result()  # usually opened while the user typed
-            self.actor = sign_in(self.store, self.username.text(), self.password.text())
-        except DomainError as exc:
-            self._fail(exc.fa)
-            return
+            # A pending store is usually open by now; if not, this worker waits for it.
+            store = source.result() if hasattr(source, "result") else source
+            return store, sign_in(store, username, password)
+
+        self.ok.setEnabled(False)
+        (Operation(self, check)
+         .on_success(self._signed_in)
+         .on_failure(lambda exc: self._fail(error_text(exc)))
+         .on_finished(lambda: self.ok.setEnabled(True))
+         .run())
+
+    def _signed_in(self, result: tuple[Store, Actor]) -> None:
+        self.store, self.actor = result
         self.accept()
 
     def _fail(self, message: str) -> None:

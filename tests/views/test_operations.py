@@ -7,7 +7,7 @@ import threading
 import time
 
 from PySide6.QtCore import QThread, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
 from desktop.domain.errors import InvalidValue
 from desktop.services.changes import ChangeKind
@@ -60,7 +60,9 @@ def test_progress_and_cancel(qtbot):
     qtbot.waitUntil(started.is_set)
     qtbot.wait(50)
     assert op.dialog is not None and op.dialog.maximum() == 500
-    op.dialog.cancel()  # what the dialog's cancel button does
+    button = op.dialog.findChild(QPushButton)
+    assert button.text() == "انصراف"
+    button.click()  # the user presses «انصراف»
     wait_for_operations(qtbot)
     assert outcome == ["cancelled"]
 

@@ -3,13 +3,10 @@ administration, first run, background tasks, last-store memory."""
 
 from __future__ import annotations
 
-import threading
-
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
 
 from desktop.domain.roles import allowed
+from desktop.domain.text import persian_digits
 from desktop.services.store import open_store
 from desktop.services.users import sign_in
 from desktop.views.admin_screen import Screen as AdminScreen
@@ -19,10 +16,9 @@ from desktop.views.last_store import last_store, remember_store
 from desktop.views.main_window import MainWindow, MessagePage
 from desktop.views.navigation import SCREENS
 from desktop.views.sign_in import SignInDialog
-from desktop.views.tasks import run_task
 
 from ..conftest import count_rows
-from .helpers import type_text
+from .helpers import type_text, wait_for_operations
 
 
 def signin_dialog(qtbot, store, username: str, password: str) -> SignInDialog:
@@ -37,6 +33,7 @@ def signin_dialog(qtbot, store, username: str, password: str) -> SignInDialog:
 def test_sign_in_ok(qtbot, store, users):
     dialog = signin_dialog(qtbot, store, "clerk1", "password123")
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    wait_for_operations(qtbot)
     assert dialog.result() == SignInDialog.DialogCode.Accepted
     assert dialog.actor.username == "clerk1" and dialog.actor.role == "clerk"
 
@@ -44,6 +41,7 @@ def test_sign_in_ok(qtbot, store, users):
 def test_wrong_password_shows_persian_error_and_stays_open(qtbot, store, users):
     dialog = signin_dialog(qtbot, store, "clerk1", "not-the-one")
     dialog.try_sign_in()
+    wait_for_operations(qtbot)
     assert dialog.actor is None and dialog.isVisible()
     assert dialog.error.text() == "نام کاربری یا گذرواژه نادرست است."
     assert dialog.password.text() == ""  # retyped, never left on screen
@@ -54,9 +52,11 @@ def test_lockout_after_five_wrong_passwords(qtbot, store, users):
     for _ in range(5):
         type_text(dialog.password, "wrong-password")
         dialog.try_sign_in()
+        wait_for_operations(qtbot)
     assert "۱۵ دقیقه قفل" in dialog.error.text()
     type_text(dialog.password, "password123")
     dialog.try_sign_in()
+    wait_for_operations(qtbot)
     assert dialog.actor is None and "قفل است" in dialog.error.text()
 
 
@@ -84,7 +84,30 @@ def test_admin_sees_everything_and_status_bar(qtbot, store, admin):
     assert window.user_label.text() == "مدیر سامانه — مدیر سامانه"
     assert window.branch_label.text() == "شعبه ۱۰۲۱ — شعبه ۲۱ تهران"
     assert "۱۴۰۴/۰۶/۱۵" in window.date_label.text() and "شهریور" in window.date_label.text()
+    wait_for_operations(qtbot)
     assert "همگام‌سازی با ستاد هنوز راه‌اندازی نشده" in window.sync_label.text()
+
+
+def test_status_bar_counts_the_outbox_from_the_change_channel(qtbot, store, admin, clerk, registered):
+    """An enrolment made anywhere (here: by another user's screen through the same store) moves the
+    outbox count on the status bar at once, with no polling timer running."""
+    from PySide6.QtCore import QTimer
+
+    from desktop.services.enrolment import enrol
+    from desktop.services.status import pending_outbox
+
+    from ..factories import questionnaire
+
+    window = window_for(qtbot, store, admin)
+    wait_for_operations(qtbot)
+    before = pending_outbox(store)
+    assert f"{persian_digits(before)} تغییر" in window.sync_label.text()
+    enrol(store, clerk, questionnaire(registered()["national_code"]))
+    after = pending_outbox(store)
+    assert after > before
+    qtbot.waitUntil(lambda: f"{persian_digits(after)} تغییر" in window.sync_label.text(), timeout=5000)
+    polling = [t for t in window.findChildren(QTimer) if t.isActive() and not t.isSingleShot()]
+    assert polling == []
 
 
 def test_planned_screens_show_not_yet_available(qtbot, store, clerk):
@@ -180,6 +203,7 @@ def test_first_run_creates_a_store(qtbot, tmp_path):
     dialog.password_again.clear()
     type_text(dialog.password_again, "secret-pass")
     dialog.create_store()
+    wait_for_operations(qtbot)
     assert dialog.result() == FirstRunDialog.DialogCode.Accepted
     store = dialog.store
     try:
@@ -198,6 +222,7 @@ def test_first_run_refuses_bad_branch_code(qtbot, tmp_path):
     type_text(dialog.password, "secret-pass")
     type_text(dialog.password_again, "secret-pass")
     dialog.create_store()
+    wait_for_operations(qtbot)
     assert dialog.store is None and dialog.error.text()
     assert not (tmp_path / "branch.sqlite").exists()
 
@@ -214,45 +239,6 @@ def test_first_run_opens_the_demo_in_a_task(qtbot, tmp_path):
         assert sign_in(dialog.store, "admin", "admin1234").role == "admin"
     finally:
         dialog.store.close()
-
-
-def test_task_reports_progress_and_result(qtbot):
-    seen, results = [], []
-
-    def work(progress, cancelled):
-        for i in range(3):
-            progress(i + 1, 3, "گام")
-        return threading.current_thread() is not threading.main_thread()
-
-    task = run_task(None, "آزمایش", work, on_done=results.append)
-    task.bridge.progressed.connect(lambda d, t, s: seen.append((d, t)))
-    qtbot.waitUntil(task.is_finished, timeout=5000)
-    assert results == [True]  # ran off the GUI thread
-
-
-def test_task_cancel_and_error(qtbot):
-    gate = threading.Event()
-    cancelled_calls, errors = [], []
-
-    def slow(progress, cancelled):
-        gate.wait(5)
-        return "never used" if cancelled() else "finished"
-
-    task = run_task(None, "آزمایش", slow, on_done=lambda r: pytest.fail(r),
-                    on_cancelled=lambda: cancelled_calls.append(1))
-    button = task.dialog.findChild(QPushButton)
-    assert button.text() == "انصراف"
-    button.click()  # the user presses «انصراف»
-    gate.set()
-    qtbot.waitUntil(task.is_finished, timeout=5000)
-    assert cancelled_calls == [1]
-
-    def broken(progress, cancelled):
-        raise ValueError("boom")
-
-    task = run_task(None, "آزمایش", broken, on_error=errors.append)
-    qtbot.waitUntil(task.is_finished, timeout=5000)
-    assert isinstance(errors[0], ValueError)
 
 
 def test_last_store_is_remembered(tmp_path, monkeypatch, store):
@@ -275,5 +261,6 @@ def test_sign_in_while_the_store_opens_in_the_background(qtbot, store, users):
     dialog = signin_dialog(qtbot, PendingStore(peek.path, peek.branch_code, peek.branch_name),
                            "clerk1", "password123")
     dialog.try_sign_in()
+    wait_for_operations(qtbot)
     assert dialog.actor.role == "clerk" and dialog.store.branch_code == "1021"
     dialog.store.close()
