@@ -32,3 +32,14 @@ def inform(parent: QWidget | None, title: str, text: str, *, warning: bool = Fal
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str = "خطا") -> QMessageBox:
     return inform(parent, title, error_text(exc), warning=True)
+
+
+def ask(parent: QWidget | None, title: str, question: str, yes_text: str, no_text: str = "انصراف") -> bool:
+    """A Persian yes/no question whose default (Enter, Escape) is the safe answer."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, question, QMessageBox.StandardButton.NoButton, parent)
+    yes = box.addButton(yes_text, QMessageBox.ButtonRole.DestructiveRole)
+    no = box.addButton(no_text, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no)
+    box.setEscapeButton(no)
+    box.exec()
+    return box.clickedButton() is yes
