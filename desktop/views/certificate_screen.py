@@ -15,12 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.errors import DomainError
 from desktop.services.certificates import issue_certificate, render_pdf
 
 from .context import ViewContext
 from .inquiry_parts import answer_html, answer_label, authority_combo, code_text, message_label, say
-from .letter_preview import beside_preview
+from .letter_preview import beside_preview, preview_pages
+from .messages import error_text
+from .operations import Operation
 
 
 class Screen(QWidget):
@@ -65,11 +66,26 @@ class Screen(QWidget):
         if not code:
             say(self.message, "نهاد دریافت‌کننده گواهی را انتخاب کنید.", error=True)
             return
-        try:
-            issued = issue_certificate(self.ctx.store, self.ctx.actor, self.national_code.text(), code)
-        except DomainError as exc:
-            say(self.message, exc.fa, error=True)
-            return
+        store, actor, national_code = self.ctx.store, self.ctx.actor, self.national_code.text()
+
+        def work(_job: object) -> tuple[dict[str, Any], bytes | None, list[bytes]]:
+            issued = issue_certificate(store, actor, national_code, code)
+            # The printed copy for the person carries the passcode; the box copy does not.
+            pdf = render_pdf(issued, issued["certificate"])
+            return issued, pdf, preview_pages(pdf)
+
+        self.issued = None
+        self.codes.setText("")
+        self.result.setText("")
+        self.preview.show_letter(None, [])
+        self.issue_button.setEnabled(False)
+        (Operation(self, work)
+         .on_success(lambda done: self.show_issued(*done))
+         .on_failure(lambda exc: say(self.message, error_text(exc), error=True))
+         .on_finished(lambda: self.issue_button.setEnabled(True))
+         .run())
+
+    def show_issued(self, issued: dict[str, Any], pdf: bytes | None, pages: list[bytes]) -> None:
         self.issued = issued
         cert = issued["certificate"]
         say(self.message, "گواهی صادر شد و در صندوق شخصی متقاضی قرار گرفت.", error=False)
@@ -78,5 +94,4 @@ class Screen(QWidget):
             f"کد رمز: {code_text(cert['passcode'])} "
             "(فقط همین یک بار نمایش داده می‌شود؛ آن را چاپ کنید و به متقاضی بدهید.)")
         self.result.setText(answer_html(issued, cert))
-        # The printed copy for the person carries the passcode; the box copy does not.
-        self.preview.set_pdf(render_pdf(issued, cert), f"certificate-{issued['tracking_code']}.pdf")
+        self.preview.show_letter(pdf, pages, f"certificate-{issued['tracking_code']}.pdf")

@@ -11,8 +11,10 @@ from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 from desktop.domain.letters import TABLE_HEADERS, letter_content
 from desktop.domain.text import persian_digits
 from desktop.services.authorities import list_authorities
+from desktop.services.changes import ChangeKind
 
 from .context import ViewContext
+from .operations import Operation
 
 STATE_TITLES = {
     "not_found": "اطلاعاتی یافت نشد",
@@ -25,13 +27,25 @@ _MARKS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e"))
 
 
 def authority_combo(ctx: ViewContext, parent: QWidget | None = None) -> QComboBox:
+    """The active authorities, loaded in the background and again whenever authorities change."""
     combo = QComboBox(parent)
     combo.setEditable(False)
-    for a in list_authorities(ctx.store, ctx.actor):
-        if a.active:
-            combo.addItem(f"{a.name} — {a.group_title}", a.code)
-    combo.setCurrentIndex(-1)
     combo.setPlaceholderText("مرجع را انتخاب کنید")
+    store, actor = ctx.store, ctx.actor
+
+    def fill(rows: list[Any]) -> None:
+        chosen = combo.currentData()
+        combo.clear()
+        for a in rows:
+            if a.active:
+                combo.addItem(f"{a.name} — {a.group_title}", a.code)
+        combo.setCurrentIndex(combo.findData(chosen) if chosen else -1)
+
+    def load() -> None:
+        Operation(combo, lambda _job: list_authorities(store, actor)).on_success(fill).run()
+
+    ctx.changes.changed.connect(lambda changes: changes.touches(ChangeKind.AUTHORITIES) and load())
+    load()
     return combo
 
 
