@@ -9,6 +9,9 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from desktop.services.crash_log import record_unexpected
 
 
+_open_boxes: set[QMessageBox] = set()
+
+
 def error_text(exc: BaseException) -> str:
     """The Persian text of a service refusal; an unexpected failure is logged and summarised."""
     fa = getattr(exc, "fa", None)
@@ -26,6 +29,9 @@ def inform(parent: QWidget | None, title: str, text: str, *, warning: bool = Fal
     box.setObjectName("message")
     box.addButton("باشه", QMessageBox.ButtonRole.AcceptRole)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if parent is None:  # nothing owns a parentless box: keep it alive until it is closed
+        _open_boxes.add(box)
+        box.finished.connect(lambda _r, b=box: _open_boxes.discard(b))
     box.open()
     return box
 
@@ -43,3 +49,19 @@ def ask(parent: QWidget | None, title: str, question: str, yes_text: str, no_tex
     box.setEscapeButton(no)
     box.exec()
     return box.clickedButton() is yes
+
+
+def install_exception_hook() -> None:
+    """An exception escaping a slot or event handler: logged, told in Persian, the app goes on.
+
+    PySide calls sys.excepthook for an exception raised in Python code called from Qt; the
+    default prints a traceback to stderr, which a clerk never sees and which explains nothing."""
+    import sys
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)  # type: ignore[arg-type]
+            return
+        show_error(None, exc.with_traceback(tb))  # type: ignore[arg-type]
+
+    sys.excepthook = hook
