@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 from desktop.domain.letters import TABLE_HEADERS, letter_content
 from desktop.domain.text import persian_digits
 from desktop.services.authorities import list_authorities
-from desktop.services.changes import ChangeKind
+from desktop.services.changes import ChangeKind, Changes
 
 from .context import ViewContext
 from .operations import Operation
@@ -26,27 +26,37 @@ STATE_TITLES = {
 _MARKS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e"))
 
 
-def authority_combo(ctx: ViewContext, parent: QWidget | None = None) -> QComboBox:
-    """The active authorities, loaded in the background and again whenever authorities change."""
-    combo = QComboBox(parent)
-    combo.setEditable(False)
-    combo.setPlaceholderText("مرجع را انتخاب کنید")
-    store, actor = ctx.store, ctx.actor
+class AuthorityCombo(QComboBox):
+    """The active authorities, loaded in the background and again whenever authorities change
+    (a method slot, so the connection dies with the widget)."""
 
-    def fill(rows: list[Any]) -> None:
-        chosen = combo.currentData()
-        combo.clear()
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setEditable(False)
+        self.setPlaceholderText("مرجع را انتخاب کنید")
+        ctx.changes.changed.connect(self._on_changes)
+        self.load()
+
+    def load(self) -> None:
+        store, actor = self.ctx.store, self.ctx.actor
+        Operation(self, lambda _job: list_authorities(store, actor)).on_success(self._fill).run()
+
+    def _fill(self, rows: list[Any]) -> None:
+        chosen = self.currentData()
+        self.clear()
         for a in rows:
             if a.active:
-                combo.addItem(f"{a.name} — {a.group_title}", a.code)
-        combo.setCurrentIndex(combo.findData(chosen) if chosen else -1)
+                self.addItem(f"{a.name} — {a.group_title}", a.code)
+        self.setCurrentIndex(self.findData(chosen) if chosen else -1)
 
-    def load() -> None:
-        Operation(combo, lambda _job: list_authorities(store, actor)).on_success(fill).run()
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches(ChangeKind.AUTHORITIES):
+            self.load()
 
-    ctx.changes.changed.connect(lambda changes: changes.touches(ChangeKind.AUTHORITIES) and load())
-    load()
-    return combo
+
+def authority_combo(ctx: ViewContext, parent: QWidget | None = None) -> QComboBox:
+    return AuthorityCombo(ctx, parent)
 
 
 def select_authority(combo: QComboBox, code: str) -> None:

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.services.crash_log import record_unexpected
 
-
 _open_boxes: set[QMessageBox] = set()
 
 

@@ -7,7 +7,6 @@ import threading
 import time
 
 import pytest
-
 from PySide6.QtCore import QThread, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
