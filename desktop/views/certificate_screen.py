@@ -4,8 +4,6 @@ person and filed in their personal box. The passcode is shown here once and neve
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -16,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.errors import DomainError
-from desktop.services.certificates import issue_certificate, render_pdf
+from desktop.services.certificates import IssuedCertificate, issue_certificate, render_pdf
 
 from .context import ViewContext
 from .inquiry_parts import answer_html, answer_label, authority_combo, code_text, message_label, say
@@ -27,7 +25,7 @@ class Screen(QWidget):
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.issued: dict[str, Any] | None = None
+        self.issued: IssuedCertificate | None = None
         title = QLabel("صدور گواهی وضعیت ارتباط بیمه‌ای")
         title.setObjectName("title")
         hint = QLabel("هویت متقاضی را با مدرک شناسایی در باجه بررسی کنید؛ گواهی به نام نهادی که او انتخاب "
@@ -71,12 +69,12 @@ class Screen(QWidget):
             say(self.message, exc.fa, error=True)
             return
         self.issued = issued
-        cert = issued["certificate"]
+        cert = issued.requester
         say(self.message, "گواهی صادر شد و در صندوق شخصی متقاضی قرار گرفت.", error=False)
         self.codes.setText(
-            f"کد پیگیری: {code_text(issued['tracking_code'])}<br>"
-            f"کد رمز: {code_text(cert['passcode'])} "
+            f"کد پیگیری: {code_text(issued.tracking_code)}<br>"
+            f"کد رمز: {code_text(issued.passcode)} "
             "(فقط همین یک بار نمایش داده می‌شود؛ آن را چاپ کنید و به متقاضی بدهید.)")
-        self.result.setText(answer_html(issued, cert))
+        self.result.setText(answer_html(issued.answer, cert))
         # The printed copy for the person carries the passcode; the box copy does not.
-        self.preview.set_pdf(render_pdf(issued, cert), f"certificate-{issued['tracking_code']}.pdf")
+        self.preview.set_pdf(render_pdf(issued.answer, cert), f"certificate-{issued.tracking_code}.pdf")

@@ -7,8 +7,6 @@ the same answer to the same question.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.errors import DomainError
+from desktop.domain.inquiry import InquiryAnswer
 from desktop.services.certificates import render_pdf
 from desktop.services.inquiry import answer_inquiry
 
@@ -33,7 +32,7 @@ class Screen(QWidget):
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.answer: dict[str, Any] | None = None
+        self.answer: InquiryAnswer | None = None
         title = QLabel("استعلام ارتباط بیمه‌ای")
         title.setObjectName("title")
         self.authority = authority_combo(ctx, self)
@@ -88,8 +87,8 @@ class Screen(QWidget):
             return
         self.show_answer(answer)
 
-    def show_answer(self, answer: dict[str, Any]) -> None:
+    def show_answer(self, answer: InquiryAnswer) -> None:
         self.answer = answer
         say(self.message, "پاسخ ثبت شد.", error=False)
         self.result.setText(answer_html(answer))
-        self.preview.set_pdf(render_pdf(answer), f"inquiry-{answer['tracking_code']}.pdf")
+        self.preview.set_pdf(render_pdf(answer), f"inquiry-{answer.tracking_code}.pdf")

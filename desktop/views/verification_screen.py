@@ -3,8 +3,6 @@ and passcode → the certificate as issued. Five wrong passcodes lock it for an 
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -15,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.errors import DomainError
-from desktop.services.certificates import render_pdf, verify_certificate
+from desktop.services.certificates import ShownCertificate, render_pdf, verify_certificate
 
 from .context import ViewContext
 from .inquiry_parts import answer_html, answer_label, message_label, say
@@ -26,7 +24,7 @@ class Screen(QWidget):
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.shown: dict[str, Any] | None = None
+        self.shown: ShownCertificate | None = None
         title = QLabel("تصدیق گواهی وضعیت ارتباط بیمه‌ای")
         title.setObjectName("title")
         self.tracking = QLineEdit()
@@ -69,5 +67,5 @@ class Screen(QWidget):
             self.passcode.clear()  # never left on screen, right or wrong
         self.shown = shown
         say(self.message, "گواهی معتبر است.", error=False)
-        self.result.setText(answer_html(shown, shown["certificate"]))
-        self.preview.set_pdf(render_pdf(shown, shown["certificate"]), f"certificate-{shown['tracking_code']}.pdf")
+        self.result.setText(answer_html(shown.answer, shown.requester))
+        self.preview.set_pdf(render_pdf(shown.answer, shown.requester), f"certificate-{shown.tracking_code}.pdf")
