@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from desktop.domain.errors import DomainError
+from desktop.domain.inquiry import InquiryAnswer, Requester
 from desktop.domain.text import persian_digits
 from desktop.services.certificates import issue_certificate, render_pdf, verify_certificate
 from desktop.services.hashchain import verify_chain
@@ -46,45 +46,42 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         handler=cmd_chain_verify)
 
 
-def _write_pdf(path: str | None, answer: dict[str, Any], certificate: dict[str, Any] | None = None) -> None:
+def _write_pdf(path: str | None, answer: InquiryAnswer, certificate: Requester | None = None) -> None:
     if not path:
         return
     pdf = render_pdf(answer, certificate)
-    if pdf is None:
-        raise DomainError("ماژول چاپ نامه‌ها در دسترس نیست.", "the letters module is not available")
     # The answer is already recorded; a bad path must not hide its tracking code.
     try:
         Path(path).write_bytes(pdf)
     except OSError as exc:
-        raise DomainError(f"نوشتن فایل «{path}» ممکن نشد (کد پیگیری {answer['tracking_code']}).",
-                          f"cannot write {path}: {exc} (tracking code {answer['tracking_code']})") from None
+        raise DomainError(f"نوشتن فایل «{path}» ممکن نشد (کد پیگیری {answer.tracking_code}).",
+                          f"cannot write {path}: {exc} (tracking code {answer.tracking_code})") from None
 
 
-def _summary(answer: dict[str, Any]) -> str:
-    return (f"{STATE_FA[answer['state']]} — کد پیگیری {persian_digits(answer['tracking_code'])}\n"
-            f"{answer['state']} — tracking code {answer['tracking_code']}")
+def _summary(answer: InquiryAnswer) -> str:
+    return (f"{STATE_FA[answer.state]} — کد پیگیری {persian_digits(answer.tracking_code)}\n"
+            f"{answer.state} — tracking code {answer.tracking_code}")
 
 
 def cmd_inquiry(ctx: Context) -> Output:
     a = ctx.args
     answer = answer_inquiry(ctx.store(), ctx.actor(), a.authority, a.national_code, a.from_date, a.to_date)
     _write_pdf(a.pdf, answer)
-    return Output(answer, _summary(answer))
+    return Output(answer.as_json(), _summary(answer))
 
 
 def cmd_certificate(ctx: Context) -> Output:
     a = ctx.args
-    answer = issue_certificate(ctx.store(), ctx.actor(), a.national_code, a.authority)
-    _write_pdf(a.pdf, answer, answer["certificate"])
-    passcode = answer["certificate"]["passcode"]
-    return Output({**answer, "passcode": passcode},
-                  _summary(answer) + f"\nکد رمز / passcode: {passcode}")
+    issued = issue_certificate(ctx.store(), ctx.actor(), a.national_code, a.authority)
+    _write_pdf(a.pdf, issued.answer, issued.requester)
+    return Output(issued.as_json(),
+                  _summary(issued.answer) + f"\nکد رمز / passcode: {issued.passcode}")
 
 
 def cmd_verify(ctx: Context) -> Output:
     a = ctx.args
     shown = verify_certificate(ctx.store(), ctx.actor(), a.tracking, a.passcode, source=a.source)
-    return Output(shown, _summary(shown))
+    return Output(shown.as_json(), _summary(shown.answer))
 
 
 def cmd_chain_verify(ctx: Context) -> Output:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass, replace
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -18,7 +19,7 @@ from sqlalchemy import select
 
 from desktop.domain import identifiers, tracking
 from desktop.domain.errors import DomainError, NotFound
-from desktop.domain.jalali import format_jalali
+from desktop.domain.inquiry import InquiryAnswer, Requester
 from desktop.domain.text import persian_digits
 from desktop.models import (
     Certificate,
@@ -51,8 +52,47 @@ class VerificationRefused(DomainError):
         self.locked_until = locked_until
 
 
-def issue_certificate(store: Store, actor: Actor, national_code: str, authority_code: str) -> dict[str, Any]:
-    """Issue, file in the personal box, and return the answer with `certificate.passcode` (shown once)."""
+@dataclass(frozen=True)
+class IssuedCertificate:
+    """A certificate as issued at the counter: the answer, who asked, and the passcode (shown
+    this once; `requester.passcode` carries it onto the person's printed copy)."""
+
+    answer: InquiryAnswer
+    requester: Requester
+
+    @property
+    def tracking_code(self) -> str:
+        return self.answer.tracking_code
+
+    @property
+    def passcode(self) -> str:
+        return self.requester.passcode or ""
+
+    def as_json(self) -> dict[str, Any]:
+        """CLI.md `certificate --json`: the answer, its `certificate` and the `passcode`."""
+        return {**self.answer.as_json(), "certificate": self.requester.as_json(),
+                "passcode": self.passcode}
+
+
+@dataclass(frozen=True)
+class ShownCertificate:
+    """A certificate shown to an authority that gave the right passcode."""
+
+    answer: InquiryAnswer
+    requester: Requester
+
+    @property
+    def tracking_code(self) -> str:
+        return self.answer.tracking_code
+
+    def as_json(self) -> dict[str, Any]:
+        """CLI.md `verify --json`: the answer as given, its `certificate`, `verified: true`."""
+        return {**self.answer.as_json(), "certificate": self.requester.as_json(), "verified": True}
+
+
+def issue_certificate(store: Store, actor: Actor, national_code: str,
+                      authority_code: str) -> IssuedCertificate:
+    """Issue, file in the personal box, and return it with its passcode (shown once)."""
     nc = identifiers.national_code(national_code)
     secret = tracking.new_passcode()
     with mutation(store, actor, "certificate.issue") as unit:
@@ -61,8 +101,7 @@ def issue_certificate(store: Store, actor: Actor, national_code: str, authority_
                                  requester_id=person.id)
         answer = recorded.answer
         closing = requester(person, store.today())
-        answer["certificate"] = closing
-        cert = Certificate(tracking_code=answer["tracking_code"], person_id=person.id,
+        cert = Certificate(tracking_code=answer.tracking_code, person_id=person.id,
                            authority_id=recorded.record.authority_id, passcode_hash=_hasher.hash(secret),
                            requested_on=store.today())
         unit.session.add(cert)
@@ -71,33 +110,32 @@ def issue_certificate(store: Store, actor: Actor, national_code: str, authority_
         unit.session.add(PersonalBoxItem(person_id=person.id, certificate_id=cert.id,
                                          title=_box_title(answer), pdf=render_pdf(answer, closing)))
         unit.outbox("certificate", cert.id, "certificate.issue", {
-            "tracking_code": cert.tracking_code, "person_id": person.id, "authority": answer["authority"]["code"],
+            "tracking_code": cert.tracking_code, "person_id": person.id, "authority": answer.authority.code,
             "passcode_hash": cert.passcode_hash, "requested_on": cert.requested_on})
-    answer["certificate"] = {**closing, "passcode": tracking.format_passcode(secret)}
-    return answer
+    return IssuedCertificate(answer, replace(closing, passcode=tracking.format_passcode(secret)))
 
 
-def requester(person: Person, day: dt.date) -> dict[str, str]:
+def requester(person: Person, day: dt.date) -> Requester:
     """The closing line's data: «این گواهی بنابه درخواست مورخ … آقای/خانم … صادر گردیده است»."""
-    return {"requester_name": f"{person.first_name} {person.last_name}", "requester_gender": person.gender,
-            "requested_on": format_jalali(day)}
+    return Requester(f"{person.first_name} {person.last_name}", person.gender, day)
 
 
-def _box_title(answer: dict[str, Any]) -> str:
-    return f"گواهی وضعیت ارتباط بیمه‌ای برای {answer['authority']['name']}"
+def _box_title(answer: InquiryAnswer) -> str:
+    return f"گواهی وضعیت ارتباط بیمه‌ای برای {answer.authority.name}"
 
 
-def render_pdf(answer: dict[str, Any], certificate: dict[str, Any] | None = None) -> bytes | None:
-    """The letter as PDF bytes, or None while the letters module is not installed."""
-    try:
-        from desktop.printing.letters import render_inquiry_pdf
-    except ImportError:
-        return None
+def render_pdf(answer: InquiryAnswer, certificate: Requester | None = None) -> bytes:
+    """The letter (or, with `certificate`, the certificate) as PDF bytes.
+
+    Imported here so that commands and screens that never print do not load ReportLab; an
+    ImportError is a broken installation and is raised, never turned into "no PDF"."""
+    from desktop.printing.letters import render_inquiry_pdf
+
     return render_inquiry_pdf(answer, certificate=certificate)
 
 
 def verify_certificate(store: Store, actor: Actor, tracking_code: str, passcode: str, source: str = "",
-                       *, now: dt.datetime | None = None) -> dict[str, Any]:
+                       *, now: dt.datetime | None = None) -> ShownCertificate:
     """Show a certificate to an authority, or refuse; the attempt is committed either way."""
     code = tracking.tracking_code(tracking_code)
     secret = tracking.passcode(passcode)
@@ -146,13 +184,10 @@ def _attempt(unit: Unit, code: str, outcome: str, source: str, now: dt.datetime)
                                                             "source": source})
 
 
-def _shown(unit: Unit, cert: Certificate) -> dict[str, Any]:
+def _shown(unit: Unit, cert: Certificate) -> ShownCertificate:
     record = unit.session.scalar(select(InquiryRecord).where(InquiryRecord.tracking_code == cert.tracking_code))
     person = unit.session.get(Person, cert.person_id)
-    out = stored_answer(record)
-    out["certificate"] = requester(person, cert.requested_on)
-    out["verified"] = True
-    return out
+    return ShownCertificate(stored_answer(record), requester(person, cert.requested_on))
 
 
 def _refusal(cert: Certificate | None, outcome: str, code: str, now: dt.datetime) -> DomainError:

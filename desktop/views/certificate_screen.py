@@ -4,8 +4,6 @@ person and filed in their personal box. The passcode is shown here once and neve
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -15,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.certificates import issue_certificate, render_pdf
+from desktop.services.certificates import IssuedCertificate, issue_certificate, render_pdf
 
 from .context import ViewContext
 from .inquiry_parts import answer_html, answer_label, authority_combo, code_text, message_label, say
@@ -28,7 +26,7 @@ class Screen(QWidget):
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.issued: dict[str, Any] | None = None
+        self.issued: IssuedCertificate | None = None
         title = QLabel("صدور گواهی وضعیت ارتباط بیمه‌ای")
         title.setObjectName("title")
         hint = QLabel("هویت متقاضی را با مدرک شناسایی در باجه بررسی کنید؛ گواهی به نام نهادی که او انتخاب "
@@ -68,10 +66,10 @@ class Screen(QWidget):
             return
         store, actor, national_code = self.ctx.store, self.ctx.actor, self.national_code.text()
 
-        def work(_job: object) -> tuple[dict[str, Any], bytes | None, list[bytes]]:
+        def work(_job: object) -> tuple[IssuedCertificate, bytes | None, list[bytes]]:
             issued = issue_certificate(store, actor, national_code, code)
             # The printed copy for the person carries the passcode; the box copy does not.
-            pdf = render_pdf(issued, issued["certificate"])
+            pdf = render_pdf(issued.answer, issued.requester)
             return issued, pdf, preview_pages(pdf)
 
         self.issued = None
@@ -85,13 +83,13 @@ class Screen(QWidget):
          .on_finished(lambda: self.issue_button.setEnabled(True))
          .run())
 
-    def show_issued(self, issued: dict[str, Any], pdf: bytes | None, pages: list[bytes]) -> None:
+    def show_issued(self, issued: IssuedCertificate, pdf: bytes | None, pages: list[bytes]) -> None:
         self.issued = issued
-        cert = issued["certificate"]
+        cert = issued.requester
         say(self.message, "گواهی صادر شد و در صندوق شخصی متقاضی قرار گرفت.", error=False)
         self.codes.setText(
-            f"کد پیگیری: {code_text(issued['tracking_code'])}<br>"
-            f"کد رمز: {code_text(cert['passcode'])} "
+            f"کد پیگیری: {code_text(issued.tracking_code)}<br>"
+            f"کد رمز: {code_text(issued.passcode)} "
             "(فقط همین یک بار نمایش داده می‌شود؛ آن را چاپ کنید و به متقاضی بدهید.)")
-        self.result.setText(answer_html(issued, cert))
-        self.preview.show_letter(pdf, pages, f"certificate-{issued['tracking_code']}.pdf")
+        self.result.setText(answer_html(issued.answer, cert))
+        self.preview.show_letter(pdf, pages, f"certificate-{issued.tracking_code}.pdf")

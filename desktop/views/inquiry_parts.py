@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
+from desktop.domain.inquiry import InquiryAnswer, Requester
 from desktop.domain.letters import TABLE_HEADERS, letter_content
 from desktop.domain.text import persian_digits
 from desktop.services.authorities import list_authorities
@@ -77,11 +78,11 @@ def say(label: QLabel, text: str, *, error: bool) -> None:
     label.setText(text)
 
 
-def answer_html(answer: dict[str, Any], certificate: dict[str, Any] | None = None) -> str:
+def answer_html(answer: InquiryAnswer, certificate: Requester | None = None) -> str:
     """The answer as the letter words it, in Persian, for the screen."""
     content = letter_content(answer, certificate)
     esc = lambda text: html.escape(str(text).translate(_MARKS))  # noqa: E731 - local shorthand
-    parts = [f"<h3>{esc(STATE_TITLES[answer['state']])}</h3>",
+    parts = [f"<h3>{esc(STATE_TITLES[answer.state])}</h3>",
              f"<p><b>{esc(content.authority)}</b> — {esc(content.date)} — کد پیگیری "
              f"<span dir='ltr'>{esc(content.tracking_code)}</span></p>"]
     parts += [f"<p>{esc(p)}</p>" for p in content.paragraphs]

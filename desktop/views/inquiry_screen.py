@@ -7,8 +7,6 @@ the same answer to the same question.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.inquiry import InquiryAnswer
 from desktop.services.certificates import render_pdf
 from desktop.services.inquiry import answer_inquiry
 
@@ -34,7 +33,7 @@ class Screen(QWidget):
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.answer: dict[str, Any] | None = None
+        self.answer: InquiryAnswer | None = None
         title = QLabel("استعلام ارتباط بیمه‌ای")
         title.setObjectName("title")
         self.authority = authority_combo(ctx, self)
@@ -84,7 +83,7 @@ class Screen(QWidget):
         store, actor = self.ctx.store, self.ctx.actor
         question = (code, self.national_code.text(), self.from_date.text() or None, self.to_date.text() or None)
 
-        def work(_job: object) -> tuple[dict[str, Any], bytes | None, list[bytes]]:
+        def work(_job: object) -> tuple[InquiryAnswer, bytes | None, list[bytes]]:
             answer = answer_inquiry(store, actor, *question)
             pdf = render_pdf(answer)
             return answer, pdf, preview_pages(pdf)
@@ -103,8 +102,8 @@ class Screen(QWidget):
         self.result.setText("")
         self.preview.show_letter(None, [])
 
-    def show_answer(self, answer: dict[str, Any], pdf: bytes | None, pages: list[bytes]) -> None:
+    def show_answer(self, answer: InquiryAnswer, pdf: bytes | None, pages: list[bytes]) -> None:
         self.answer = answer
         say(self.message, "پاسخ ثبت شد.", error=False)
         self.result.setText(answer_html(answer))
-        self.preview.show_letter(pdf, pages, f"inquiry-{answer['tracking_code']}.pdf")
+        self.preview.show_letter(pdf, pages, f"inquiry-{answer.tracking_code}.pdf")

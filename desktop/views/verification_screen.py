@@ -3,8 +3,6 @@ and passcode → the certificate as issued. Five wrong passcodes lock it for an 
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -14,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.certificates import render_pdf, verify_certificate
+from desktop.services.certificates import ShownCertificate, render_pdf, verify_certificate
 
 from .context import ViewContext
 from .inquiry_parts import answer_html, answer_label, message_label, say
@@ -27,7 +25,7 @@ class Screen(QWidget):
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.shown: dict[str, Any] | None = None
+        self.shown: ShownCertificate | None = None
         title = QLabel("تصدیق گواهی وضعیت ارتباط بیمه‌ای")
         title.setObjectName("title")
         self.tracking = QLineEdit()
@@ -61,9 +59,9 @@ class Screen(QWidget):
         tracking, passcode, source = self.tracking.text(), self.passcode.text(), self.source.text().strip()
         self.passcode.clear()  # never left on screen, right or wrong
 
-        def work(_job: object) -> tuple[dict[str, Any], bytes | None, list[bytes]]:
+        def work(_job: object) -> tuple[ShownCertificate, bytes | None, list[bytes]]:
             shown = verify_certificate(store, actor, tracking, passcode, source=source)
-            pdf = render_pdf(shown, shown["certificate"])
+            pdf = render_pdf(shown.answer, shown.requester)
             return shown, pdf, preview_pages(pdf)
 
         self.shown = None
@@ -76,8 +74,8 @@ class Screen(QWidget):
          .on_finished(lambda: self.show_button.setEnabled(True))
          .run())
 
-    def show_certificate(self, shown: dict[str, Any], pdf: bytes | None, pages: list[bytes]) -> None:
+    def show_certificate(self, shown: ShownCertificate, pdf: bytes | None, pages: list[bytes]) -> None:
         self.shown = shown
         say(self.message, "گواهی معتبر است.", error=False)
-        self.result.setText(answer_html(shown, shown["certificate"]))
-        self.preview.show_letter(pdf, pages, f"certificate-{shown['tracking_code']}.pdf")
+        self.result.setText(answer_html(shown.answer, shown.requester))
+        self.preview.show_letter(pdf, pages, f"certificate-{shown.tracking_code}.pdf")

@@ -53,7 +53,7 @@ def test_inquiry_screen_answers_like_the_cli(qtbot, store, admin, cast):
     store.clock = dt.date.today  # the CLI subprocess answers for the real today
     screen = make(qtbot, InquiryScreen, ViewContext(store, admin))
     ask(qtbot, screen, "J1", cast.main)
-    assert screen.answer["state"] == "active" and screen.answer["judicial"]["address"] == MAIN_ADDRESS
+    assert screen.answer.state == "active" and screen.answer.judicial.address == MAIN_ADDRESS
     assert "ارتباط بیمه‌ای فعال" in screen.result.text() and MAIN_ADDRESS in screen.result.text()
     assert screen.preview.pages and screen.preview.print_button.isEnabled()
     proc = subprocess.run([sys.executable, "-m", "desktop", "inquiry", "--db", str(store.path), "--authority", "J1",
@@ -61,13 +61,14 @@ def test_inquiry_screen_answers_like_the_cli(qtbot, store, admin, cast):
                           env={**os.environ, "PYTHONIOENCODING": "utf-8"})
     cli = json.loads(proc.stdout)
     strip = lambda d: {k: v for k, v in d.items() if k not in VOLATILE}  # noqa: E731
-    assert strip(cli) == strip(screen.answer)
+    assert strip(cli) == strip(screen.answer.as_json())
 
 
 def test_inquiry_screen_period_and_persian_digits(qtbot, store, admin, cast):
     screen = make(qtbot, InquiryScreen, ViewContext(store, admin))
     ask(qtbot, screen, "F1", cast.ended, "۱۴۰۱/۰۶/۳۱", "۱۴۰۲/۰۱/۰۱")
-    assert screen.answer["state"] == "in_period" and screen.answer["period"]["from"] == "1401/06/31"
+    assert screen.answer.state == "in_period"
+    assert screen.answer.as_json()["period"]["from"] == "1401/06/31"
     assert "۱۳۹۸/۰۱/۰۱" in screen.result.text()  # the table row, Persian digits
 
 
@@ -103,15 +104,15 @@ def test_certificate_then_verification_then_lockout(qtbot, store, users, cast):
     issuer.issue_button.click()
     wait_for_operations(qtbot)
     issued = issuer.issued
-    passcode = issued["certificate"]["passcode"]
+    passcode = issued.passcode
     assert "کد رمز" in issuer.codes.text() and issuer.preview.pages
     assert count_rows(store, "personal_box_item") == 1
     checker = make(qtbot, VerificationScreen, ViewContext(store, users["letter_staff"]))
-    type_text(checker.tracking, issued["tracking_code"])
+    type_text(checker.tracking, issued.tracking_code)
     type_text(checker.passcode, passcode)
     checker.show_button.click()
     wait_for_operations(qtbot)
-    assert checker.shown["state"] == "active" and "حسن کریمی" in checker.result.text()
+    assert checker.shown.answer.state == "active" and "حسن کریمی" in checker.result.text()
     assert checker.passcode.text() == ""
     wrong = "0000000000" if passcode != "00000-00000" else "1111111111"
     for _ in range(5):
