@@ -17,7 +17,8 @@ def error_text(exc: BaseException) -> str:
     if fa:
         return str(fa)
     logged = record_unexpected(exc)
-    where = f"\nجزئیات در پرونده گزارش ثبت شد:\n{logged}" if logged else ""
+    # A path is a left-to-right run inside Persian text: isolate it or its slashes wander.
+    where = f"\nجزئیات در پرونده گزارش ثبت شد:\n\u2066{logged}\u2069" if logged else ""
     return f"خطای پیش‌بینی‌نشده‌ای رخ داد و کار انجام نشد. لطفاً دوباره تلاش کنید یا با پشتیبانی تماس بگیرید.{where}"
 
 
