@@ -111,7 +111,7 @@ class UsersPanel(_Panel):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         create = QPushButton("افزودن کاربر")
-        create.clicked.connect(self.create)
+        create.clicked.connect(self.create_user)
         form = QFormLayout()
         form.addRow("نام کاربری (لاتین):", self.username)
         form.addRow("نام و نام خانوادگی:", self.full_name)
@@ -156,7 +156,7 @@ class UsersPanel(_Panel):
             return None
         return self.rows[row].username
 
-    def create(self) -> None:
+    def create_user(self) -> None:  # not `create`: that is QWidget.create, which Qt calls
         store, actor = self.ctx.store, self.ctx.actor
         facts = (self.username.text(), self.full_name.text(), self.role.currentData(), self.password.text())
 

@@ -52,8 +52,8 @@ class Screen(QWidget):
         for w in (title, hint):
             column.addWidget(w)
         column.addLayout(form)
-        for w in (self.issue_button, self.message, self.codes):
-            column.addWidget(w)
+        for widget in (self.issue_button, self.message, self.codes):
+            column.addWidget(widget)
         column.addWidget(self.result, 1)
         self.preview = beside_preview(self, left)
         self.setTabOrder(self.national_code, self.authority)

@@ -167,7 +167,7 @@ def test_admin_screen_creates_user_and_authority(qtbot, store, admin):
     type_text(panel.full_name, "زهرا کریمی")
     panel.role.setCurrentIndex(panel.role.findData("clerk"))
     type_text(panel.password, "password123")
-    panel.create()
+    panel.create_user()
     wait_for_operations(qtbot)
     assert "افزوده شد" in panel.message.text()
     qtbot.waitUntil(lambda: [r.username for r in panel.rows] == ["admin", "clerk7"])  # via the channel
@@ -177,7 +177,7 @@ def test_admin_screen_creates_user_and_authority(qtbot, store, admin):
     type_text(panel.username, "clerk7")
     type_text(panel.password, "password123")
     before = count_rows(store, "app_user")
-    panel.create()
+    panel.create_user()
     wait_for_operations(qtbot)
     assert "تکراری" in panel.message.text() and count_rows(store, "app_user") == before
 
