@@ -6,7 +6,8 @@ pensioners, some whose relationship is over); wives, sons, daughters and a few p
 dependants, each with an SSN and a central temporary number; 24 months of monthly workshop
 lists with a line per employed person; the yearly and lifetime account totals; the identity
 registry with everyone (children name their parents, couples their marriage); a few outside
-authorities; and the demo users clerk/clerk1234, supervisor/super1234, letters/letters1234.
+authorities; and the demo users clerk/clerk1234, supervisor/super1234, letters/letters1234 (and
+admin/admin1234 on a store `new_demo_store` made).
 
 This is a bulk load, not a use case: it bypasses the ORM and the per-person mutations, and
 writes ONE audit row (`demo.fill`, with the summary) and no outbox rows (demo people must
@@ -22,6 +23,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -32,6 +34,7 @@ from desktop.domain.roles import require
 from desktop.models import AppUser, AuditEntry, Authority, utcnow
 
 from .actor import Actor
+from .admin import init_store
 from .demo_data.bulk import (
     bulk_connection,
     documented_months,
@@ -50,6 +53,9 @@ Progress = Callable[[int, int, str], None]
 CHUNK = 20_000  # persons per executemany round
 PERSONS_PER_EMPLOYER = 80
 MAX_PERSONS = 5_000_000  # workshop codes (branch + 5-digit employer serial) bound the size
+MAX_SEED = 2**63 - 1
+DEMO_BRANCH_NAME = "شعبه نمونه"
+DEMO_ADMIN_PASSWORD = "admin1234"  # documented (README), like the demo users below; real stores never get it
 
 DEMO_USERS = (("clerk", "کارمند باجه نمونه", "clerk", "clerk1234"),
               ("supervisor", "سرپرست نمونه", "supervisor", "super1234"),
@@ -60,6 +66,25 @@ AUTHORITIES = (("F01", "صندوق بازنشستگی کشوری", "fund"), ("F0
                ("J03", "فرماندهی انتظامی تهران بزرگ", "judicial"), ("J04", "سازمان تعزیرات حکومتی", "judicial"))
 
 
+def check_demo_request(persons: int, seed: int = 1) -> None:
+    """The demo's arguments, checked before any file is made (a refused demo leaves no store)."""
+    if isinstance(persons, bool) or not isinstance(persons, int) or not 1 <= persons <= MAX_PERSONS:
+        raise InvalidValue(f"تعداد اشخاص باید بین ۱ و {MAX_PERSONS} باشد.",
+                           f"--persons must be 1..{MAX_PERSONS}", field="persons")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise InvalidValue(f"بذر (seed) باید عددی بین ۰ و {MAX_SEED} باشد.", f"--seed must be 0..{MAX_SEED}",
+                           field="seed")
+
+
+def new_demo_store(path: str | Path, branch_code: str, *, persons: int, seed: int = 1) -> Store:
+    """A demo branch store (or the existing store at `path`), after the demo's arguments passed.
+
+    A new demo store's administrator is the documented demo user admin/admin1234.
+    """
+    check_demo_request(persons, seed)
+    return init_store(path, branch_code, DEMO_BRANCH_NAME, admin_password=DEMO_ADMIN_PASSWORD)
+
+
 def _quiet(done: int, total: int, stage: str) -> None:
     return None
 
@@ -68,9 +93,7 @@ def fill_demo(store: Store, actor: Actor, *, persons: int, seed: int = 1,
               progress: Progress | None = None) -> dict[str, Any]:
     """Fill the store with `persons` people (all kinds together) and return a JSON-able summary."""
     require(actor.role, "demo.fill")
-    if not 1 <= persons <= MAX_PERSONS:
-        raise InvalidValue(f"تعداد اشخاص باید بین ۱ و {MAX_PERSONS} باشد.",
-                           f"--persons must be 1..{MAX_PERSONS}", field="persons")
+    check_demo_request(persons, seed)
     report = progress or _quiet
     started = time.perf_counter()
     rng = random.Random(seed)

@@ -35,9 +35,10 @@ def demo_store_path() -> Path:
 def build_demo_store(path: Path, progress, cancelled, *, persons: int = DEMO_PERSONS) -> Path:
     """Create the demo branch and fill it (runs on a pool thread; closes its own store)."""
     from desktop.services.admin import init_store
+    from desktop.services.demo import DEMO_ADMIN_PASSWORD
     from desktop.services.users import find_actor
 
-    store = init_store(path, DEMO_BRANCH, "شعبه نمونه")
+    store = init_store(path, DEMO_BRANCH, "شعبه نمونه", admin_password=DEMO_ADMIN_PASSWORD)
     try:
         try:
             from desktop.services.demo import fill_demo

@@ -18,10 +18,11 @@ from desktop.services.users import find_actor, sign_in
 from ..conftest import TODAY
 
 PERSONS = 300
+PW = "admin1234"
 
 
 def _filled(path: Path, seed: int = 7) -> tuple[Store, dict]:
-    store = init_store(path, "1021", "شعبه نمونه")
+    store = init_store(path, "1021", "شعبه نمونه", admin_password=PW)
     store.clock = lambda: TODAY
     stages: list[str] = []
     summary = fill_demo(store, find_actor(store, "admin"), persons=PERSONS, seed=seed,
@@ -159,7 +160,7 @@ def test_a_demo_store_still_enrols_new_people(tmp_path):
 
     from ..factories import identity, questionnaire
 
-    store = init_store(tmp_path / "small.sqlite", "1021")
+    store = init_store(tmp_path / "small.sqlite", "1021", admin_password=PW)
     try:
         admin = find_actor(store, "admin")
         with store.engine.begin() as conn:  # a tiny range, so the demo would exhaust it if it could
