@@ -71,14 +71,12 @@ def current_revision(engine: Engine) -> str | None:
 
 def check_revisions(revisions: tuple[str, ...]) -> None:
     """Refuse (exit 5) a store whose `alembic_version` is not exactly one revision this version knows."""
-    if not revisions:
-        return  # a brand-new file: nothing to check
     shown = ", ".join(revisions)
-    if len(revisions) > 1:
+    if len(revisions) != 1:
         raise StoreTooNew(
-            f"نسخه طرح این پایگاه داده روشن نیست (چند نسخه ثبت شده است: {shown}). "
+            f"نسخه طرح این پایگاه داده روشن نیست (ثبت‌شده: «{shown}»). "
             "آن را با برنامه باز نکنید و به پشتیبانی خبر دهید.",
-            f"this store records more than one schema version ({shown}); it cannot be opened safely",
+            f"this store records {len(revisions)} schema versions ({shown}), not one; it cannot be opened safely",
         )
     # An exact id, not alembic's resolution (which also accepts "head", prefixes and symbols).
     if revisions[0] not in {s.revision for s in _script().walk_revisions()}:
@@ -99,7 +97,9 @@ def _stored_revisions(engine: Engine) -> tuple[str, ...]:
 
 
 def ensure_not_from_future(engine: Engine) -> None:
-    check_revisions(_stored_revisions(engine))
+    revisions = _stored_revisions(engine)
+    if revisions:  # none: a brand-new file
+        check_revisions(revisions)
 
 
 @contextmanager
