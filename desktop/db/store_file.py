@@ -35,6 +35,7 @@ class StoreFile:
     state: str  # new | branch_store
     revisions: tuple[str, ...] = ()
     branch_code: str = ""
+    branch_name: str = ""
 
 
 def _refuse(path: Path, fa_why: str, en_why: str) -> NotABranchStore:
@@ -46,8 +47,8 @@ def _check_name(path: Path) -> None:
     for part in path.parts:
         if len(os.fsencode(part)) > NAME_MAX:
             raise NotABranchStore(
-                f"نام «{part[:40]}…» بیش از {NAME_MAX} بایت است.",
-                f"a path component is longer than {NAME_MAX} bytes",
+                f"نام «{part[:40]}…» بیش از {NAME_MAX} بایت است و نمی‌تواند پایگاه داده شعبه باشد.",
+                f"no branch store can be there: a path component is longer than {NAME_MAX} bytes",
                 field="db",
             )
 
@@ -75,11 +76,11 @@ def inspect_store_file(path: str | Path) -> StoreFile:
         raise _refuse(path, "خواندنی نیست", f"cannot be read ({exc.strerror})") from None
     if header != SQLITE_HEADER:
         raise _refuse(path, "پایگاه داده SQLite نیست", "it is not an SQLite database")
-    revisions, branch_code = _read_marks(path)
-    return StoreFile(path, "branch_store", revisions, branch_code)
+    revisions, settings = _read_marks(path)
+    return StoreFile(path, "branch_store", revisions, settings["branch_code"], settings.get("branch_name", ""))
 
 
-def _read_marks(path: Path) -> tuple[tuple[str, ...], str]:
+def _read_marks(path: Path) -> tuple[tuple[str, ...], dict[str, str]]:
     # Without a -wal beside it the main file holds everything: `immutable` reads it taking no lock
     # and creating no -shm/-wal. With one (the store is open elsewhere) a plain read-only open
     # uses the files that are already there.
@@ -93,11 +94,12 @@ def _read_marks(path: Path) -> tuple[tuple[str, ...], str]:
             if tables != {"alembic_version", "store_setting"}:
                 raise _refuse(path, "پایگاه داده برنامه دیگری است", "it is some other program's database")
             revisions = tuple(str(r[0]) for r in conn.execute("SELECT version_num FROM alembic_version"))
-            row = conn.execute("SELECT value FROM store_setting WHERE key = 'branch_code'").fetchone()
+            settings = {str(k): str(v) for k, v in conn.execute(
+                "SELECT key, value FROM store_setting WHERE key IN ('branch_code', 'branch_name')")}
         finally:
             conn.close()
     except sqlite3.Error as exc:
         raise _refuse(path, "پایگاه داده خراب یا ناخوانا است", f"it cannot be read as a database ({exc})") from None
-    if not row or not row[0]:
+    if not settings.get("branch_code"):
         raise _refuse(path, "کد شعبه در آن ثبت نشده است", "it records no branch code")
-    return revisions, str(row[0])
+    return revisions, settings
