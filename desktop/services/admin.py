@@ -35,6 +35,7 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 MAX_BRANCH_NAME = 200
 MAX_FULL_NAME = 120
+MAX_USERNAME = 40
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class BranchFacts:
     name: str
     admin_password: str
     admin_full_name: str
+    admin_username: str = DEFAULT_ADMIN
 
 
 def check_password(password: str, *, field: str = "admin_password") -> str:
@@ -65,20 +67,30 @@ def _text(value: str, limit: int, field: str, fa_label: str) -> str:
     return text
 
 
-def branch_facts(branch_code: str, branch_name: str, admin_password: str, admin_full_name: str) -> BranchFacts:
+def check_username(raw: str) -> str:
+    username = normalise_text(raw, field="username").lower()
+    plain = username.replace(".", "").replace("_", "")
+    if not (username and len(username) <= MAX_USERNAME and plain.isascii() and plain.isalnum()):
+        raise InvalidValue(f"نام کاربری باید از حروف و ارقام لاتین (حداکثر {MAX_USERNAME}) باشد.",
+                           f"username must be Latin letters and digits, at most {MAX_USERNAME}", field="username")
+    return username
+
+
+def branch_facts(branch_code: str, branch_name: str, admin_password: str, admin_full_name: str,
+                 admin_username: str = DEFAULT_ADMIN) -> BranchFacts:
     code = identifiers.branch_code(branch_code)
     name = _text(branch_name, MAX_BRANCH_NAME, "branch_name", "نام شعبه") or f"شعبه {code}"
     full_name = _text(admin_full_name, MAX_FULL_NAME, "admin_full_name", "نام مدیر") or DEFAULT_ADMIN_FULL_NAME
-    return BranchFacts(code, name, check_password(admin_password), full_name)
+    return BranchFacts(code, name, check_password(admin_password), full_name, check_username(admin_username))
 
 
-def init_store(path: str | Path, branch_code: str, branch_name: str = "", *,
-               admin_password: str, admin_full_name: str = DEFAULT_ADMIN_FULL_NAME) -> Store:
+def init_store(path: str | Path, branch_code: str, branch_name: str = "", *, admin_password: str,
+               admin_full_name: str = DEFAULT_ADMIN_FULL_NAME, admin_username: str = DEFAULT_ADMIN) -> Store:
     """Create a branch store, or open (and upgrade) an existing store of the same branch.
 
-    On an existing store the administrator's password is left as it is: `init` is idempotent.
+    On an existing store the administrator is left as it is: `init` is idempotent.
     """
-    facts = branch_facts(branch_code, branch_name, admin_password, admin_full_name)
+    facts = branch_facts(branch_code, branch_name, admin_password, admin_full_name, admin_username)
     found = inspect_store_file(path)
     if found.state == "branch_store":
         if found.branch_code != facts.code:
@@ -142,6 +154,6 @@ def _seed_branch(engine: Engine, facts: BranchFacts) -> None:
             s.add(NumberBlock(kind=kind, first=first, last=last, next=first, source="starter"))
         for spec in starting_ranges(facts.code):
             s.add(NumberRange(kind=spec.kind, prefix=spec.prefix, first=spec.first, last=spec.last, next=spec.first))
-        admin = insert_user(s, DEFAULT_ADMIN, facts.admin_full_name, "admin", facts.admin_password)
+        admin = insert_user(s, facts.admin_username, facts.admin_full_name, "admin", facts.admin_password)
         s.add(AuditEntry(user_id=admin.id, action="store.init", subject_type="store",
                          subject_id=facts.code, detail="{}"))

@@ -209,3 +209,30 @@ def test_the_sign_in_glance_sees_no_store_and_writes_nothing(tmp_path, kind):
     before = _snapshot(tmp_path)
     assert peek_store(path) is None
     assert _snapshot(tmp_path) == before
+
+
+def test_first_run_set_up_makes_the_named_administrator_in_one_build(tmp_path):
+    from desktop.services.setup import set_up_branch
+    from desktop.services.users import sign_in
+
+    store = set_up_branch(tmp_path / "branch.sqlite", "0021", "شعبه ۲۱", "Manager.One", "مدیر", "long-password")
+    try:
+        assert sign_in(store, "manager.one", "long-password").role == "admin"
+        assert q_users(store) == ["manager.one"]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("username, password", [("مدیر", "long-password"), ("a" * 41, "long-password"),
+                                                ("boss", "short")])
+def test_first_run_set_up_refusals_leave_no_file(tmp_path, username, password):
+    from desktop.services.setup import set_up_branch
+
+    with pytest.raises(InvalidValue):
+        set_up_branch(tmp_path / "branch.sqlite", "0021", "شعبه", username, "مدیر", password)
+    assert list(tmp_path.iterdir()) == []
+
+
+def q_users(store) -> list[str]:  # noqa: ANN001
+    with store.engine.connect() as conn:
+        return [r[0] for r in conn.exec_driver_sql("SELECT username FROM app_user")]
