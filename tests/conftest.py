@@ -26,7 +26,7 @@ TODAY = from_jalali(1404, 6, 15)
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    s = init_store(tmp_path / "branch.sqlite", "1021", "شعبه ۲۱ تهران")
+    s = init_store(tmp_path / "branch.sqlite", "1021", "شعبه ۲۱ تهران", admin_password="admin1234")
     s.clock = lambda: TODAY
     yield s
     s.close()
