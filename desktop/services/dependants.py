@@ -16,7 +16,7 @@ from desktop.domain.errors import InvalidValue, NotFound, Refused
 from desktop.domain.jalali import format_jalali
 from desktop.domain.roles import require
 from desktop.domain.text import normalise_text, persian_digits
-from desktop.models import InsuranceNumber, Person, PersonRole, Relationship, RelationshipPaper
+from desktop.models import Person, PersonRole, Relationship, RelationshipPaper
 
 from .actor import Actor
 from .archive import check_paper, store_paper
@@ -203,9 +203,3 @@ def _pass_medical_link(unit: Unit, ended: Relationship, end_date: dt.date) -> No
         other.medical_link = True
         ended.medical_link = False
         unit.record("dependant.medical_link", "relationship", other.id, {"medical_link": True})
-
-
-def dependant_numbers(session: Session, person_id: uuid.UUID) -> dict[str, str]:
-    rows = session.scalars(select(InsuranceNumber).where(InsuranceNumber.person_id == person_id,
-                                                         InsuranceNumber.retired_at.is_(None)))
-    return {n.kind: n.value for n in rows}
