@@ -49,6 +49,18 @@ class DependantResult:
                 "known_before": self.known_before, "papers": self.papers}
 
 
+@dataclass(frozen=True)
+class DependencyEnded:
+    relationship_id: uuid.UUID
+    end: dt.date
+    end_reason: str
+
+    def as_json(self) -> dict[str, str]:
+        """CLI.md `dependant end`."""
+        return {"relationship_id": str(self.relationship_id), "end": format_jalali(self.end),
+                "end_reason": self.end_reason}
+
+
 def verdict_json(v: Verdict) -> dict[str, Any]:
     return {"eligible": v.eligible, "relation": v.relation, "start": format_jalali(v.start) or None,
             "end": format_jalali(v.end) or None, "end_reason": v.end_reason, "medical_link": v.medical_link,
@@ -157,7 +169,7 @@ def _due_json(r: Relationship, p: Person, m: Person, today: dt.date) -> dict[str
 
 
 def end_dependency(store: Store, actor: Actor, relationship_id: uuid.UUID | str, reason: str,
-                   end_date: dt.date, note: str = "") -> dict[str, Any]:
+                   end_date: dt.date, note: str = "") -> DependencyEnded:
     """End a dependant link on a day, recording why; a medical link passes to the other parent's link."""
     require(actor.role, "dependant.end")
     if reason not in END_REASONS:
@@ -190,7 +202,7 @@ def end_dependency(store: Store, actor: Actor, relationship_id: uuid.UUID | str,
             _pass_medical_link(unit, row, end_date)
         unit.record("dependant.end", "relationship", row.id, {
             "reason": reason, "end": end_date, "previous_end": old, "note": row.note})
-        return {"relationship_id": str(row.id), "end": format_jalali(end_date), "end_reason": reason}
+        return DependencyEnded(row.id, end_date, reason)
 
 
 def _pass_medical_link(unit: Unit, ended: Relationship, end_date: dt.date) -> None:

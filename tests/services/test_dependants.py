@@ -81,7 +81,11 @@ def test_father_request_takes_the_medical_link_from_the_mother(store, clerk, fam
              for r in get_person(store, clerk, national_code=family["son"]).as_json()["relationships"]}
     assert links == {"علی": True, "مریم": False}
     # Ending the father's link hands medical services back to the mother's.
-    end_dependency(store, clerk, fathers.relationship_id, "other", from_jalali(1404, 6, 1))
+    ended = end_dependency(store, clerk, fathers.relationship_id, "other", from_jalali(1404, 6, 1))
+    assert (ended.relationship_id, ended.end, ended.end_reason) == (
+        fathers.relationship_id, from_jalali(1404, 6, 1), "other")
+    assert ended.as_json() == {"relationship_id": str(fathers.relationship_id), "end": "1404/06/01",
+                               "end_reason": "other"}
     links = {r["main_insured_name"].split()[0]: r["medical_link"]
              for r in get_person(store, clerk, national_code=family["son"]).as_json()["relationships"]}
     assert links == {"علی": False, "مریم": True}
