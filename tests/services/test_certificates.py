@@ -44,7 +44,7 @@ def test_issue_files_the_certificate_in_the_personal_box(store, clerk, users, ca
     assert "صندوق بازنشستگی کشوری" in title
     text = pdf_text(pdf, tmp_path)
     assert "درخواست" in text and "حسن کریمی" in text and passcode.replace("-", "") not in text
-    assert verify_chain(store, users["supervisor"])["ok"]
+    assert verify_chain(store, users["supervisor"]).ok
 
 
 def test_a_judicial_certificate_answers_as_the_court_would(store, clerk, cast):

@@ -128,7 +128,7 @@ def test_tracking_codes_unique_under_concurrent_threads(store, admin, cast):
     for t in threads:
         t.join()
     assert not errors and len(codes) == 80 and len(set(codes)) == 80
-    assert verify_chain(store, admin)["ok"]
+    assert verify_chain(store, admin).ok
 
 
 def _process_worker(path: str, national_code: str, n: int, out) -> None:  # noqa: ANN001
@@ -151,17 +151,17 @@ def test_tracking_codes_unique_across_processes(store, admin, cast):
         p.join(timeout=60)
     assert len(codes) == 40 and len(set(codes)) == 40
     report = verify_chain(store, admin)
-    assert report["ok"] and report["records"] == 40
+    assert report.ok and report.records == 40
 
 
 def test_the_chain_detects_a_tampered_row(store, admin, cast):
     for who in (cast.main, cast.ended, cast.stranger):
         answer_inquiry(store, admin, "J1", who)
-    assert verify_chain(store, admin)["ok"]
+    assert verify_chain(store, admin).ok
     with store.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE inquiry_record SET state = 'not_found' WHERE seq = 2")
     report = verify_chain(store, admin)
-    assert not report["ok"] and [(p["seq"], p["problem"]) for p in report["problems"]] == [(2, "altered")]
+    assert not report.ok and [(p.seq, p.problem) for p in report.problems] == [(2, "altered")]
 
 
 def test_the_chain_detects_a_deleted_row_even_the_newest(store, admin, cast):
@@ -170,8 +170,8 @@ def test_the_chain_detects_a_deleted_row_even_the_newest(store, admin, cast):
     with store.engine.begin() as conn:
         conn.exec_driver_sql("DELETE FROM inquiry_record WHERE seq = 3")
     report = verify_chain(store, admin)
-    assert not report["ok"] and [p["problem"] for p in report["problems"]] == ["missing"]
+    assert not report.ok and [p.problem for p in report.problems] == ["missing"]
     with store.engine.begin() as conn:
         conn.exec_driver_sql("DELETE FROM inquiry_record WHERE seq = 1")
-    problems = [p["problem"] for p in verify_chain(store, admin)["problems"]]
+    problems = [p.problem for p in verify_chain(store, admin).problems]
     assert "broken_link" in problems and problems.count("missing") == 2
