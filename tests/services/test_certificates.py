@@ -113,3 +113,17 @@ def test_a_certificate_needs_an_enrolled_person_and_writes_nothing_otherwise(sto
     with pytest.raises(NotFound):
         issue_certificate(store, clerk, cast.main, "NOPE")
     assert (count_rows(store, "inquiry_record"), count_rows(store, "certificate")) == before
+
+
+def test_a_missing_printing_module_fails_loudly_instead_of_giving_no_pdf(monkeypatch):
+    """A broken installation must not quietly file a certificate without its letter."""
+    import sys
+
+    from desktop.services.certificates import render_pdf
+    from tests.support.samples import sample_letters
+
+    answer, requester = sample_letters()["certificate"]
+    assert render_pdf(answer, requester).startswith(b"%PDF")
+    monkeypatch.setitem(sys.modules, "desktop.printing.letters", None)  # import now fails
+    with pytest.raises(ImportError):
+        render_pdf(answer, requester)
