@@ -63,6 +63,8 @@ def inspect_store_file(path: str | Path) -> StoreFile:
         return StoreFile(path, "new")
     except OSError as exc:
         raise _refuse(path, "خواندنی نیست", f"cannot be read ({exc.strerror})") from None
+    except ValueError:  # a NUL byte in the path
+        raise _refuse(path, "نام آن نویسه تهی (NUL) دارد", "its name contains a NUL byte") from None
     if stat.S_ISDIR(info.st_mode):
         raise _refuse(path, "یک پوشه است", "it is a directory")
     if not stat.S_ISREG(info.st_mode):

@@ -177,3 +177,18 @@ def test_downgrade_and_upgrade_again_each_run_in_one_transaction(tmp_path):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1  # switched back on
     engine.dispose()
+
+
+def test_no_room_for_the_copy_means_no_upgrade(tmp_path, monkeypatch, templates):
+    path = _copy_of(templates["0002"], tmp_path / "s.sqlite")
+    before = _files(tmp_path)
+
+    def disk_full(source: Path, target: Path) -> None:
+        target.write_bytes(b"partial")
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(migrate, "_copy_database", disk_full)
+    with pytest.raises(UpgradeFailed) as err:
+        open_store(path)
+    assert "disk" in err.value.en and "unchanged" in err.value.en
+    assert _files(tmp_path) == before
