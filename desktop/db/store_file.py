@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.domain.errors import DomainError
+from desktop.domain.text import persian_digits
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 NAME_MAX = 255  # bytes in one path component on the file systems a branch uses
@@ -47,7 +48,7 @@ def _check_name(path: Path) -> None:
     for part in path.parts:
         if len(os.fsencode(part)) > NAME_MAX:
             raise NotABranchStore(
-                f"نام «{part[:40]}…» بیش از {NAME_MAX} بایت است و نمی‌تواند پایگاه داده شعبه باشد.",
+                f"نام «{part[:40]}…» بیش از {persian_digits(NAME_MAX)} بایت است و نمی‌تواند پایگاه داده شعبه باشد.",
                 f"no branch store can be there: a path component is longer than {NAME_MAX} bytes",
                 field="db",
             )
