@@ -245,3 +245,11 @@ def test_an_upgrade_that_would_break_a_foreign_key_is_rolled_back(tmp_path, monk
     assert "foreign keys" in err.value.en
     assert _files(folder) == before
     assert _dump(path) == dump
+
+
+def test_a_copy_left_by_a_crash_is_replaced_and_removed(tmp_path, templates):
+    path = _copy_of(templates["0002"], tmp_path / "s.sqlite")
+    shutil.copyfile(templates["head"], backup_path_for(path))  # some earlier copy, killed mid-upgrade
+    open_store(path).close()
+    assert not backup_path_for(path).exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.registry.sqlite", "s.sqlite"]
