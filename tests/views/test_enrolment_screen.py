@@ -24,7 +24,7 @@ from desktop.views.enrolment_screen import (
 
 from ..conftest import count_rows
 from ..factories import questionnaire
-from .helpers import type_text
+from .helpers import type_text, wait_for_operations
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 PDF = b"%PDF-1.4\n%scan\n"
@@ -45,6 +45,7 @@ def make_screen(qtbot, store, actor) -> Screen:
     s.activateWindow()
     qtbot.waitExposed(s)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    wait_for_operations(qtbot)  # the drafts bar and the reference lists load in the background
     return s
 
 
@@ -66,7 +67,8 @@ def type_here(text: str) -> None:
 def number_and_identity(qtbot, screen, number: str) -> None:
     assert focused() is screen.number.number.edit
     type_here(number)
-    key(qtbot, Qt.Key.Key_Return)
+    key(qtbot, Qt.Key.Key_Return)  # before the registry has answered: the flow moves on once it has
+    wait_for_operations(qtbot)
     assert screen.flow.index() == IDENTITY, screen.flow.status.text()
     key(qtbot, Qt.Key.Key_Return)  # «original documents seen» stays ticked
     assert screen.flow.index() == RELATIONSHIP
@@ -113,6 +115,7 @@ def test_new_person_enrolled_with_the_keyboard_alone(qtbot, screen, store, clerk
     assert "زهرا کریمی" in screen.confirm_page.summary.text()
 
     key(qtbot, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
     assert screen.flow.index() == DONE, screen.confirm_page.error.text()
     ssn = screen.result.ssn
     assert persian_digits(ssn) in screen.done.numbers.text()
@@ -122,6 +125,7 @@ def test_new_person_enrolled_with_the_keyboard_alone(qtbot, screen, store, clerk
     assert sorted(p["paper_kind"] for p in papers_of(store, clerk, screen.result.person_id)) == ["photo", "questionnaire"]
 
     key(qtbot, Qt.Key.Key_Return)  # print button has the focus
+    wait_for_operations(qtbot)
     assert screen.slip_path is not None and screen.slip_path.stat().st_size > 1000
 
 
@@ -130,6 +134,7 @@ def test_already_enrolled_national_code_is_refused_with_its_ssn(qtbot, screen, s
     ssn = enrol(store, clerk, questionnaire(person["national_code"])).ssn
     type_text(screen.number.number.edit, person["national_code"])
     key(qtbot, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
     assert screen.flow.index() == 0
     assert persian_digits(ssn) in screen.flow.status.text()
     assert screen.number.open_file.isVisibleTo(screen)
@@ -146,6 +151,7 @@ def test_refusal_at_submit_when_enrolled_meanwhile(qtbot, screen, store, clerk, 
     ssn = enrol(store, clerk, questionnaire(person["national_code"])).ssn  # another counter was faster
     before = count_rows(store, "person"), count_rows(store, "audit_log")
     key(qtbot, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
     assert screen.flow.index() == CONFIRM
     assert persian_digits(ssn) in screen.confirm_page.error.text()
     assert screen.confirm_page.open_file.isVisibleTo(screen)
@@ -171,6 +177,7 @@ def test_legal_employer(qtbot, screen, store, clerk, registered):
     assert screen.flow.index() == CONFIRM, screen.flow.status.text()
     assert "۱۲۳۴۵۶" in screen.confirm_page.summary.text()
     key(qtbot, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
     assert screen.flow.index() == DONE, screen.confirm_page.error.text()
     record = get_person(store, clerk, ssn=screen.result.ssn).as_json()
     assert record["relationships"][0]["kind"] == "employer_legal"
@@ -198,6 +205,7 @@ def test_foreign_national(qtbot, screen, store, clerk, registered, tmp_path):
     key(qtbot, Qt.Key.Key_Return)  # no work permit
     assert screen.flow.index() == CONFIRM
     key(qtbot, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
     assert screen.flow.index() == DONE, screen.confirm_page.error.text()
     record = get_person(store, clerk, foreign_id=person["foreign_id"]).as_json()
     assert record["ssn"] == screen.result.ssn
@@ -212,6 +220,7 @@ def test_unknown_to_registry_and_bad_check_digit_stop_at_the_first_step(qtbot, s
     assert screen.flow.index() == 0
     screen.number.number.setText("")
     type_text(screen.number.number.edit, "0012345679")
+    wait_for_operations(qtbot)
     assert "ثبت احوال" in screen.number.note.text()
     key(qtbot, Qt.Key.Key_Return)
     assert screen.flow.index() == 0
@@ -231,6 +240,7 @@ def test_draft_survives_closing_the_screen(qtbot, screen, store, clerk, register
     assert persian_digits(person["national_code"]) in again.bar.drafts.currentText()
     assert focused() is again.bar.resume_button
     key(qtbot, Qt.Key.Key_Return)  # resume
+    wait_for_operations(qtbot)
     assert again.number.keyed() == {"national_code": person["national_code"]}
     assert again.relationship.kind.currentData() == "self_employed"
     assert again.relationship.start.text() == "1404/04/01"
@@ -254,6 +264,7 @@ def test_person_already_known_takes_the_short_path(qtbot, screen, store, clerk, 
     key(qtbot, Qt.Key.Key_Return)
     assert screen.flow.index() == CONFIRM  # no personal information, no papers (SPEC §2)
     key(qtbot, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
     assert screen.flow.index() == DONE, screen.confirm_page.error.text()
     assert screen.result.known_before
     assert count_rows(store, "person") == 1
