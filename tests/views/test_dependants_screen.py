@@ -16,7 +16,7 @@ from desktop.views.dependants_screen import Screen
 
 from ..conftest import count_rows
 from ..factories import questionnaire
-from .helpers import type_text
+from .helpers import type_text, wait_for_operations
 
 PDF = b"%PDF-1.4\n%university\n"
 
@@ -41,6 +41,7 @@ def make_screen(qtbot, store, actor) -> Screen:
     s.activateWindow()
     qtbot.waitExposed(s)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    wait_for_operations(qtbot)  # the drafts bar and the reference lists load in the background
     return s
 
 
@@ -64,6 +65,7 @@ def key(qtbot, k, times=1):
 def fill_request(qtbot, screen, main: str, candidate: str, relation: str) -> None:
     assert focused() is screen.form.main.edit
     type_text(focused(), persian_digits(main))
+    wait_for_operations(qtbot)
     assert "حسین محمدی" in screen.form.main_label.text()
     key(qtbot, Qt.Key.Key_Return)
     type_text(focused(), candidate)
@@ -72,6 +74,7 @@ def fill_request(qtbot, screen, main: str, candidate: str, relation: str) -> Non
     assert focused() is box
     key(qtbot, Qt.Key.Key_Down, box.findData(relation) - box.currentIndex())
     assert box.currentData() == relation
+    wait_for_operations(qtbot)  # the engine's answer to the request as it now stands
 
 
 def test_eligible_son_registered_from_the_keyboard(qtbot, screen, store, clerk, family):
@@ -84,6 +87,9 @@ def test_eligible_son_registered_from_the_keyboard(qtbot, screen, store, clerk, 
     key(qtbot, Qt.Key.Key_Return, 5)  # request date, other fund, paper kind, file: nothing → register
     assert focused() is screen.register_button
     key(qtbot, Qt.Key.Key_Return)
+    assert not screen.register_button.isEnabled()  # while it runs: Enter again cannot register twice
+    key(qtbot, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
     assert screen.result is not None, screen.message.text()
     assert screen.result.central_temporary.startswith("OO")
     assert persian_digits(screen.result.ssn) in screen.outcome.text()
@@ -128,8 +134,10 @@ def test_a_dated_paper_makes_the_student_son_eligible(qtbot, screen, store, cler
     type_text(focused(), "1405/06/31")
     key(qtbot, Qt.Key.Key_Return)  # Enter past the last field adds the paper
     assert len(screen.form.papers) == 1 and screen.form.paper_list.count() == 1
+    wait_for_operations(qtbot)
     assert screen.form.verdict.eligible, screen.form.note.text()
     qtbot.keyClick(focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_for_operations(qtbot)
     assert screen.result is not None and len(screen.result.papers) == 1
 
 
@@ -144,6 +152,7 @@ def test_dependant_draft_survives_closing(qtbot, screen, store, clerk, family, t
     again = make_screen(qtbot, store, clerk)
     assert again.bar.isVisible() and focused() is again.bar.resume_button
     key(qtbot, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
     assert again.form.candidate.value() == older and again.form.relation.currentData() == "son"
     assert again.form.paper_list.count() == 1
     assert again.form.verdict is not None and again.form.verdict.eligible
@@ -154,8 +163,8 @@ def test_due_to_end_list_and_ending_a_link(qtbot, screen, store, clerk, register
     turning_20 = registered(first_name="نیما", last_name="محمدی", birth_date="1384/07/01",
                             father_national_code=main)
     add_dependant(store, clerk, main, turning_20["national_code"], "son")
-    screen.tabs.setCurrentWidget(screen.due)
-    screen.due.refresh()
+    screen.tabs.setCurrentWidget(screen.due)  # listed when first shown
+    wait_for_operations(qtbot)
     assert screen.due.model.rowCount() == 1
     assert "نیما محمدی" in screen.due.model.index(0, 0).data()
     screen.due.table.selectRow(0)
@@ -163,7 +172,9 @@ def test_due_to_end_list_and_ending_a_link(qtbot, screen, store, clerk, register
     screen.due.reason.setCurrentIndex(screen.due.reason.findData("employment"))
     screen.due.end_date.setText("1404/06/15")
     screen.due.end_selected()
+    wait_for_operations(qtbot)
     assert screen.due.message.text() == "" or screen.due.message.isHidden()
+    assert "نیما محمدی" in screen.due.info.text()
     son = get_person(store, clerk, national_code=turning_20["national_code"]).as_json()
     assert son["relationships"][0]["end"] == "1404/06/15"
     assert son["relationships"][0]["end_reason"] == "employment"
