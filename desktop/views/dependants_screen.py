@@ -167,10 +167,10 @@ class Screen(QWidget):
     def _offer_drafts(self, count: int) -> None:
         """On opening, drafts left unfinished take the focus (Enter resumes the newest) — unless
         the clerk has started typing meanwhile."""
-        if self._offered_drafts:
-            return
-        self._offered_drafts = True
-        if count and not self.keeper.dirty:
+        if self._offered_drafts or not count:
+            return  # a draft still being written by a screen just closed is offered when it lands
+        if self.keeper.revision == 0:
+            self._offered_drafts = True
             self.bar.resume_button.setFocus()
 
     def resume(self, draft_id: uuid.UUID) -> None:

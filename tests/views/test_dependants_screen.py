@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop.domain.text import persian_digits
@@ -178,3 +180,66 @@ def test_due_to_end_list_and_ending_a_link(qtbot, screen, store, clerk, register
     son = get_person(store, clerk, national_code=turning_20["national_code"]).as_json()
     assert son["relationships"][0]["end"] == "1404/06/15"
     assert son["relationships"][0]["end_reason"] == "employment"
+
+
+def test_a_dependant_registered_elsewhere_refreshes_an_open_due_list_without_polling(
+        qtbot, store, clerk, registered, family, monkeypatch):
+    """One counter watches the links due to end; another registers a son turning 20 next month.
+    The watching list refreshes from the change channel alone: no timer, no reload call."""
+    monkeypatch.setattr(dependants_screen, "confirm", lambda *a: True)
+    main, _, _ = family
+    turning_20 = registered(first_name="نیما", last_name="محمدی", birth_date="1384/07/01",
+                            father_national_code=main)
+    watching = make_screen(qtbot, store, clerk)
+    watching.tabs.setCurrentWidget(watching.due)
+    wait_for_operations(qtbot)
+    assert watching.due.model.rowCount() == 0
+    assert not watching.due.findChildren(QTimer)  # nothing that could poll
+    listings: list[int] = []
+    monkeypatch.setattr(watching.due, "refresh", _counting(watching.due.refresh, listings))
+
+    counter = make_screen(qtbot, store, clerk)
+    fill_request(qtbot, counter, main, turning_20["national_code"], "son")
+    assert counter.register_button.isEnabled(), counter.form.note.text()
+    counter.register_button.click()
+    qtbot.waitUntil(lambda: watching.due.model.rowCount() == 1, timeout=10_000)
+    wait_for_operations(qtbot)
+    assert "نیما محمدی" in watching.due.model.index(0, 0).data()
+    assert counter.result is not None and listings  # the change channel asked for the listing
+
+
+def _counting(fn, calls: list[int]):
+    def wrapper(*args, **kwargs):
+        calls.append(1)
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+def test_only_the_newest_verdict_is_shown(qtbot, screen, store, family, monkeypatch):
+    """The clerk corrects the candidate while the engine is still judging the first one: the
+    late answer about the first candidate is dropped, not shown over the newer one."""
+    from desktop.views.enrolment import dependant_form
+
+    main, young, older = family
+    real = dependant_form.check_dependant
+
+    def slow_for_older(store_, actor, main_code, candidate, relation, **kw):
+        if candidate == older:
+            time.sleep(0.8)  # on the worker thread
+        return real(store_, actor, main_code, candidate, relation, **kw)
+
+    monkeypatch.setattr(dependant_form, "check_dependant", slow_for_older)
+    fill_request_no_wait(qtbot, screen, main, older, "son")
+    screen.form.candidate.setText("")
+    type_text(screen.form.candidate.edit, young)
+    wait_for_operations(qtbot)
+    assert screen.form.verdict is not None and screen.form.verdict.eligible
+    assert "✔ واجد شرایط" in screen.form.note.text()
+    assert screen.register_button.isEnabled()
+
+
+def fill_request_no_wait(qtbot, screen, main: str, candidate: str, relation: str) -> None:
+    box = screen.form.relation
+    box.setCurrentIndex(box.findData(relation))
+    type_text(screen.form.main.edit, main)
+    type_text(screen.form.candidate.edit, candidate)

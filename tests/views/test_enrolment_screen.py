@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import Qt, QThread, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop.domain.text import persian_digits
 from desktop.services.archive import papers_of
 from desktop.services.enrolment import enrol
 from desktop.services.people import get_person
-from desktop.views import enrolment_screen
+from desktop.views import enrolment_screen, operations
 from desktop.views.context import ViewContext
 from desktop.views.enrolment_screen import (
     CONFIRM,
@@ -36,10 +39,11 @@ def screen(qtbot, store, clerk, monkeypatch):
     return make_screen(qtbot, store, clerk)
 
 
-def make_screen(qtbot, store, actor) -> Screen:
+def make_screen(qtbot, store, actor, *, owned_by_test: bool = True) -> Screen:
     s = Screen(ViewContext(store, actor))
     s.open_slip = lambda path: None  # no PDF viewer in tests
-    qtbot.addWidget(s)
+    if owned_by_test:
+        qtbot.addWidget(s)
     s.resize(1200, 800)
     s.show()
     s.activateWindow()
@@ -279,3 +283,84 @@ def test_autosave_without_closing_survives_a_crash(qtbot, screen, store, clerk, 
     drafts = list_drafts(store, clerk, "enrolment")
     assert len(drafts) == 1
     assert load_draft(store, clerk, drafts[0].id)["pages"][0]["number"] == person["national_code"]
+
+
+def test_submit_keeps_the_event_loop_turning_and_enter_twice_enrols_once(
+        qtbot, screen, store, clerk, registered, monkeypatch):
+    """The enrolment runs on a worker thread (slowed here on that thread): a timer keeps ticking
+    meanwhile, the button is disabled, and a second Enter does not enrol a second time."""
+    person = registered()
+    threads: list[object] = []
+
+    def slow_enrol(*args, **kwargs):
+        threads.append(QThread.currentThread())
+        time.sleep(1.0)
+        return enrol(*args, **kwargs)
+
+    monkeypatch.setattr(enrolment_screen, "enrol", slow_enrol)
+    number_and_identity(qtbot, screen, person["national_code"])
+    key(qtbot, Qt.Key.Key_Down)  # voluntary
+    key(qtbot, Qt.Key.Key_Return)
+    type_here("1404/02/01")
+    key(qtbot, Qt.Key.Key_Return)
+    screen.flow.show_page(CONFIRM)  # papers are not the point here
+    ticks: list[float] = []
+    timer = QTimer(interval=10, timeout=lambda: ticks.append(time.monotonic()))
+    timer.start()
+    key(qtbot, Qt.Key.Key_Return)
+    assert screen.submitting and not screen.confirm_page.submit_button.isEnabled()
+    screen.submit()  # Enter again, however it arrives
+    screen.confirm_page.submit_button.click()
+    wait_for_operations(qtbot)
+    timer.stop()
+    assert screen.flow.index() == DONE, screen.confirm_page.error.text()
+    assert len(threads) == 1 and threads[0] is not QApplication.instance().thread()
+    assert len(ticks) > 40  # a GUI frozen for the second would have ticked once or twice
+    assert count_rows(store, "person") == 1
+
+
+def test_a_draft_is_never_lost_when_the_screen_closes_during_a_slow_save(
+        qtbot, store, clerk, registered, monkeypatch):
+    """A save is still under way when the clerk edits again and closes the screen: the newest
+    form is what is kept, in one draft, written after the screen is gone."""
+    from desktop.services.drafts import list_drafts, load_draft
+    from desktop.views.enrolment import drafts_ui
+
+    real = drafts_ui.save_draft
+
+    def slow_save(*args, **kwargs):
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(drafts_ui, "save_draft", slow_save)
+    first, second = registered(), registered()
+    screen = make_screen(qtbot, store, clerk, owned_by_test=False)  # deleted below, by the test
+    type_here(first["national_code"])
+    qtbot.keyClick(focused(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # save, slowly
+    screen.number.number.setText("")
+    type_here(second["national_code"])
+    screen.close()
+    screen.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(screen))
+    assert operations.running() > 0  # the screen is gone before the saves have landed
+    wait_for_operations(qtbot)
+    drafts = list_drafts(store, clerk, "enrolment")
+    assert len(drafts) == 1
+    assert load_draft(store, clerk, drafts[0].id)["pages"][0]["number"] == second["national_code"]
+
+
+def test_drafts_bar_follows_the_change_channel(qtbot, screen, store, clerk):
+    """A draft kept on another screen (another window of the same user) appears in this
+    screen's bar without a reload; the form's own draft is never offered to itself."""
+    from desktop.services.drafts import discard_draft, save_draft
+
+    assert not screen.bar.isVisible()
+    other = save_draft(store, clerk, "enrolment", {"step": 0, "pages": []}, title="دیگری")
+    qtbot.waitUntil(lambda: screen.bar.isVisible() and screen.bar.drafts.count() == 1)
+    type_text(screen.number.number.edit, "0012345679")
+    screen.keeper.save_now()
+    wait_for_operations(qtbot)
+    assert screen.keeper.draft_id is not None
+    assert [screen.bar.drafts.itemData(i) for i in range(screen.bar.drafts.count())] == [other]
+    discard_draft(store, clerk, other)
+    qtbot.waitUntil(lambda: not screen.bar.isVisible())
