@@ -18,7 +18,6 @@ from desktop.views.dependants_screen import Screen
 
 from ..conftest import count_rows
 from ..factories import questionnaire
-from .gui_gc import collect_on_the_gui_thread  # noqa: F401 - autouse fixture
 from .helpers import type_text, wait_for_operations
 
 PDF = b"%PDF-1.4\n%university\n"

@@ -27,7 +27,6 @@ from desktop.views.enrolment_screen import (
 
 from ..conftest import count_rows
 from ..factories import questionnaire
-from .gui_gc import collect_on_the_gui_thread  # noqa: F401 - autouse fixture
 from .helpers import type_text, wait_for_operations
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
