@@ -27,15 +27,15 @@ from typing import Any, Generic, TypeVar, cast
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QCursor, QGuiApplication
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop.domain.text import persian_digits
 
 from .messages import show_error
+from .progress import ProgressDialog
 
 T = TypeVar("T")
 BUSY_AFTER_MS = 200  # quick work finishes before the cursor flickers
-DIALOG_AFTER_MS = 300
 
 _running: set[Operation[Any]] = set()  # keeps operations alive until their callbacks ran
 _busy_count = 0
@@ -121,7 +121,7 @@ class Operation(Generic[T]):
         self._finally: Callable[[], None] | None = None
         self._progress = False
         self._cancellable = False
-        self.dialog: QProgressDialog | None = None
+        self.dialog: ProgressDialog | None = None
         self._busy_timer: QTimer | None = None
         self._busy = False
         self._done = threading.Event()
@@ -168,37 +168,22 @@ class Operation(Generic[T]):
 
     def cancel(self) -> None:
         self.job.cancel()
-        if self.dialog is not None:
-            self.dialog.setLabelText("در حال توقف…")
 
     def is_finished(self) -> bool:
         return self._done.is_set()
 
     # --- GUI thread ----------------------------------------------------------------------
     def _make_dialog(self) -> None:
-        dialog = QProgressDialog(self.title or "در حال انجام…", "انصراف" if self._cancellable else "", 0, 0,
-                                 self._live_parent())
-        dialog.setWindowTitle(self.title or "میز شعبه")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(DIALOG_AFTER_MS)
-        dialog.setMinimumWidth(420)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        if self._cancellable:
-            dialog.canceled.connect(lambda: self.cancel())
-        else:
-            dialog.setCancelButton(None)
-        self.dialog = dialog
+        self.dialog = ProgressDialog(self.title, cancellable=self._cancellable, parent=self._live_parent())
+        self.dialog.canceled.connect(self.cancel)
 
     def _on_progress(self, done: int, total: int, text: str) -> None:
         if self.dialog is None or self.job.cancelled():
             return
-        self.dialog.setMaximum(max(total, 0))
-        self.dialog.setValue(min(done, total) if total > 0 else 0)
         label = text or self.title
         if total > 0:
             label = f"{label}\n{persian_digits(done)} از {persian_digits(total)}".strip()
-        self.dialog.setLabelText(label)
+        self.dialog.report(done, total, label)
 
     def _start_busy(self) -> None:
         global _busy_count
@@ -220,9 +205,7 @@ class Operation(Generic[T]):
             if _busy_count == 0:
                 QGuiApplication.restoreOverrideCursor()
         if self.dialog is not None:
-            self.dialog.blockSignals(True)  # closing a progress dialog emits `canceled`
-            self.dialog.close()
-            self.dialog.deleteLater()
+            self.dialog.finish()
             self.dialog = None
 
     def _on_released(self) -> None:

@@ -59,8 +59,8 @@ def test_progress_and_cancel(qtbot):
     op = (Operation(owner, long, title="کار طولانی").with_progress(cancellable=True)
           .on_success(outcome.append).on_cancelled(lambda: outcome.append("cancelled")).run())
     qtbot.waitUntil(started.is_set)
-    qtbot.wait(50)
-    assert op.dialog is not None and op.dialog.maximum() == 500
+    qtbot.waitUntil(lambda: op.dialog is not None and op.dialog.isVisible())  # after 300 ms
+    assert op.dialog.bar.maximum() == 500 and "از ۵۰۰" in op.dialog.label.text()
     button = op.dialog.findChild(QPushButton)
     assert button.text() == "انصراف"
     button.click()  # the user presses «انصراف»
