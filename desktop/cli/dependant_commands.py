@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from desktop.domain.errors import InvalidValue
 from desktop.domain.jalali import parse_jalali, parse_optional
+from desktop.domain.limits import PAPER_MAX_BYTES
 from desktop.domain.text import ascii_digits, persian_digits
 from desktop.services.archive import media_type_for
 from desktop.services.dependant_facts import PaperInput
@@ -18,7 +18,7 @@ from desktop.services.dependants import (
     verdict_json,
 )
 
-from .base import Context, Output
+from .base import Context, Output, checked_path
 
 PAPER_HELP = (
     "a scanned paper, KIND=FILE, repeatable. Attributes after '@': a Jalali date (the order or "
@@ -73,11 +73,16 @@ def parse_paper(spec: str) -> PaperInput:
             attrs["until"] = parse_jalali(raw[6:], field="paper.until")
         else:
             attrs["date"] = parse_jalali(raw, field="paper.date")
-    path = Path(filename)
+    path = checked_path(filename, "paper")
     try:
-        data = path.read_bytes()
-    except OSError:
-        raise InvalidValue(f"فایل «{filename}» خوانده نشد.", f"cannot read {filename}", field="paper") from None
+        with path.open("rb") as f:
+            data = f.read(PAPER_MAX_BYTES + 1)
+    except OSError as exc:
+        raise InvalidValue(f"فایل «{filename}» خوانده نشد.", f"cannot read {filename}: {exc.strerror}",
+                           field="paper") from None
+    if len(data) > PAPER_MAX_BYTES:
+        raise InvalidValue(f"فایل «{filename}» بیش از حد بزرگ است.", f"{filename} is larger than {PAPER_MAX_BYTES} bytes",
+                           field="paper")
     return kind.strip(), path.name, data, media_type_for(path.name), attrs
 
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from desktop.domain.errors import DomainError
 from desktop.domain.text import persian_digits
-from desktop.services.certificates import issue_certificate, render_pdf, verify_certificate
+from desktop.services.certificates import issue_certificate, verify_certificate
 from desktop.services.hashchain import verify_chain
 from desktop.services.inquiry import answer_inquiry
 
 from .base import Context, Output
+from .output_file import PdfTarget
 
 STATE_FA = {"not_found": "اطلاعاتی یافت نشد", "not_active": "در سوابق موجود، فاقد ارتباط فعال",
             "in_period": "دارای ارتباط در دوره", "active": "دارای ارتباط بیمه‌ای فعال"}
@@ -46,20 +46,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         handler=cmd_chain_verify)
 
 
-def _write_pdf(path: str | None, answer: dict[str, Any], certificate: dict[str, Any] | None = None) -> None:
-    if not path:
-        return
-    pdf = render_pdf(answer, certificate)
-    if pdf is None:
-        raise DomainError("ماژول چاپ نامه‌ها در دسترس نیست.", "the letters module is not available")
-    # The answer is already recorded; a bad path must not hide its tracking code.
-    try:
-        Path(path).write_bytes(pdf)
-    except OSError as exc:
-        raise DomainError(f"نوشتن فایل «{path}» ممکن نشد (کد پیگیری {answer['tracking_code']}).",
-                          f"cannot write {path}: {exc} (tracking code {answer['tracking_code']})") from None
-
-
 def _summary(answer: dict[str, Any]) -> str:
     return (f"{STATE_FA[answer['state']]} — کد پیگیری {persian_digits(answer['tracking_code'])}\n"
             f"{answer['state']} — tracking code {answer['tracking_code']}")
@@ -67,15 +53,31 @@ def _summary(answer: dict[str, Any]) -> str:
 
 def cmd_inquiry(ctx: Context) -> Output:
     a = ctx.args
-    answer = answer_inquiry(ctx.store(), ctx.actor(), a.authority, a.national_code, a.from_date, a.to_date)
-    _write_pdf(a.pdf, answer)
+    target = PdfTarget.checked(a.pdf)  # before anything is recorded
+    try:
+        answer = answer_inquiry(ctx.store(), ctx.actor(), a.authority, a.national_code, a.from_date, a.to_date,
+                                deliver=target.deliver if target else None)
+    except BaseException:
+        if target:
+            target.discard()
+        raise
+    if target:
+        target.commit(answer["tracking_code"])
     return Output(answer, _summary(answer))
 
 
 def cmd_certificate(ctx: Context) -> Output:
     a = ctx.args
-    answer = issue_certificate(ctx.store(), ctx.actor(), a.national_code, a.authority)
-    _write_pdf(a.pdf, answer, answer["certificate"])
+    target = PdfTarget.checked(a.pdf)
+    try:
+        answer = issue_certificate(ctx.store(), ctx.actor(), a.national_code, a.authority,
+                                   deliver=target.deliver if target else None)
+    except BaseException:
+        if target:
+            target.discard()
+        raise
+    if target:
+        target.commit(answer["tracking_code"])
     passcode = answer["certificate"]["passcode"]
     return Output({**answer, "passcode": passcode},
                   _summary(answer) + f"\nکد رمز / passcode: {passcode}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -51,8 +52,12 @@ class VerificationRefused(DomainError):
         self.locked_until = locked_until
 
 
-def issue_certificate(store: Store, actor: Actor, national_code: str, authority_code: str) -> dict[str, Any]:
-    """Issue, file in the personal box, and return the answer with `certificate.passcode` (shown once)."""
+def issue_certificate(store: Store, actor: Actor, national_code: str, authority_code: str, *,
+                      deliver: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Issue, file in the personal box, and return the answer with `certificate.passcode` (shown once).
+
+    `deliver(answer)` (the answer with the passcode) runs inside the transaction before commit,
+    e.g. to write the PDF to a temporary file: if it raises, nothing is recorded."""
     nc = identifiers.national_code(national_code)
     secret = tracking.new_passcode()
     with mutation(store, actor, "certificate.issue") as unit:
@@ -70,6 +75,8 @@ def issue_certificate(store: Store, actor: Actor, national_code: str, authority_
         # The box copy carries no passcode: it is shown to the person once, never stored in clear.
         unit.session.add(PersonalBoxItem(person_id=person.id, certificate_id=cert.id,
                                          title=_box_title(answer), pdf=render_pdf(answer, closing)))
+        if deliver is not None:
+            deliver({**answer, "certificate": {**closing, "passcode": tracking.format_passcode(secret)}})
         unit.outbox("certificate", cert.id, "certificate.issue", {
             "tracking_code": cert.tracking_code, "person_id": person.id, "authority": answer["authority"]["code"],
             "passcode_hash": cert.passcode_hash, "requested_on": cert.requested_on})

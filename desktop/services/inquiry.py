@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,12 +43,19 @@ class Recorded:
 
 
 def answer_inquiry(store: Store, actor: Actor, authority_code: str, national_code: str,
-                   from_date: Any = None, to_date: Any = None) -> dict[str, Any]:
-    """Answer as that authority asked, record it, and return the answer (CLI.md "Inquiry")."""
+                   from_date: Any = None, to_date: Any = None, *,
+                   deliver: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Answer as that authority asked, record it, and return the answer (CLI.md "Inquiry").
+
+    `deliver(answer)` runs inside the transaction before commit (e.g. writing the letter's PDF
+    to a temporary file): if it raises, nothing is recorded."""
     nc = identifiers.national_code(national_code)
     period = parse_period(from_date, to_date)
     with mutation(store, actor, "inquiry.answer") as unit:
-        return record_answer(unit, authority_code, nc, period, action="inquiry.answer").answer
+        result = record_answer(unit, authority_code, nc, period, action="inquiry.answer").answer
+        if deliver is not None:
+            deliver(result)
+        return result
 
 
 def record_answer(unit: Unit, authority_code: str, nc: str, period: Any, *, action: str,
