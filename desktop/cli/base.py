@@ -8,6 +8,8 @@ import json
 import os
 import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,13 +77,19 @@ class Context:
 
 def open_checked(path: Path) -> Store:
     """open_store, with anything the file system or SQLite says about a bad path as exit 2."""
+    with store_errors(path):
+        return open_store(path)
+
+
+@contextmanager
+def store_errors(path: Path) -> Iterator[None]:
+    """Opening or creating a store at `path`: a folder, an unreadable file or one SQLite cannot
+    use is bad input (exit 2) however deep in the engine it is noticed."""
     if path.is_dir():
         raise StoreUnreadable(f"«{path}» یک پوشه است، نه پایگاه داده شعبه.", f"{path} is a directory, not a branch store",
                               field="db")
     try:
-        return open_store(path)
-    except DomainError:
-        raise
+        yield
     except (OSError, sqlite3.Error, sqlalchemy.exc.DBAPIError) as exc:
         raise StoreUnreadable(f"«{path}» به عنوان پایگاه داده شعبه باز نشد.",
                               f"{path} cannot be opened as a branch store: {_first_line(exc)}", field="db") from None

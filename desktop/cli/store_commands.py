@@ -20,7 +20,7 @@ from desktop.domain.text import normalise_text
 from desktop.services.admin import DEFAULT_ADMIN, init_store
 from desktop.services.users import check_password
 
-from .base import Context, NotPermitted, Output, read_secret_file
+from .base import Context, NotPermitted, Output, read_secret_file, store_errors
 
 DEMO_ADMIN_PASSWORD = "admin1234"  # the documented demo sign-in; only demo stores have it
 
@@ -85,7 +85,7 @@ def cmd_init(ctx: Context) -> Output:
     new = is_new_store(db)
     # An existing store keeps its administrator; the throw-away password is never used or shown.
     password, generated = _admin_password(ctx) if new else (secrets.token_urlsafe(12), False)
-    with removed_on_failure(db):
+    with removed_on_failure(db), store_errors(db):
         store = init_store(db, code, name, admin_password=password)
     try:
         data = {"db": str(db), "branch": store.branch_code, "name": store.branch_name, "admin": DEFAULT_ADMIN}
@@ -114,7 +114,8 @@ def cmd_demo(ctx: Context) -> Output:
         raise NotPermitted(f"در پایگاه نمونه تازه فقط {DEFAULT_ADMIN} می‌تواند آن را بسازد.",
                            f"a new demo store is built as {DEFAULT_ADMIN}, not {a.user!r}", field="user")
     with removed_on_failure(db, ctx.close):
-        init_store(db, code, "شعبه نمونه", admin_password=DEMO_ADMIN_PASSWORD).close()
+        with store_errors(db):
+            init_store(db, code, "شعبه نمونه", admin_password=DEMO_ADMIN_PASSWORD).close()
         store = ctx.store()
         from desktop.services.users import sign_in
 
