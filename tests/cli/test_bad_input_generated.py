@@ -32,7 +32,15 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from .conftest import run_cli
-from .fuzz_support import DB_NAME, REGISTRY_NAME, USERS, Template, build_template, folder_state, tables
+from .fuzz_support import (
+    DB_NAME,
+    REGISTRY_NAME,
+    USERS,
+    Template,
+    build_template,
+    folder_state,
+    tables,
+)
 
 SEED = int(os.environ.get("BRANCH_DESK_FUZZ_SEED", "20261130"))
 CASES = int(os.environ.get("BRANCH_DESK_FUZZ_CASES", "2000"))
