@@ -10,7 +10,13 @@ import sqlite3
 import pytest
 
 from desktop.services.store import open_store
-from desktop.services.users import MAX_FAILED_LOGINS, LoginFailed, create_user, deactivate_user, sign_in
+from desktop.services.users import (
+    MAX_FAILED_LOGINS,
+    LoginFailed,
+    create_user,
+    deactivate_user,
+    sign_in,
+)
 
 from .conftest import ADMIN_PASSWORD, Cli, run_cli
 

@@ -6,7 +6,12 @@ import datetime as dt
 
 import pytest
 
-from desktop.domain.enrolment import EnrolmentInput, RelationshipInput, parse_identity, parse_personal
+from desktop.domain.enrolment import (
+    EnrolmentInput,
+    RelationshipInput,
+    parse_identity,
+    parse_personal,
+)
 from desktop.domain.errors import InvalidValue
 from desktop.domain.jalali import from_jalali, parse_jalali
 from desktop.domain.limits import TEXT_LIMITS, latest_jalali_year
