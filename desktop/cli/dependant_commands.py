@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from desktop.domain.errors import InvalidValue
 from desktop.domain.jalali import parse_jalali, parse_optional
@@ -86,9 +87,9 @@ def parse_paper(spec: str) -> PaperInput:
     return kind.strip(), path.name, data, media_type_for(path.name), attrs
 
 
-def _request(ctx: Context) -> dict:
+def _request(ctx: Context) -> dict[str, Any]:
     a = ctx.args
-    soldier = {k: v for k, v in (("dispatch_date", parse_optional(a.dispatch_date, field="dispatch_date")),
+    soldier: dict[str, Any] = {k: v for k, v in (("dispatch_date", parse_optional(a.dispatch_date, field="dispatch_date")),
                                  ("service_end", parse_optional(a.service_end, field="service_end"))) if v}
     if a.wage_list_before_dispatch:
         soldier["on_wage_list_or_inspection"] = True

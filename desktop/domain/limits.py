@@ -28,6 +28,8 @@ TEXT_LIMITS: dict[str, int] = {
     "reason": 1000,
     "note": 1000,
     "source": 200,
+    "code": 20,  # an authority's code
+    "authority": 20,
 }
 DEFAULT_TEXT = 2000
 

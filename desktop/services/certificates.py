@@ -20,7 +20,7 @@ from sqlalchemy import select
 from desktop.domain import identifiers, tracking
 from desktop.domain.errors import DomainError, NotFound
 from desktop.domain.jalali import format_jalali
-from desktop.domain.text import persian_digits
+from desktop.domain.text import normalise_text, persian_digits
 from desktop.models import (
     Certificate,
     CertificateAttempt,
@@ -108,6 +108,7 @@ def verify_certificate(store: Store, actor: Actor, tracking_code: str, passcode:
     """Show a certificate to an authority, or refuse; the attempt is committed either way."""
     code = tracking.tracking_code(tracking_code)
     secret = tracking.passcode(passcode)
+    source = normalise_text(source, field="source")  # who asked: free text, length-limited
     now = now or utcnow()
     refusal: DomainError | None = None
     with mutation(store, actor, "certificate.verify") as unit:
