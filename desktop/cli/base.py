@@ -116,13 +116,21 @@ def cli_password(password_file: str | None, username: str) -> str:
         return read_secret_file(password_file, "password-file")
     if PASSWORD_ENV in os.environ:
         return os.environ[PASSWORD_ENV]
-    if sys.stdin is not None and sys.stdin.isatty():
+    if interactive():
         return getpass.getpass(f"گذرواژه {username} / password for {username}: ")
     raise NotPermitted(
         f"برای کار به نام «{username}» گذرواژه لازم است (--password-file یا متغیر {PASSWORD_ENV}).",
         f"a password is needed to act as {username!r}: --password-file F or ${PASSWORD_ENV}",
         field="password",
     )
+
+
+def interactive() -> bool:
+    """A person at a terminal who can be asked (a scheduler or a pipe cannot)."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):  # a closed or odd stdin
+        return False
 
 
 def read_secret_file(path: str, option: str) -> str:

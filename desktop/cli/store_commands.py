@@ -20,7 +20,7 @@ from desktop.domain.text import normalise_text
 from desktop.services.admin import DEFAULT_ADMIN, init_store
 from desktop.services.users import check_password
 
-from .base import Context, NotPermitted, Output, read_secret_file, store_errors
+from .base import Context, NotPermitted, Output, interactive, read_secret_file, store_errors
 
 DEMO_ADMIN_PASSWORD = "admin1234"  # the documented demo sign-in; only demo stores have it
 
@@ -69,7 +69,7 @@ def _admin_password(ctx: Context) -> tuple[str, bool]:
     """(password, generated): the file, else a prompt on a terminal, else a generated one."""
     if ctx.args.admin_password_file:
         return check_password(read_secret_file(ctx.args.admin_password_file, "admin-password-file")), False
-    if sys.stdin is not None and sys.stdin.isatty():
+    if interactive():
         first = getpass.getpass("گذرواژه مدیر / administrator password: ")
         if getpass.getpass("تکرار / again: ") != first:
             raise NotPermitted("دو گذرواژه یکی نیستند.", "the two passwords differ", field="password")
