@@ -339,7 +339,9 @@ def check_case(inv: Invocation, template: Template, before: tuple[dict, dict], r
     folder = Path(tempfile.mkdtemp(dir=root))
     logs = root / "logs"
     saved = {k: os.environ.get(k) for k in ("BRANCH_DESK_PASSWORD", "BRANCH_DESK_LOG_DIR")}
+    cwd = os.getcwd()
     try:
+        os.chdir(folder)  # a mutated relative path (--pdf judicial) lands here, where it is seen
         argv = materialise(inv, folder, template)
         env_password = None if inv.password_file else password_env(inv)
         if env_password is None:
@@ -367,6 +369,7 @@ def check_case(inv: Invocation, template: Template, before: tuple[dict, dict], r
             assert changed <= allowed, f"tables written on refusal: {sorted(changed - allowed)}\n{where}"
             assert registry_after == before[1], f"registry written on refusal\n{where}"
     finally:
+        os.chdir(cwd)
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
