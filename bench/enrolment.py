@@ -91,7 +91,7 @@ def prepare(scratch: Path) -> tuple[Path, dict]:
         if registry_path_for(BIG_STORE).exists():
             shutil.copy(registry_path_for(BIG_STORE), registry_path_for(path))
         return path, {"store": str(BIG_STORE), "built_here": False}
-    init_store(path, "1021", "شعبه بنچ").close()
+    init_store(path, "1021", "شعبه بنچ", admin_password="admin1234").close()
     started = time.perf_counter()
     bulk_fill(path, registry_path_for(path), PERSONS)
     return path, {"store": f"{BIG_STORE} not present: scratch store bulk-filled here", "built_here": True,

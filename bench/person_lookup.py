@@ -42,7 +42,7 @@ def build(db: Path, persons: int, seed: int) -> dict:
     from desktop.services.demo import fill_demo
 
     started = time.perf_counter()
-    store = init_store(db, "1021", "شعبه سنجش")
+    store = init_store(db, "1021", "شعبه سنجش", admin_password="admin1234")
     try:
         summary = fill_demo(store, find_actor(store, "admin"), persons=persons, seed=seed,
                             progress=_progress)

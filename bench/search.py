@@ -186,7 +186,7 @@ def synthetic_store(n: int) -> Path:
     from desktop.services.demo_data.pools import build_pools
 
     path = Path(tempfile.mkdtemp(prefix="bench-search-")) / "store.sqlite"
-    store = init_store(path, "1021", "بنچ جستجو")
+    store = init_store(path, "1021", "بنچ جستجو", admin_password="admin1234")
     pools, rng = build_pools(3), random.Random(3)
     firsts, lasts = pools.male + pools.female, pools.last
     conn = sqlite3.connect(path, isolation_level=None)

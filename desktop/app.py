@@ -27,11 +27,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def run_gui(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
+    from desktop.views.messages import install_exception_hook
     from desktop.views.theme import apply_theme
 
     args = parse_args(argv)
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     apply_theme(app)
+    install_exception_hook()
     app.setQuitOnLastWindowClosed(False)  # signing out closes the window but not the program
     shell = Shell(app, args)
     if not shell.start():

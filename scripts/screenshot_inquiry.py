@@ -38,7 +38,7 @@ def main() -> int:
     app = QApplication(sys.argv)
     apply_theme(app)
     with tempfile.TemporaryDirectory() as tmp:
-        store = init_store(Path(tmp) / "demo.sqlite", "1021", "شعبه ۲۱ تهران")
+        store = init_store(Path(tmp) / "demo.sqlite", "1021", "شعبه ۲۱ تهران", admin_password="admin1234")
         fill_demo(store, find_actor(store, "admin"), persons=300, seed=7)
         screen = Screen(ViewContext(store, find_actor(store, "letters")))
         screen.resize(1400, 860)

@@ -43,7 +43,7 @@ def main() -> int:
     app = QApplication(sys.argv)
     apply_theme(app)
     folder = Path(tempfile.mkdtemp(prefix="person-shots-"))
-    store = init_store(folder / "demo.sqlite", "1021", "شعبه ۲۱ تهران")
+    store = init_store(folder / "demo.sqlite", "1021", "شعبه ۲۱ تهران", admin_password="admin1234")
     admin = find_actor(store, "admin")
     fill_demo(store, admin, persons=400, seed=7)
     clerk = create_user(store, admin, "shots_clerk", "سارا محمدی", "clerk", "password123")

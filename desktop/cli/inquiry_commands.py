@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from desktop.domain.errors import DomainError
+from desktop.domain.inquiry import InquiryAnswer
 from desktop.domain.text import persian_digits
 from desktop.services.certificates import issue_certificate, verify_certificate
 from desktop.services.hashchain import verify_chain
@@ -46,9 +46,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         handler=cmd_chain_verify)
 
 
-def _summary(answer: dict[str, Any]) -> str:
-    return (f"{STATE_FA[answer['state']]} — کد پیگیری {persian_digits(answer['tracking_code'])}\n"
-            f"{answer['state']} — tracking code {answer['tracking_code']}")
+def _summary(answer: InquiryAnswer) -> str:
+    return (f"{STATE_FA[answer.state]} — کد پیگیری {persian_digits(answer.tracking_code)}\n"
+            f"{answer.state} — tracking code {answer.tracking_code}")
 
 
 def cmd_inquiry(ctx: Context) -> Output:
@@ -62,31 +62,30 @@ def cmd_inquiry(ctx: Context) -> Output:
             target.discard()
         raise
     if target:
-        target.commit(answer["tracking_code"])
-    return Output(answer, _summary(answer))
+        target.commit(answer.tracking_code)
+    return Output(answer.as_json(), _summary(answer))
 
 
 def cmd_certificate(ctx: Context) -> Output:
     a = ctx.args
     target = PdfTarget.checked(a.pdf)
     try:
-        answer = issue_certificate(ctx.store(), ctx.actor(), a.national_code, a.authority,
+        issued = issue_certificate(ctx.store(), ctx.actor(), a.national_code, a.authority,
                                    deliver=target.deliver if target else None)
     except BaseException:
         if target:
             target.discard()
         raise
     if target:
-        target.commit(answer["tracking_code"])
-    passcode = answer["certificate"]["passcode"]
-    return Output({**answer, "passcode": passcode},
-                  _summary(answer) + f"\nکد رمز / passcode: {passcode}")
+        target.commit(issued.tracking_code)
+    return Output(issued.as_json(),
+                  _summary(issued.answer) + f"\nکد رمز / passcode: {issued.passcode}")
 
 
 def cmd_verify(ctx: Context) -> Output:
     a = ctx.args
     shown = verify_certificate(ctx.store(), ctx.actor(), a.tracking, a.passcode, source=a.source)
-    return Output(shown, _summary(shown))
+    return Output(shown.as_json(), _summary(shown.answer))
 
 
 def cmd_chain_verify(ctx: Context) -> Output:

@@ -11,9 +11,9 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from desktop.domain.errors import DomainError, InvalidValue
+from desktop.domain.inquiry import InquiryAnswer, Requester
 from desktop.services.certificates import render_pdf
 
 from .base import checked_path
@@ -47,11 +47,9 @@ class PdfTarget:
                                    field=option)
         return cls(path)
 
-    def deliver(self, answer: dict[str, Any]) -> None:
+    def deliver(self, answer: InquiryAnswer, certificate: Requester | None) -> None:
         """Render and write to a temporary file in the target folder (inside the transaction)."""
-        pdf = render_pdf(answer, answer.get("certificate"))
-        if pdf is None:
-            raise DomainError("ماژول چاپ نامه‌ها در دسترس نیست.", "the letters module is not available")
+        pdf = render_pdf(answer, certificate)
         try:
             fd, name = tempfile.mkstemp(dir=self.path.absolute().parent, prefix=f".{self.path.name[:200]}.",
                                         suffix=".part")

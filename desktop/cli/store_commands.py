@@ -22,8 +22,6 @@ from desktop.services.users import check_password
 
 from .base import Context, NotPermitted, Output, interactive, read_secret_file, store_errors
 
-DEMO_ADMIN_PASSWORD = "admin1234"  # the documented demo sign-in; only demo stores have it
-
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("init", parents=[common], help="create or migrate a branch store")
@@ -101,7 +99,12 @@ def cmd_init(ctx: Context) -> Output:
 
 
 def cmd_demo(ctx: Context) -> Output:
-    from desktop.services.demo import MAX_PERSONS, fill_demo  # heavy: Faker is only loaded for demo
+    from desktop.services.demo import (  # heavy: Faker is only loaded for demo
+        DEMO_ADMIN_PASSWORD,
+        MAX_PERSONS,
+        fill_demo,
+        new_demo_store,
+    )
 
     a = ctx.args
     check_range(a.persons, 1, MAX_PERSONS, "persons", "تعداد افراد")
@@ -115,7 +118,7 @@ def cmd_demo(ctx: Context) -> Output:
                            f"a new demo store is built as {DEFAULT_ADMIN}, not {a.user!r}", field="user")
     with removed_on_failure(db, ctx.close):
         with store_errors(db):
-            init_store(db, code, "شعبه نمونه", admin_password=DEMO_ADMIN_PASSWORD).close()
+            new_demo_store(db, code, persons=a.persons, seed=a.seed).close()
         store = ctx.store()
         from desktop.services.users import sign_in
 

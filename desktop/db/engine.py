@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
@@ -27,11 +28,11 @@ def make_engine(path: str | Path, *, echo: bool = False) -> Engine:
     # pysqlite's own BEGIN handling defers the lock; take the write lock at BEGIN so two
     # writers never deadlock upgrading a read lock (one writer per store, DESIGN.md).
     @event.listens_for(engine, "connect")
-    def _no_autobegin(dbapi_conn, _record) -> None:  # noqa: ANN001
+    def _no_autobegin(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         dbapi_conn.isolation_level = None
 
     @event.listens_for(engine, "begin")
-    def _begin(conn) -> None:  # noqa: ANN001
+    def _begin(conn: Connection) -> None:
         # Readers (execution option `readonly`) take no lock, so they never queue behind a writer.
         readonly = conn.get_execution_options().get("readonly", False)
         conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from desktop.domain.registry import Marriage, RegistryIdentity
 
@@ -57,7 +58,7 @@ class LocalRegistry:
         ).fetchall()
         return tuple(Marriage(r[0], _d(r[1]), _d(r[2]), r[3]) for r in rows)  # type: ignore[arg-type]
 
-    def _identity(self, row: tuple) -> RegistryIdentity:
+    def _identity(self, row: tuple[Any, ...]) -> RegistryIdentity:
         r = dict(zip(_COLS, row, strict=True))
         nc = r["national_code"]
         return RegistryIdentity(
@@ -107,7 +108,7 @@ class LocalRegistry:
                     (a, b, _s(m.date), _s(m.ended), m.end_reason),
                 )
 
-    def add_rows(self, identity_rows: list[tuple], marriage_rows: list[tuple]) -> None:
+    def add_rows(self, identity_rows: list[tuple[Any, ...]], marriage_rows: list[tuple[Any, ...]]) -> None:
         """Bulk load for the demo generator: rows already in column order."""
         with self._conn:
             self._conn.executemany(

@@ -8,11 +8,12 @@ Every other path (funds, periods, inactive people) never reads the contact field
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
+import json
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 from .errors import InvalidValue
-from .jalali import format_jalali, parse_optional
+from .jalali import format_jalali, parse_jalali, parse_optional
 from .vocabulary import AUTHORITY_GROUPS, CATEGORY_TITLES, RELATIONSHIP_TYPES
 
 INSURED_CATEGORIES = ("main", "dependant")
@@ -91,44 +92,226 @@ def _as_date(value: Any, name: str) -> dt.date | None:
     return parse_optional(str(value), field=name)
 
 
+State = Literal["not_found", "not_active", "in_period", "active"]
+STATES: tuple[State, ...] = ("not_found", "not_active", "in_period", "active")
+
+
+def _jalali(day: dt.date | None) -> str | None:
+    return format_jalali(day) if day is not None else None
+
+
+def _day(text: str | None) -> dt.date | None:
+    return parse_jalali(text) if text else None
+
+
+@dataclass(frozen=True)
+class AuthorityRef:
+    code: str
+    name: str
+    group: str  # fund | judicial
+
+    def as_json(self) -> dict[str, str]:
+        return {"code": self.code, "name": self.name, "group": self.group}
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    name: str
+    gender: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"name": self.name, "gender": self.gender}
+
+
+@dataclass(frozen=True)
+class BranchRef:
+    code: str
+    name: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"code": self.code, "name": self.name}
+
+
+@dataclass(frozen=True)
+class RelationshipRow:
+    """One relationship as an answer shows it, with Persian titles so a letter needs no
+    vocabulary of its own."""
+
+    start: dt.date
+    end: dt.date | None
+    type: str
+    insured_type: str  # main | dependant | employer
+    relation: str | None  # the dependant's relation code; None for other kinds
+    insurance_number: str
+    branch: str
+    type_fa: str
+    insured_type_fa: str
+    relation_fa: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"start": format_jalali(self.start), "end": _jalali(self.end), "type": self.type,
+                "insured_type": self.insured_type, "relation": self.relation,
+                "insurance_number": self.insurance_number, "branch": self.branch,
+                "type_fa": self.type_fa, "insured_type_fa": self.insured_type_fa,
+                "relation_fa": self.relation_fa}
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> RelationshipRow:
+        start = _day(raw.get("start"))
+        if start is None:
+            raise ValueError("a relationship row needs a start")
+        return cls(start=start, end=_day(raw.get("end")), type=raw.get("type") or "",
+                   insured_type=raw.get("insured_type") or "", relation=raw.get("relation"),
+                   insurance_number=raw.get("insurance_number") or "", branch=raw.get("branch") or "",
+                   type_fa=raw.get("type_fa") or "", insured_type_fa=raw.get("insured_type_fa") or "",
+                   relation_fa=raw.get("relation_fa"))
+
+
+@dataclass(frozen=True)
+class JudicialMain:
+    """SPEC §4.4, a main insured: where they work and how to reach them."""
+
+    workshop_name: str | None
+    workshop_address: str | None
+    address: str | None
+    phone: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"workshop_name": self.workshop_name, "workshop_address": self.workshop_address,
+                "address": self.address, "phone": self.phone}
+
+
+@dataclass(frozen=True)
+class JudicialDependant:
+    """SPEC §4.4, a dependant: the main insured they are covered through and how to reach them."""
+
+    main_insured_name: str | None
+    relation: str
+    relation_fa: str
+    address: str | None
+    phone: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"main_insured_name": self.main_insured_name, "relation": self.relation,
+                "relation_fa": self.relation_fa, "address": self.address, "phone": self.phone}
+
+
+Judicial = JudicialMain | JudicialDependant
+
+
+def _judicial_from_json(raw: dict[str, Any] | None) -> Judicial | None:
+    if not raw:
+        return None
+    if "main_insured_name" in raw:
+        return JudicialDependant(raw.get("main_insured_name"), raw.get("relation") or "",
+                                 raw.get("relation_fa") or "", raw.get("address"), raw.get("phone"))
+    return JudicialMain(raw.get("workshop_name"), raw.get("workshop_address"), raw.get("address"),
+                        raw.get("phone"))
+
+
+@dataclass(frozen=True)
+class InquiryAnswer:
+    """One answer (SPEC §4.3–4.4). `as_json()` is CLI.md's "Inquiry (inquiry --json)" shape.
+
+    `branch` is set by the service that records the answer; `digest` (the letter's QR digest)
+    and `record_hash` (the chain link) once it is recorded — neither is part of the stored text.
+    """
+
+    state: State
+    tracking_code: str
+    date: dt.date
+    authority: AuthorityRef
+    national_code: str
+    person: PersonRef | None = None
+    coverage: str | None = None  # main | dependant, only when active
+    period: Period | None = None
+    relationships: tuple[RelationshipRow, ...] = ()
+    judicial: Judicial | None = None
+    branch: BranchRef | None = None
+    digest: str = ""
+    record_hash: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "state": self.state, "tracking_code": self.tracking_code,
+            "date": format_jalali(self.date), "authority": self.authority.as_json(),
+            "national_code": self.national_code,
+            "person": self.person.as_json() if self.person else None, "coverage": self.coverage,
+            "period": None if self.period is None else {
+                "from": format_jalali(self.period.start), "to": format_jalali(self.period.end)},
+            "relationships": [r.as_json() for r in self.relationships],
+            "judicial": self.judicial.as_json() if self.judicial else None,
+        }
+        if self.branch is not None:
+            out["branch"] = self.branch.as_json()
+        if self.digest:
+            out["digest"] = self.digest
+        if self.record_hash:
+            out["record_hash"] = self.record_hash
+        return out
+
+    def stored_text(self) -> str:
+        """The text kept in the inquiry record (and hashed into its chain): canonical JSON of
+        the answer as given, without the seal (digest, record hash) added after recording."""
+        content = self.as_json()
+        content.pop("digest", None)
+        content.pop("record_hash", None)
+        return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> InquiryAnswer:
+        """Back from `as_json()` (or a stored record's text); tolerant of keys added later."""
+        auth = raw.get("authority") or {}
+        person = raw.get("person")
+        period = raw.get("period")
+        branch = raw.get("branch")
+        state = raw.get("state")
+        if state not in STATES:
+            raise ValueError(f"unknown inquiry state {state!r}")
+        return cls(
+            state=state, tracking_code=raw.get("tracking_code") or "",
+            date=parse_jalali(raw["date"]),
+            authority=AuthorityRef(auth.get("code") or "", auth.get("name") or "",
+                                   auth.get("group") or ""),
+            national_code=raw.get("national_code") or "",
+            person=PersonRef(person.get("name") or "", person.get("gender") or "") if person else None,
+            coverage=raw.get("coverage"),
+            period=Period(parse_jalali(period["from"]), parse_jalali(period["to"])) if period else None,
+            relationships=tuple(RelationshipRow.from_json(r) for r in raw.get("relationships") or []),
+            judicial=_judicial_from_json(raw.get("judicial")),
+            branch=BranchRef(branch.get("code") or "", branch.get("name") or "") if branch else None,
+            digest=raw.get("digest") or "", record_hash=raw.get("record_hash") or "",
+        )
+
+
 def answer(national_code: str, person: PersonFacts | None, authority: AuthorityFacts, today: dt.date,
-           period: Period | None = None, *, tracking_code: str = "") -> dict[str, Any]:
-    """The answer in the JSON shape of CLI.md ("Inquiry (inquiry --json)")."""
+           period: Period | None = None, *, tracking_code: str = "") -> InquiryAnswer:
+    """The answer for one authority's question; see `InquiryAnswer.as_json` for the JSON."""
     if authority.group not in AUTHORITY_GROUPS:
         raise ValueError(f"unknown authority group {authority.group!r}")
-    out: dict[str, Any] = {
-        "state": "not_found", "tracking_code": tracking_code, "date": format_jalali(today),
-        "authority": {"code": authority.code, "name": authority.name, "group": authority.group},
-        "national_code": national_code, "person": None, "coverage": None,
-        "period": None if period is None else {"from": format_jalali(period.start), "to": format_jalali(period.end)},
-        "relationships": [], "judicial": None,
-    }
+    base = InquiryAnswer(state="not_found", tracking_code=tracking_code, date=today,
+                         authority=AuthorityRef(authority.code, authority.name, authority.group),
+                         national_code=national_code, period=period)
     if person is None:
-        return out
+        return base
+    who = PersonRef(person.name, person.gender)
     if period is not None:
         overlapping = sorted((r for r in person.relationships if r.overlaps(period)), key=_order)
-        if overlapping:
-            out.update(state="in_period", relationships=[_row(r) for r in overlapping])
-            out["person"] = _person(person)
-        return out
-    out["person"] = _person(person)
+        if not overlapping:
+            return base
+        return replace(base, state="in_period", person=who,
+                       relationships=tuple(_row(r) for r in overlapping))
     current = _coverage(person.relationships, today)
     if current is None:
         last = _last(person.relationships)
-        out.update(state="not_active", relationships=[_row(last)] if last else [])
-        return out
-    out.update(state="active", coverage=current.category)
-    if authority.group == "judicial":
-        out["judicial"] = _judicial(person, current)
-    return out
+        return replace(base, state="not_active", person=who,
+                       relationships=(_row(last),) if last else ())
+    judicial = _judicial(person, current) if authority.group == "judicial" else None
+    return replace(base, state="active", person=who, coverage=current.category, judicial=judicial)
 
 
 def _order(r: RelationshipFact) -> tuple[dt.date, dt.date]:
     return (r.start, r.end or dt.date.max)
-
-
-def _person(person: PersonFacts) -> dict[str, str]:
-    return {"name": person.name, "gender": person.gender}
 
 
 def _coverage(rels: tuple[RelationshipFact, ...], today: dt.date) -> RelationshipFact | None:
@@ -143,25 +326,42 @@ def _last(rels: tuple[RelationshipFact, ...]) -> RelationshipFact | None:
     return max(rels, key=_order, default=None)
 
 
-def _row(r: RelationshipFact) -> dict[str, Any]:
+def _row(r: RelationshipFact) -> RelationshipRow:
     category = r.category
     relation = r.type_code if category == "dependant" else None
     title = RELATIONSHIP_TYPES.get(r.type_code, (category, r.type_code))[1]
-    return {
-        "start": format_jalali(r.start), "end": format_jalali(r.end) if r.end else None,
-        "type": r.type_code, "insured_type": category, "relation": relation,
-        "insurance_number": r.insurance_number, "branch": r.branch,
-        # Persian titles so a letter needs no vocabulary of its own.
-        "type_fa": title, "insured_type_fa": CATEGORY_TITLES.get(category, category),
-        "relation_fa": title if relation else None,
-    }
+    return RelationshipRow(
+        start=r.start, end=r.end, type=r.type_code, insured_type=category, relation=relation,
+        insurance_number=r.insurance_number, branch=r.branch, type_fa=title,
+        insured_type_fa=CATEGORY_TITLES.get(category, category),
+        relation_fa=title if relation else None,
+    )
 
 
-def _judicial(person: PersonFacts, current: RelationshipFact) -> dict[str, Any]:
+def _judicial(person: PersonFacts, current: RelationshipFact) -> Judicial:
     """SPEC §4.4 — reached only for a judicial authority and an active person."""
     if current.category == "main":
-        return {"workshop_name": current.workshop_name, "workshop_address": current.workshop_address,
-                "address": person.address, "phone": person.phone}
-    return {"main_insured_name": current.main_insured_name, "relation": current.type_code,
-            "relation_fa": RELATIONSHIP_TYPES.get(current.type_code, ("", current.type_code))[1],
-            "address": current.main_insured_address, "phone": current.main_insured_phone}
+        return JudicialMain(current.workshop_name, current.workshop_address, person.address,
+                            person.phone)
+    return JudicialDependant(
+        current.main_insured_name, current.type_code,
+        RELATIONSHIP_TYPES.get(current.type_code, ("", current.type_code))[1],
+        current.main_insured_address, current.main_insured_phone)
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who asked for a certificate and when (SPEC §4.5: the sentence that closes it). The
+    passcode is set only on the copy printed for the person, never on the stored one."""
+
+    name: str
+    gender: str
+    requested_on: dt.date
+    passcode: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"requester_name": self.name, "requester_gender": self.gender,
+                               "requested_on": format_jalali(self.requested_on)}
+        if self.passcode is not None:
+            out["passcode"] = self.passcode
+        return out

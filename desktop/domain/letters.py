@@ -1,9 +1,9 @@
 """The wording of the inquiry letters and certificates (SPEC §4.3–4.5, the Persian seed). Pure.
 
-`letter_content(answer)` turns an answer in CLI.md's "Inquiry (inquiry --json)" shape into the
+`letter_content(answer)` turns an InquiryAnswer (desktop.domain.inquiry) into the
 logical Persian lines of one letter; the printing layer only lays them out. The privacy rule is
 enforced again here (defence in depth): addresses and phones are worded only for a judicial
-authority asking about an active person, whatever else the dict carries.
+authority asking about an active person, whatever else the answer carries.
 """
 
 from __future__ import annotations
@@ -11,10 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
 
-from .jalali import MONTHS_FA
-from .text import ascii_digits, persian_digits
+from .inquiry import (
+    InquiryAnswer,
+    Judicial,
+    JudicialDependant,
+    JudicialMain,
+    RelationshipRow,
+    Requester,
+)
+from .jalali import format_jalali, format_jalali_long
+from .text import persian_digits
 from .vocabulary import CATEGORY_TITLES, HONORIFIC, RELATIONSHIP_TYPES
 
 ORGANISATION = "سازمان تامین اجتماعی"
@@ -42,12 +49,6 @@ def ltr(text: object) -> str:
 def honorific(gender: str | None) -> str:
     """«آقای» or «خانم» by gender; both when the gender is unknown."""
     return HONORIFIC.get(gender or "", "آقای/خانم")
-
-
-def long_date(jalali: str) -> str:
-    """`1403/05/20` (any digits) → `۲۰ مرداد ۱۴۰۳`."""
-    y, m, d = (int(part) for part in ascii_digits(jalali).split("/"))
-    return persian_digits(f"{d} {MONTHS_FA[m - 1]} {y}")
 
 
 def short_date(jalali: str | None) -> str:
@@ -86,47 +87,51 @@ class LetterContent:
     branch: str = ""
 
 
-def _who(answer: dict[str, Any]) -> str:
-    person = answer.get("person") or {}
-    name = person.get("name") or EMPTY
-    return (f"شماره ملی {identifier(answer.get('national_code'))} به نام "
-            f"{honorific(person.get('gender'))} {name}")
+def _who(answer: InquiryAnswer) -> str:
+    person = answer.person
+    name = (person.name if person else "") or EMPTY
+    return (f"شماره ملی {identifier(answer.national_code)} به نام "
+            f"{honorific(person.gender if person else None)} {name}")
 
 
-def _period(answer: dict[str, Any]) -> tuple[str, str] | None:
-    period = answer.get("period") or {}
-    start, end = period.get("from") or answer.get("from"), period.get("to") or answer.get("to")
-    return (short_date(start), short_date(end)) if start and end else None
+def _period(answer: InquiryAnswer) -> tuple[str, str] | None:
+    period = answer.period
+    if period is None:
+        return None
+    return short_date(format_jalali(period.start)), short_date(format_jalali(period.end))
 
 
 def _examined(date: str) -> str:
     return f"درخواست شما در تاریخ {date} بررسی و نتیجه به شرح ذیل اعلام می‌گردد:"
 
 
-def table_row(rel: dict[str, Any]) -> list[str]:
+def table_row(rel: RelationshipRow) -> list[str]:
     """One relationship in the order of TABLE_HEADERS (first column prints at the right)."""
-    insured = rel.get("insured_type")
+    insured = rel.insured_type
     return [
-        short_date(rel.get("start")),
-        short_date(rel.get("end")) if rel.get("start") else EMPTY,
-        rel.get("type_fa") or relation_title(rel.get("type")),
-        rel.get("insured_type_fa") or CATEGORY_TITLES.get(insured or "", insured or EMPTY),
-        rel.get("relation_fa") or relation_title(rel.get("relation")),
-        identifier(rel.get("insurance_number")),
-        persian_digits(rel.get("branch") or EMPTY),
+        short_date(format_jalali(rel.start)),
+        short_date(format_jalali(rel.end) if rel.end else None),
+        rel.type_fa or relation_title(rel.type),
+        rel.insured_type_fa or CATEGORY_TITLES.get(insured, insured or EMPTY),
+        rel.relation_fa or relation_title(rel.relation),
+        identifier(rel.insurance_number),
+        persian_digits(rel.branch or EMPTY),
     ]
 
 
-def body(answer: dict[str, Any]) -> tuple[list[str], list[list[str]], list[tuple[str, str]]]:
+Body = tuple[list[str], list[list[str]], list[tuple[str, str]]]
+
+
+def body(answer: InquiryAnswer) -> Body:
     """The paragraphs, table rows and label/value details for the answer's state."""
-    date = long_date(answer["date"])
-    state = answer["state"]
-    rows = [table_row(r) for r in answer.get("relationships") or []]
+    date = format_jalali_long(answer.date)
+    state = answer.state
+    rows = [table_row(r) for r in answer.relationships]
     if state == "not_found":
         period = _period(answer)
         within = f" در دوره {period[0]} تا {period[1]}" if period else ""
         return ([f"درخواست شما در تاریخ {date} بررسی شد و هیچ‌گونه اطلاعاتی با شماره ملی "
-                 f"{identifier(answer.get('national_code'))}{within} یافت نگردید."], [], [])
+                 f"{identifier(answer.national_code)}{within} یافت نگردید."], [], [])
     if state == "not_active":
         return ([_examined(date),
                  f"{_who(answer)} در پایگاه سازمان موجود ولیکن نامبرده در حال حاضر فاقد ارتباط "
@@ -142,49 +147,48 @@ def body(answer: dict[str, Any]) -> tuple[list[str], list[list[str]], list[tuple
     raise ValueError(f"unknown inquiry state {state!r}")
 
 
-def _active(answer: dict[str, Any], date: str):
-    coverage = answer.get("coverage") or "main"
+def _active(answer: InquiryAnswer, date: str) -> Body:
+    coverage = answer.coverage or "main"
     kind = CATEGORY_TITLES.get(coverage, coverage)
     judicial = judicial_details(answer)
-    if judicial and coverage == "main" and "workshop_name" in judicial:
-        work = (f" به دلیل اشتغال در «{judicial.get('workshop_name') or EMPTY}» "
-                f"به نشانی {text(judicial.get('workshop_address'))}")
+    if isinstance(judicial, JudicialMain) and coverage == "main":
+        work = (f" به دلیل اشتغال در «{judicial.workshop_name or EMPTY}» "
+                f"به نشانی {text(judicial.workshop_address)}")
         return ([_examined(date),
                  f"{_who(answer)} در پایگاه سازمان موجود و نامبرده در حال حاضر{work} در ردیف "
                  f"بیمه‌شدگان {kind} این سازمان قرار دارد.",
                  "ضمناً آخرین اطلاعات ثبت‌شده در مورد نشانی محل سکونت و شماره تماس نامبرده "
                  "به شرح زیر است:"],
-                [], [("نشانی", text(judicial.get("address"))),
-                     ("شماره تماس", identifier(judicial.get("phone")))])
+                [], [("نشانی", text(judicial.address)),
+                     ("شماره تماس", identifier(judicial.phone))])
     paragraphs = [_examined(date),
                   f"{_who(answer)} در پایگاه سازمان موجود و نامبرده در حال حاضر در ردیف "
                   f"بیمه‌شدگان {kind} این سازمان قرار دارد."]
-    if judicial and coverage == "dependant" and "main_insured_name" in judicial:
-        relation = judicial.get("relation_fa") or relation_title(judicial.get("relation"))
+    if isinstance(judicial, JudicialDependant) and coverage == "dependant":
+        relation = judicial.relation_fa or relation_title(judicial.relation)
         paragraphs.append("ضمناً اطلاعات مربوط به بیمه‌شده اصلی نامبرده به شرح زیر است:")
         return (paragraphs, [], [
-            ("نام و نام خانوادگی بیمه‌شده اصلی", judicial.get("main_insured_name") or EMPTY),
+            ("نام و نام خانوادگی بیمه‌شده اصلی", judicial.main_insured_name or EMPTY),
             ("نسبت به بیمه‌شده اصلی", relation),
-            ("نشانی محل سکونت بیمه‌شده اصلی", text(judicial.get("address"))),
-            ("شماره تماس بیمه‌شده اصلی", identifier(judicial.get("phone"))),
+            ("نشانی محل سکونت بیمه‌شده اصلی", text(judicial.address)),
+            ("شماره تماس بیمه‌شده اصلی", identifier(judicial.phone)),
         ])
     return paragraphs, [], []
 
 
-def judicial_details(answer: dict[str, Any]) -> dict[str, Any] | None:
+def judicial_details(answer: InquiryAnswer) -> Judicial | None:
     """The contact details a letter may print: only for a judicial authority and an active
-    person (SPEC §4.4). A fund's letter gets None even if the dict wrongly carries them."""
-    authority = answer.get("authority") or {}
-    if authority.get("group") != "judicial" or answer.get("state") != "active":
+    person (SPEC §4.4). A fund's letter gets None even if the answer wrongly carries them."""
+    if answer.authority.group != "judicial" or answer.state != "active":
         return None
-    return answer.get("judicial") or None
+    return answer.judicial
 
 
-def certificate_closing(certificate: dict[str, Any]) -> str:
+def certificate_closing(certificate: Requester) -> str:
     """SPEC §4.5: the sentence that ends a certificate."""
-    return (f"این گواهی به درخواست {honorific(certificate.get('requester_gender'))} "
-            f"{certificate.get('requester_name') or EMPTY} مورخ "
-            f"{long_date(certificate['requested_on'])} صادر گردیده است.")
+    return (f"این گواهی به درخواست {honorific(certificate.gender)} "
+            f"{certificate.name or EMPTY} مورخ "
+            f"{format_jalali_long(certificate.requested_on)} صادر گردیده است.")
 
 
 def passcode_line(tracking_code: str | None, passcode: str) -> str:
@@ -193,27 +197,27 @@ def passcode_line(tracking_code: str | None, passcode: str) -> str:
             f"و کد رمز {identifier(passcode)} مشاهده و تصدیق کند.")
 
 
-def certificate_lines(answer: dict[str, Any], certificate: dict[str, Any] | None) -> list[str]:
+def certificate_lines(answer: InquiryAnswer, certificate: Requester | None) -> list[str]:
     if not certificate:
         return []
     lines = [certificate_closing(certificate)]
-    if certificate.get("passcode"):
-        lines.append(passcode_line(answer.get("tracking_code"), str(certificate["passcode"])))
+    if certificate.passcode:
+        lines.append(passcode_line(answer.tracking_code, certificate.passcode))
     return lines
 
 
-def letter_content(answer: dict[str, Any], certificate: dict[str, Any] | None = None) -> LetterContent:
+def letter_content(answer: InquiryAnswer, certificate: Requester | None = None) -> LetterContent:
     paragraphs, table, details = body(answer)
-    branch = answer.get("branch") or {}
+    branch = answer.branch
     branch_line = ""
-    if branch.get("name"):
-        branch_line = branch["name"] if not branch.get("code") else (
-            f"{branch['name']} (کد {identifier(branch['code'])})")
+    if branch is not None and branch.name:
+        branch_line = branch.name if not branch.code else (
+            f"{branch.name} (کد {identifier(branch.code)})")
     return LetterContent(
         title=CERTIFICATE_TITLE if certificate else INQUIRY_TITLE,
-        authority=(answer.get("authority") or {}).get("name") or EMPTY,
-        date=long_date(answer["date"]),
-        tracking_code=identifier(answer.get("tracking_code")),
+        authority=answer.authority.name or EMPTY,
+        date=format_jalali_long(answer.date),
+        tracking_code=identifier(answer.tracking_code),
         paragraphs=paragraphs,
         table=table,
         details=details,
@@ -222,19 +226,18 @@ def letter_content(answer: dict[str, Any], certificate: dict[str, Any] | None = 
     )
 
 
-def letter_digest(answer: dict[str, Any]) -> str:
+def letter_digest(answer: InquiryAnswer) -> str:
     """16 hex digits over the fields verification re-reads from the inquiry record."""
     canonical = json.dumps(
-        [answer.get("tracking_code") or "", answer.get("national_code") or "",
-         answer.get("state") or "", ascii_digits(answer.get("date") or "")],
+        [answer.tracking_code, answer.national_code, answer.state, format_jalali(answer.date)],
         ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
-def qr_payload(answer: dict[str, Any]) -> str:
+def qr_payload(answer: InquiryAnswer) -> str:
     """What the letter's QR code carries: `BDL1|<tracking code>|<digest>`."""
-    digest = answer.get("digest") or letter_digest(answer)
-    return f"{QR_PREFIX}|{answer.get('tracking_code') or ''}|{digest}"
+    digest = answer.digest or letter_digest(answer)
+    return f"{QR_PREFIX}|{answer.tracking_code}|{digest}"
 
 
 def parse_qr_payload(payload: str) -> tuple[str, str]:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from desktop.domain.inquiry import InquiryAnswer, Requester
 from desktop.domain.letters import (
     DATE_LABEL,
     ORGANISATION,
@@ -34,7 +34,7 @@ from .persian import (
 )
 from .qr import draw_qr
 
-__all__ = ["render_inquiry_pdf", "render_batch", "draw_letter"]
+__all__ = ["Letter", "render_inquiry_pdf", "render_batch", "draw_letter"]
 
 PAGE_W, PAGE_H = A4
 MARGIN = 50
@@ -46,58 +46,61 @@ QR_SIZE = 78
 COLUMNS = (60, 60, 104, 58, 64, 84, 65)
 
 
-def render_inquiry_pdf(answer: dict[str, Any], *, certificate: dict[str, Any] | None = None) -> bytes:
+Letter = tuple[InquiryAnswer, Requester | None]  # an answer, and its certificate's requester
+
+
+def render_inquiry_pdf(answer: InquiryAnswer, *, certificate: Requester | None = None) -> bytes:
     """One letter (or certificate, when `certificate` is given) as PDF bytes."""
     buffer = io.BytesIO()
-    canvas = _canvas(buffer, answer)
+    canvas = _canvas(buffer, answer.tracking_code)
     draw_letter(canvas, answer, certificate=certificate)
     canvas.save()
     return buffer.getvalue()
 
 
-def render_batch(answers: Iterable[dict[str, Any]], progress: Callable[[int, int], None] | None = None,
+def render_batch(letters: Iterable[Letter], progress: Callable[[int, int], None] | None = None,
                  cancelled: Callable[[], bool] | None = None, *, separate: bool = False,
                  ) -> bytes | list[bytes]:
     """Many letters: one PDF with a letter per page(s), or one PDF each with `separate=True`.
 
     `progress(done, total)` is called after each letter; when `cancelled()` turns true the
-    batch stops and returns the letters finished so far. An answer with a non-null
-    `"certificate"` key prints as that certificate.
+    batch stops and returns the letters finished so far. A letter with a requester prints as
+    that certificate.
     """
-    answers = list(answers)
-    total = len(answers)
+    letters = list(letters)
+    total = len(letters)
     if separate:
         out: list[bytes] = []
-        for done, answer in enumerate(answers, 1):
+        for done, (answer, certificate) in enumerate(letters, 1):
             if cancelled is not None and cancelled():
                 break
-            out.append(render_inquiry_pdf(answer, certificate=answer.get("certificate")))
+            out.append(render_inquiry_pdf(answer, certificate=certificate))
             if progress is not None:
                 progress(done, total)
         return out
     buffer = io.BytesIO()
-    canvas = _canvas(buffer, answers[0] if answers else {})
-    for done, answer in enumerate(answers, 1):
+    canvas = _canvas(buffer, letters[0][0].tracking_code if letters else "")
+    for done, (answer, certificate) in enumerate(letters, 1):
         if cancelled is not None and cancelled():
             break
-        draw_letter(canvas, answer, certificate=answer.get("certificate"))
+        draw_letter(canvas, answer, certificate=certificate)
         if progress is not None:
             progress(done, total)
     canvas.save()
     return buffer.getvalue()
 
 
-def _canvas(buffer: io.BytesIO, answer: dict[str, Any]) -> Canvas:
+def _canvas(buffer: io.BytesIO, tracking_code: str) -> Canvas:
     register_fonts()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
-    canvas.setTitle(f"استعلام {answer.get('tracking_code', '')}")
+    canvas.setTitle(f"استعلام {tracking_code}")
     canvas.setAuthor(ORGANISATION)
     canvas.setCreator("Branch Desk")
     return canvas
 
 
-def draw_letter(canvas: Canvas, answer: dict[str, Any], *,
-                certificate: dict[str, Any] | None = None) -> None:
+def draw_letter(canvas: Canvas, answer: InquiryAnswer, *,
+                certificate: Requester | None = None) -> None:
     """Draw one letter on the canvas and finish its page(s)."""
     content = letter_content(answer, certificate)
     payload = qr_payload(answer)

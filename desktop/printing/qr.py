@@ -8,13 +8,10 @@ operators: the code stays vector and small, and costs no per-rectangle float for
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
 import segno
 
-from desktop.domain.letters import letter_digest, parse_qr_payload, qr_payload
-
-__all__ = ["qr_matrix", "draw_qr", "qr_payload", "letter_digest", "parse_qr_payload"]
+__all__ = ["qr_matrix", "draw_qr"]
 
 
 @lru_cache(maxsize=256)
@@ -52,6 +49,3 @@ def draw_qr(canvas, payload: str, *, x: float, y: float, size: float) -> None:
     canvas.addLiteral(" ".join(ops) + " f")
     canvas.restoreState()
 
-
-def answer_payload(answer: dict[str, Any]) -> str:
-    return qr_payload(answer)

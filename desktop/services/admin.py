@@ -1,77 +1,159 @@
-"""Store creation: `init` migrates to head, records the branch, the first administrator,
-the starter number block (marked as such) and the branch's number ranges."""
+"""Store creation: `init` validates everything, then builds the store in a temporary file beside
+the target and renames it into place when complete — the branch, the first administrator, the
+starter number blocks and the branch's own number ranges. A refusal or a crash leaves no file.
+
+Only `init` creates a store, and only at a path that is new (nothing there, or an empty file) or
+already a branch store of the same branch (then it is opened, which upgrades an old one).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Engine
 
+from desktop.db.engine import make_engine, make_sessionmaker
+from desktop.db.migrate import upgrade_to_head
+from desktop.db.store_file import NotABranchStore, inspect_store_file
 from desktop.domain import identifiers
 from desktop.domain.errors import InvalidValue
+from desktop.domain.number_ranges import starting_ranges
 from desktop.domain.text import normalise_text
-from desktop.models import AppUser, AuditEntry, NumberBlock, NumberRange, StoreSetting, uuid7
+from desktop.models import AuditEntry, NumberBlock, NumberRange, StoreSetting, uuid7
 
-from .numbering import branch_temporary_prefix, starter_layout
-from .store import Store, create_store_file, open_store
+from .numbering import starter_blocks
+from .store import Store, open_store
 from .users import insert_user
 
 DEFAULT_ADMIN = "admin"
-DEFAULT_ADMIN_PASSWORD = "admin1234"  # printed by init; the set-up dialog asks for a real one
+DEFAULT_ADMIN_FULL_NAME = "مدیر سامانه"
+MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
+MAX_BRANCH_NAME = 200
+MAX_FULL_NAME = 120
+MAX_USERNAME = 40
 
 
-def init_store(path: str | Path, branch_code: str, branch_name: str = "", *,
-               admin_password: str = DEFAULT_ADMIN_PASSWORD, admin_full_name: str = "مدیر سامانه") -> Store:
-    """Create (or migrate to head) a branch store. Idempotent on an existing store of the same branch."""
+@dataclass(frozen=True)
+class BranchFacts:
+    """What `init` records, validated before any file is made."""
+
+    code: str
+    name: str
+    admin_password: str
+    admin_full_name: str
+    admin_username: str = DEFAULT_ADMIN
+
+
+def check_password(password: str, *, field: str = "admin_password") -> str:
+    if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise InvalidValue(f"گذرواژه باید دست‌کم {MIN_PASSWORD} و حداکثر {MAX_PASSWORD} نویسه باشد.",
+                           f"password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters", field=field)
+    if "\x00" in password:
+        raise InvalidValue("گذرواژه نباید نویسه تهی (NUL) داشته باشد.", "password must not contain NUL",
+                           field=field)
+    return password
+
+
+def _text(value: str, limit: int, field: str, fa_label: str) -> str:
+    text = normalise_text(value, field=field)
+    if len(text) > limit or "\x00" in text:
+        raise InvalidValue(f"{fa_label} حداکثر {limit} نویسه و بدون نویسه تهی است.",
+                           f"{field} must be at most {limit} characters, without NUL", field=field)
+    return text
+
+
+def check_username(raw: str) -> str:
+    username = normalise_text(raw, field="username").lower()
+    plain = username.replace(".", "").replace("_", "")
+    if not (username and len(username) <= MAX_USERNAME and plain.isascii() and plain.isalnum()):
+        raise InvalidValue(f"نام کاربری باید از حروف و ارقام لاتین (حداکثر {MAX_USERNAME}) باشد.",
+                           f"username must be Latin letters and digits, at most {MAX_USERNAME}", field="username")
+    return username
+
+
+def branch_facts(branch_code: str, branch_name: str, admin_password: str, admin_full_name: str,
+                 admin_username: str = DEFAULT_ADMIN) -> BranchFacts:
     code = identifiers.branch_code(branch_code)
-    engine = create_store_file(path)
-    engine.dispose()
-    store = open_store(path) if _has_settings(path) else None
-    if store is not None:
-        if store.branch_code != code:
-            store.close()
+    name = _text(branch_name, MAX_BRANCH_NAME, "branch_name", "نام شعبه") or f"شعبه {code}"
+    full_name = _text(admin_full_name, MAX_FULL_NAME, "admin_full_name", "نام مدیر") or DEFAULT_ADMIN_FULL_NAME
+    return BranchFacts(code, name, check_password(admin_password), full_name, check_username(admin_username))
+
+
+def init_store(path: str | Path, branch_code: str, branch_name: str = "", *, admin_password: str,
+               admin_full_name: str = DEFAULT_ADMIN_FULL_NAME, admin_username: str = DEFAULT_ADMIN) -> Store:
+    """Create a branch store, or open (and upgrade) an existing store of the same branch.
+
+    On an existing store the administrator is left as it is: `init` is idempotent.
+    """
+    facts = branch_facts(branch_code, branch_name, admin_password, admin_full_name, admin_username)
+    found = inspect_store_file(path)
+    if found.state == "branch_store":
+        if found.branch_code != facts.code:
             raise InvalidValue(
-                f"این پایگاه داده متعلق به شعبه {store.branch_code} است، نه {code}.",
-                f"this store belongs to branch {store.branch_code}, not {code}",
+                f"این پایگاه داده متعلق به شعبه {found.branch_code} است، نه {facts.code}.",
+                f"this store belongs to branch {found.branch_code}, not {facts.code}",
                 field="branch_code",
             )
-        return store
-    _seed_branch(path, code, normalise_text(branch_name) or f"شعبه {code}", admin_password, admin_full_name)
-    return open_store(path)
+        return open_store(found.path)
+    _build_new_store(found.path, facts)
+    return open_store(found.path)
 
 
-def _has_settings(path: str | Path) -> bool:
-    from desktop.db.engine import make_engine
+def _sidecars(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
 
-    engine = make_engine(path)
+
+def _build_new_store(path: Path, facts: BranchFacts) -> None:
+    # A journal left without its database would be replayed into the new one: refuse instead.
+    stray = [p for p in _sidecars(path) if p.exists()]
+    if stray:
+        raise NotABranchStore(
+            f"کنار «{path}» فایل «{stray[0].name}» بدون پایگاه داده‌اش مانده است؛ آن را بررسی و جابه‌جا کنید.",
+            f"{stray[0]} lies beside {path} without its database; move it away first",
+            field="db",
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = path.with_name(f".branch-desk-{secrets.token_hex(6)}.building")
     try:
-        with engine.connect() as conn:
-            return conn.exec_driver_sql("SELECT 1 FROM store_setting WHERE key='branch_code'").first() is not None
+        engine = make_engine(building)
+        try:
+            upgrade_to_head(engine)
+            _seed_branch(engine, facts)
+        finally:
+            engine.dispose()  # the last connection checkpoints the WAL into the file and removes it
+        _fsync(building)
+        os.replace(building, path)
+        _fsync(path.parent)
     finally:
-        engine.dispose()
+        for leftover in (building, *_sidecars(building)):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
 
 
-def _seed_branch(path: str | Path, code: str, name: str, admin_password: str, admin_full_name: str) -> None:
-    from desktop.db.engine import make_engine, make_sessionmaker
+def _fsync(path: Path) -> None:
+    # Some systems cannot open or fsync a directory; the rename is atomic all the same.
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
-    engine = make_engine(path)
-    try:
-        with make_sessionmaker(engine)() as s, s.begin():
-            settings = {"branch_code": code, "branch_name": name, "install_epoch": secrets.token_hex(8),
-                        "store_id": str(uuid7())}
-            s.add_all(StoreSetting(key=k, value=v) for k, v in settings.items())
-            layout = starter_layout(code)
-            for kind in ("ssn", "central_temporary"):
-                first, last = layout[kind]
-                s.add(NumberBlock(kind=kind, first=first, last=last, next=first, source="starter"))
-            s.add(NumberRange(kind="permanent", prefix="00", first=layout["permanent"][0],
-                              last=layout["permanent"][1], next=layout["permanent"][0] or 1))
-            s.add(NumberRange(kind="branch_temporary", prefix=branch_temporary_prefix(code),
-                              first=1, last=layout["branch_temporary"][1], next=1))
-            if s.scalar(select(AppUser.id).where(AppUser.username == DEFAULT_ADMIN)) is None:
-                admin = insert_user(s, DEFAULT_ADMIN, admin_full_name, "admin", admin_password)
-                s.add(AuditEntry(user_id=admin.id, action="store.init", subject_type="store",
-                                 subject_id=code, detail="{}"))
-    finally:
-        engine.dispose()
+
+def _seed_branch(engine: Engine, facts: BranchFacts) -> None:
+    with make_sessionmaker(engine)() as s, s.begin():
+        settings = {"branch_code": facts.code, "branch_name": facts.name, "install_epoch": secrets.token_hex(8),
+                    "store_id": str(uuid7())}
+        s.add_all(StoreSetting(key=k, value=v) for k, v in settings.items())
+        for kind, (first, last) in starter_blocks(facts.code).items():
+            s.add(NumberBlock(kind=kind, first=first, last=last, next=first, source="starter"))
+        for spec in starting_ranges(facts.code):
+            s.add(NumberRange(kind=spec.kind, prefix=spec.prefix, first=spec.first, last=spec.last, next=spec.first))
+        admin = insert_user(s, facts.admin_username, facts.admin_full_name, "admin", facts.admin_password)
+        s.add(AuditEntry(user_id=admin.id, action="store.init", subject_type="store",
+                         subject_id=facts.code, detail="{}"))

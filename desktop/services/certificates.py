@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from desktop.domain import identifiers, tracking
 from desktop.domain.errors import DomainError, NotFound
-from desktop.domain.jalali import format_jalali
+from desktop.domain.inquiry import InquiryAnswer, Requester
 from desktop.domain.text import normalise_text, persian_digits
 from desktop.models import (
     Certificate,
@@ -31,7 +31,7 @@ from desktop.models import (
 )
 
 from .actor import Actor
-from .inquiry import record_answer, stored_answer
+from .inquiry import Deliver, record_answer, stored_answer
 from .records import enrolled_person
 from .store import Store
 from .unit import Unit, mutation
@@ -52,11 +52,49 @@ class VerificationRefused(DomainError):
         self.locked_until = locked_until
 
 
-def issue_certificate(store: Store, actor: Actor, national_code: str, authority_code: str, *,
-                      deliver: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
-    """Issue, file in the personal box, and return the answer with `certificate.passcode` (shown once).
+@dataclass(frozen=True)
+class IssuedCertificate:
+    """A certificate as issued at the counter: the answer, who asked, and the passcode (shown
+    this once; `requester.passcode` carries it onto the person's printed copy)."""
 
-    `deliver(answer)` (the answer with the passcode) runs inside the transaction before commit,
+    answer: InquiryAnswer
+    requester: Requester
+
+    @property
+    def tracking_code(self) -> str:
+        return self.answer.tracking_code
+
+    @property
+    def passcode(self) -> str:
+        return self.requester.passcode or ""
+
+    def as_json(self) -> dict[str, Any]:
+        """CLI.md `certificate --json`: the answer, its `certificate` and the `passcode`."""
+        return {**self.answer.as_json(), "certificate": self.requester.as_json(),
+                "passcode": self.passcode}
+
+
+@dataclass(frozen=True)
+class ShownCertificate:
+    """A certificate shown to an authority that gave the right passcode."""
+
+    answer: InquiryAnswer
+    requester: Requester
+
+    @property
+    def tracking_code(self) -> str:
+        return self.answer.tracking_code
+
+    def as_json(self) -> dict[str, Any]:
+        """CLI.md `verify --json`: the answer as given, its `certificate`, `verified: true`."""
+        return {**self.answer.as_json(), "certificate": self.requester.as_json(), "verified": True}
+
+
+def issue_certificate(store: Store, actor: Actor, national_code: str, authority_code: str, *,
+                      deliver: Deliver | None = None) -> IssuedCertificate:
+    """Issue, file in the personal box, and return it with its passcode (shown once).
+
+    `deliver(answer, requester)` (passcode included) runs inside the transaction before commit,
     e.g. to write the PDF to a temporary file: if it raises, nothing is recorded."""
     nc = identifiers.national_code(national_code)
     secret = tracking.new_passcode()
@@ -66,8 +104,7 @@ def issue_certificate(store: Store, actor: Actor, national_code: str, authority_
                                  requester_id=person.id)
         answer = recorded.answer
         closing = requester(person, store.today())
-        answer["certificate"] = closing
-        cert = Certificate(tracking_code=answer["tracking_code"], person_id=person.id,
+        cert = Certificate(tracking_code=answer.tracking_code, person_id=person.id,
                            authority_id=recorded.record.authority_id, passcode_hash=_hasher.hash(secret),
                            requested_on=store.today())
         unit.session.add(cert)
@@ -75,36 +112,36 @@ def issue_certificate(store: Store, actor: Actor, national_code: str, authority_
         # The box copy carries no passcode: it is shown to the person once, never stored in clear.
         unit.session.add(PersonalBoxItem(person_id=person.id, certificate_id=cert.id,
                                          title=_box_title(answer), pdf=render_pdf(answer, closing)))
+        shown = replace(closing, passcode=tracking.format_passcode(secret))
         if deliver is not None:
-            deliver({**answer, "certificate": {**closing, "passcode": tracking.format_passcode(secret)}})
+            deliver(answer, shown)
         unit.outbox("certificate", cert.id, "certificate.issue", {
-            "tracking_code": cert.tracking_code, "person_id": person.id, "authority": answer["authority"]["code"],
+            "tracking_code": cert.tracking_code, "person_id": person.id, "authority": answer.authority.code,
             "passcode_hash": cert.passcode_hash, "requested_on": cert.requested_on})
-    answer["certificate"] = {**closing, "passcode": tracking.format_passcode(secret)}
-    return answer
+    return IssuedCertificate(answer, shown)
 
 
-def requester(person: Person, day: dt.date) -> dict[str, str]:
+def requester(person: Person, day: dt.date) -> Requester:
     """The closing line's data: «این گواهی بنابه درخواست مورخ … آقای/خانم … صادر گردیده است»."""
-    return {"requester_name": f"{person.first_name} {person.last_name}", "requester_gender": person.gender,
-            "requested_on": format_jalali(day)}
+    return Requester(f"{person.first_name} {person.last_name}", person.gender, day)
 
 
-def _box_title(answer: dict[str, Any]) -> str:
-    return f"گواهی وضعیت ارتباط بیمه‌ای برای {answer['authority']['name']}"
+def _box_title(answer: InquiryAnswer) -> str:
+    return f"گواهی وضعیت ارتباط بیمه‌ای برای {answer.authority.name}"
 
 
-def render_pdf(answer: dict[str, Any], certificate: dict[str, Any] | None = None) -> bytes | None:
-    """The letter as PDF bytes, or None while the letters module is not installed."""
-    try:
-        from desktop.printing.letters import render_inquiry_pdf
-    except ImportError:
-        return None
+def render_pdf(answer: InquiryAnswer, certificate: Requester | None = None) -> bytes:
+    """The letter (or, with `certificate`, the certificate) as PDF bytes.
+
+    Imported here so that commands and screens that never print do not load ReportLab; an
+    ImportError is a broken installation and is raised, never turned into "no PDF"."""
+    from desktop.printing.letters import render_inquiry_pdf
+
     return render_inquiry_pdf(answer, certificate=certificate)
 
 
 def verify_certificate(store: Store, actor: Actor, tracking_code: str, passcode: str, source: str = "",
-                       *, now: dt.datetime | None = None) -> dict[str, Any]:
+                       *, now: dt.datetime | None = None) -> ShownCertificate:
     """Show a certificate to an authority, or refuse; the attempt is committed either way."""
     code = tracking.tracking_code(tracking_code)
     secret = tracking.passcode(passcode)
@@ -154,13 +191,10 @@ def _attempt(unit: Unit, code: str, outcome: str, source: str, now: dt.datetime)
                                                             "source": source})
 
 
-def _shown(unit: Unit, cert: Certificate) -> dict[str, Any]:
+def _shown(unit: Unit, cert: Certificate) -> ShownCertificate:
     record = unit.session.scalar(select(InquiryRecord).where(InquiryRecord.tracking_code == cert.tracking_code))
     person = unit.session.get(Person, cert.person_id)
-    out = stored_answer(record)
-    out["certificate"] = requester(person, cert.requested_on)
-    out["verified"] = True
-    return out
+    return ShownCertificate(stored_answer(record), requester(person, cert.requested_on))
 
 
 def _refusal(cert: Certificate | None, outcome: str, code: str, now: dt.datetime) -> DomainError:

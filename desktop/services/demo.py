@@ -6,7 +6,8 @@ pensioners, some whose relationship is over); wives, sons, daughters and a few p
 dependants, each with an SSN and a central temporary number; 24 months of monthly workshop
 lists with a line per employed person; the yearly and lifetime account totals; the identity
 registry with everyone (children name their parents, couples their marriage); a few outside
-authorities; and the demo users clerk/clerk1234, supervisor/super1234, letters/letters1234.
+authorities; and the demo users clerk/clerk1234, supervisor/super1234, letters/letters1234 (and
+admin/admin1234 on a store `new_demo_store` made).
 
 This is a bulk load, not a use case: it bypasses the ORM and the per-person mutations, and
 writes ONE audit row (`demo.fill`, with the summary) and no outbox rows (demo people must
@@ -22,6 +23,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -32,6 +34,7 @@ from desktop.domain.roles import require
 from desktop.models import AppUser, AuditEntry, Authority, utcnow
 
 from .actor import Actor
+from .admin import init_store
 from .demo_data.bulk import (
     bulk_connection,
     documented_months,
@@ -50,6 +53,11 @@ Progress = Callable[[int, int, str], None]
 CHUNK = 20_000  # persons per executemany round
 PERSONS_PER_EMPLOYER = 80
 MAX_PERSONS = 5_000_000  # workshop codes (branch + 5-digit employer serial) bound the size
+MAX_SEED = 2**63 - 1
+SSN_SERIAL_MAX = 999_999_999  # 9 digits + a check digit
+CENTRAL_MAX = 99_999_999  # OO + 8 digits
+DEMO_BRANCH_NAME = "شعبه نمونه"
+DEMO_ADMIN_PASSWORD = "admin1234"  # documented (README), like the demo users below; real stores never get it
 
 DEMO_USERS = (("clerk", "کارمند باجه نمونه", "clerk", "clerk1234"),
               ("supervisor", "سرپرست نمونه", "supervisor", "super1234"),
@@ -60,6 +68,25 @@ AUTHORITIES = (("F01", "صندوق بازنشستگی کشوری", "fund"), ("F0
                ("J03", "فرماندهی انتظامی تهران بزرگ", "judicial"), ("J04", "سازمان تعزیرات حکومتی", "judicial"))
 
 
+def check_demo_request(persons: int, seed: int = 1) -> None:
+    """The demo's arguments, checked before any file is made (a refused demo leaves no store)."""
+    if isinstance(persons, bool) or not isinstance(persons, int) or not 1 <= persons <= MAX_PERSONS:
+        raise InvalidValue(f"تعداد اشخاص باید بین ۱ و {MAX_PERSONS} باشد.",
+                           f"--persons must be 1..{MAX_PERSONS}", field="persons")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise InvalidValue(f"بذر (seed) باید عددی بین ۰ و {MAX_SEED} باشد.", f"--seed must be 0..{MAX_SEED}",
+                           field="seed")
+
+
+def new_demo_store(path: str | Path, branch_code: str, *, persons: int, seed: int = 1) -> Store:
+    """A demo branch store (or the existing store at `path`), after the demo's arguments passed.
+
+    A new demo store's administrator is the documented demo user admin/admin1234.
+    """
+    check_demo_request(persons, seed)
+    return init_store(path, branch_code, DEMO_BRANCH_NAME, admin_password=DEMO_ADMIN_PASSWORD)
+
+
 def _quiet(done: int, total: int, stage: str) -> None:
     return None
 
@@ -68,9 +95,7 @@ def fill_demo(store: Store, actor: Actor, *, persons: int, seed: int = 1,
               progress: Progress | None = None) -> dict[str, Any]:
     """Fill the store with `persons` people (all kinds together) and return a JSON-able summary."""
     require(actor.role, "demo.fill")
-    if not 1 <= persons <= MAX_PERSONS:
-        raise InvalidValue(f"تعداد اشخاص باید بین ۱ و {MAX_PERSONS} باشد.",
-                           f"--persons must be 1..{MAX_PERSONS}", field="persons")
+    check_demo_request(persons, seed)
     report = progress or _quiet
     started = time.perf_counter()
     rng = random.Random(seed)
@@ -80,7 +105,7 @@ def fill_demo(store: Store, actor: Actor, *, persons: int, seed: int = 1,
     ids = Ids(utcnow())
     with bulk_connection(store.engine) as bulk:
         cur = bulk.cur
-        counters, taken = _start_counters(cur)
+        counters, taken = _start_counters(cur, persons)
         factory = PersonFactory(rng, build_pools(seed), ids, counters, store.branch_code, stamp, taken)
         homes = Households(rng, factory, today, dt.date.fromordinal(months[0][2]))
         made = _people(cur, homes, factory, persons, store.branch_code, report)
@@ -130,20 +155,31 @@ class _Background:
             raise self._error
 
 
-def _start_counters(cur: Any) -> tuple[Counters, set[str]]:
+def _start_counters(cur: Any, persons: int) -> tuple[Counters, set[str]]:
     if cur.execute("SELECT 1 FROM number_block WHERE source = 'demo'").fetchone():
         raise Conflict("این پایگاه داده پیش‌تر با داده نمونه پر شده است.", "this store already holds demo data")
-    last_ssn, last_central = (cur.execute(
-        f"SELECT COALESCE(MAX(last), 0) FROM number_block WHERE kind = '{kind}'").fetchone()[0]
-        for kind in ("ssn", "central_temporary"))
     nxt, last = cur.execute("SELECT next, last FROM number_range WHERE kind = 'permanent'").fetchone()
     taken = {r[0] for r in cur.execute("SELECT national_code FROM person WHERE national_code IS NOT NULL")}
-    # Demo blocks sit far above the starter blocks, as if headquarters had leased them.
+    # Demo blocks sit far above the starter blocks where they can, as if headquarters had leased
+    # them, and always clear of every block the store holds and inside the numbers' format.
     # The demo spends at most half of what is left of the branch's permanent range: the other
     # half stays for the enrolments a clerk makes on the demo store afterwards.
-    counters = Counters(ssn_first=max(800_000_001, last_ssn + 1), central_first=max(60_000_000, last_central + 1),
+    counters = Counters(ssn_first=_free_block(cur, "ssn", 800_000_001, persons, SSN_SERIAL_MAX),
+                        central_first=_free_block(cur, "central_temporary", 60_000_000, persons, CENTRAL_MAX),
                         permanent_next=nxt, permanent_last=nxt + (last - nxt) // 2)
     return counters, taken
+
+
+def _free_block(cur: Any, kind: str, preferred: int, need: int, maximum: int) -> int:
+    """The first start (from `preferred` up, else from 1) where `need` numbers fit clear of the store's blocks."""
+    blocks = cur.execute("SELECT first, last FROM number_block WHERE kind = ?", (kind,)).fetchall()
+    starts = sorted({preferred, 1, *(b_last + 1 for _, b_last in blocks)})
+    for start in [s for s in starts if s >= preferred] + [s for s in starts if s < preferred]:
+        end = start + need - 1
+        if end <= maximum and all(end < first or start > b_last for first, b_last in blocks):
+            return start
+    raise Conflict(f"برای داده نمونه {need} شماره آزاد ({kind}) نمانده است.",
+                   f"no room for {need} free {kind} numbers for the demo", field="persons")
 
 
 def _people(cur: Any, homes: Households, factory: PersonFactory, persons: int, branch: str,

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select, update
@@ -18,12 +18,15 @@ from desktop.domain import identifiers
 from desktop.domain.errors import InvalidValue, NotFound
 from desktop.domain.inquiry import (
     AuthorityFacts,
+    BranchRef,
+    InquiryAnswer,
+    Period,
     PersonFacts,
     RelationshipFact,
+    Requester,
     answer,
     parse_period,
 )
-from desktop.domain.jalali import format_jalali
 from desktop.domain.letters import letter_digest
 from desktop.domain.text import normalise_identifier
 from desktop.domain.tracking import make_tracking_code
@@ -37,46 +40,49 @@ from .unit import Unit, mutation
 
 @dataclass(frozen=True)
 class Recorded:
-    answer: dict[str, Any]
+    answer: InquiryAnswer
     record: InquiryRecord
     person_id: uuid.UUID | None
 
 
-def answer_inquiry(store: Store, actor: Actor, authority_code: str, national_code: str,
-                   from_date: Any = None, to_date: Any = None, *,
-                   deliver: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
-    """Answer as that authority asked, record it, and return the answer (CLI.md "Inquiry").
+# Called inside the transaction, before commit, with the answer (and, for a certificate, who
+# asked, passcode included) — e.g. to write the PDF to a temporary file. If it raises, the
+# record is rolled back with it.
+Deliver = Callable[[InquiryAnswer, Requester | None], None]
 
-    `deliver(answer)` runs inside the transaction before commit (e.g. writing the letter's PDF
-    to a temporary file): if it raises, nothing is recorded."""
+
+def answer_inquiry(store: Store, actor: Actor, authority_code: str, national_code: str,
+                   from_date: Any = None, to_date: Any = None, *, deliver: Deliver | None = None) -> InquiryAnswer:
+    """Answer as that authority asked, record it, and return the answer (CLI.md "Inquiry")."""
     nc = identifiers.national_code(national_code)
     period = parse_period(from_date, to_date)
     with mutation(store, actor, "inquiry.answer") as unit:
         result = record_answer(unit, authority_code, nc, period, action="inquiry.answer").answer
         if deliver is not None:
-            deliver(result)
+            deliver(result, None)
         return result
 
 
-def record_answer(unit: Unit, authority_code: str, nc: str, period: Any, *, action: str,
+def record_answer(unit: Unit, authority_code: str, nc: str, period: Period | None, *, action: str,
                   requester_id: uuid.UUID | None = None) -> Recorded:
     """Shared by inquiries and certificates: answer, tracking code, chain link, audit + outbox."""
     session, store = unit.session, unit.store
     authority = find_authority(session, authority_code)
     facts, person_id = person_facts(session, nc, with_contacts=authority.group == "judicial")
     code = make_tracking_code(store.branch_code, next_serial(session, store.branch_code))
-    result = answer(nc, facts, AuthorityFacts(authority.code, authority.name, authority.group),
-                    store.today(), period, tracking_code=code)
-    result["branch"] = {"code": store.branch_code, "name": store.branch_name}
+    result = replace(
+        answer(nc, facts, AuthorityFacts(authority.code, authority.name, authority.group),
+               store.today(), period, tracking_code=code),
+        branch=BranchRef(store.branch_code, store.branch_name))
     row = hashchain.append(session, InquiryRecord(
         tracking_code=code, authority_id=authority.id, national_code=nc, person_id=person_id,
         from_date=period.start if period else None, to_date=period.end if period else None,
-        state=result["state"], user_id=unit.actor.id, requester_person_id=requester_id,
-        answer=json.dumps(result, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+        state=result.state, user_id=unit.actor.id, requester_person_id=requester_id,
+        answer=result.stored_text(),
     ))
-    _seal(result, row)
+    result = _seal(result, row)
     # The audit row stays small (no addresses); headquarters gets the whole record.
-    unit.audit(action, "inquiry_record", code, tracking_code=code, state=result["state"],
+    unit.audit(action, "inquiry_record", code, tracking_code=code, state=result.state,
                authority=authority.code, national_code=nc, hash=row.hash)
     unit.outbox("inquiry_record", code, action, {
         "tracking_code": code, "seq": row.seq, "at": row.at, "authority": authority.code,
@@ -154,18 +160,13 @@ def _day(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-def _seal(answer_: dict[str, Any], record: InquiryRecord) -> None:
+def _seal(answer_: InquiryAnswer, record: InquiryRecord) -> InquiryAnswer:
     """`digest` is the letter's short QR digest (desktop.domain.letters); `record_hash` the chain link."""
-    answer_["digest"] = letter_digest(answer_)
-    answer_["record_hash"] = record.hash
+    return replace(answer_, digest=letter_digest(answer_), record_hash=record.hash)
 
 
-def stored_answer(record: InquiryRecord) -> dict[str, Any]:
-    """The answer exactly as given (for re-printing and for verification)."""
-    out = json.loads(record.answer)
-    _seal(out, record)
-    return out
+def stored_answer(record: InquiryRecord) -> InquiryAnswer:
+    """The answer exactly as given (for re-printing and for verification). The record's text
+    itself is what the chain hashes; it is read here, never rewritten."""
+    return _seal(InquiryAnswer.from_json(json.loads(record.answer)), record)
 
-
-def requested_on(day: dt.date) -> str:
-    return format_jalali(day)

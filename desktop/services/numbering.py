@@ -29,8 +29,12 @@ _TAKE_FROM_BLOCK = text(
     " SELECT id FROM number_block WHERE kind = :kind AND next <= last"
     " ORDER BY leased_at, first LIMIT 1) RETURNING next - 1"
 )
+# One range row at a time (the oldest first), so a further range leased later is only touched
+# once the earlier one is used up.
 _TAKE_FROM_RANGE = text(
-    "UPDATE number_range SET next = next + 1 WHERE kind = :kind AND next <= last RETURNING prefix, next - 1"
+    "UPDATE number_range SET next = next + 1 WHERE id = ("
+    " SELECT id FROM number_range WHERE kind = :kind AND next <= last ORDER BY first LIMIT 1)"
+    " RETURNING prefix, next - 1"
 )
 
 
@@ -76,20 +80,14 @@ def remaining(session: Session, kind: str) -> int:
     return sum(max(0, b.last - b.next + 1) for b in blocks)
 
 
-def branch_temporary_prefix(branch_code: str) -> str:
-    """Two Latin capitals derived from the branch code; `OO` is central, so it is skipped."""
-    n = int(branch_code) % 675
-    first, second = divmod(n, 26)
-    letters = chr(65 + first) + chr(65 + second)
-    return "ZZ" if letters == "OO" else letters
+def starter_blocks(branch_code: str) -> dict[str, tuple[int, int]]:
+    """Disjoint per-branch SSN and central-temporary blocks until headquarters leases real ones.
 
-
-def starter_layout(branch_code: str) -> dict[str, tuple[int, int]]:
-    """Disjoint per-branch starting blocks and ranges until headquarters leases real ones."""
+    The branch's own permanent and branch-temporary ranges come from
+    `desktop.domain.number_ranges`.
+    """
     b = int(branch_code)
     return {
         "ssn": (b * 100_000 + 1, b * 100_000 + 99_999),
         "central_temporary": (b * 10_000, b * 10_000 + 9_999),
-        "permanent": ((b % 1000) * 100_000, (b % 1000) * 100_000 + 99_999),
-        "branch_temporary": (1, 99_999_999),
     }

@@ -13,14 +13,10 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.db.engine import make_engine, make_sessionmaker
-from desktop.db.migrate import (
-    current_revision,
-    ensure_not_from_future,
-    head_revision,
-    upgrade_to_head,
-)
+from desktop.db.migrate import check_revisions, head_revision, upgrade_store_file
 from desktop.db.registry_local import LocalRegistry, registry_path_for
-from desktop.domain.errors import DomainError, NotFound
+from desktop.db.store_file import NotABranchStore, StoreFile, inspect_store_file
+from desktop.domain.errors import NotFound
 from desktop.domain.registry import IdentityRegistry
 from desktop.models import StoreSetting
 
@@ -74,28 +70,37 @@ class Store:
 
 
 def open_store(path: str | Path, *, migrate: bool = True, registry: IdentityRegistry | None = None) -> Store:
-    """Open an existing store; migrate it to head (old stores upgrade), refuse one from the future."""
-    path = Path(path)
-    if not path.exists():
-        raise NotFound(
-            f"پایگاه داده شعبه در «{path}» پیدا نشد؛ ابتدا با init آن را بسازید.",
-            f"no branch store at {path}; create it with `branch-desk init`",
-        )
+    """Open an existing branch store; an old one is upgraded to head (backup copy kept until it
+    succeeded), one from the future is refused (exit 5).
+
+    Anything that is not a branch store — missing, empty, a directory, a text file, another
+    program's SQLite database, an over-long name — is refused before anything is written: no
+    migration, no WAL switch, no registry file beside it.
+    """
+    found = inspect_store_file(path)
+    path = found.path
+    _require_branch_store(found)
+    check_revisions(found.revisions)
+    if migrate and found.revisions != (head_revision(),):
+        upgrade_store_file(path, found.revisions[0])
     engine = make_engine(path)
-    ensure_not_from_future(engine)
-    if migrate and current_revision(engine) != head_revision():
-        upgrade_to_head(engine)
     store = Store(path, engine, make_sessionmaker(engine), registry or LocalRegistry(registry_path_for(path)))
     store.reload_settings()
-    if not store.branch_code:
-        store.close()
-        raise DomainError("این فایل پایگاه داده شعبه نیست.", f"{path} is not a branch store")
     return store
 
 
-def create_store_file(path: str | Path) -> Engine:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(path)
-    upgrade_to_head(engine)
-    return engine
+def _require_branch_store(found: StoreFile) -> None:
+    path = found.path
+    if found.state == "branch_store":
+        return
+    if path.exists():  # an empty file
+        raise NotABranchStore(
+            f"«{path}» فایلی خالی است، نه پایگاه داده شعبه؛ برای ساختن پایگاه داده از init استفاده کنید.",
+            f"{path} is an empty file, not a branch store; create one with `branch-desk init`",
+            field="db",
+        )
+    raise NotFound(
+        f"پایگاه داده شعبه در «{path}» پیدا نشد؛ ابتدا با init آن را بسازید.",
+        f"no branch store at {path}; create it with `branch-desk init`",
+        field="db",
+    )

@@ -1,16 +1,18 @@
 """A glance at a store before it is opened, so the sign-in dialog can show at once.
 
 Importing SQLAlchemy, the models and Alembic takes most of a second; the sign-in dialog only
-needs the branch code and name. This reads them read-only with the standard library and
-leaves the real opening (migration check, future-store refusal) to `open_store`, which the
-shell runs in the background while the user types.
+needs the branch code and name. `desktop.db.store_file` reads them with the standard library,
+writing nothing (so a foreign file is never touched), and leaves the real opening (upgrade,
+future-store refusal) to `open_store`, which the shell runs in the background while the user types.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+from desktop.db.store_file import inspect_store_file
+from desktop.domain.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -22,19 +24,10 @@ class StorePeek:
 
 def peek_store(path: str | Path) -> StorePeek | None:
     """Branch facts, or None when the file is missing or not a branch store (open_store says why)."""
-    path = Path(path)
-    if not path.is_file():
-        return None
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            rows = dict(conn.execute(
-                "SELECT key, value FROM store_setting WHERE key IN ('branch_code', 'branch_name')"
-            ).fetchall())
-        finally:
-            conn.close()
-    except sqlite3.Error:
+        found = inspect_store_file(path)
+    except DomainError:
         return None
-    if not rows.get("branch_code"):
+    if found.state != "branch_store":
         return None
-    return StorePeek(path, rows["branch_code"], rows.get("branch_name", ""))
+    return StorePeek(found.path, found.branch_code, found.branch_name)

@@ -4,6 +4,7 @@ outside authorities that send inquiries. Everything goes through the services.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.errors import DomainError
 from desktop.domain.roles import ROLES
 from desktop.domain.vocabulary import AUTHORITY_GROUPS
 from desktop.services import authorities, users
+from desktop.services.changes import ChangeKind, Changes
 
 from .context import ViewContext
+from .messages import ask, error_text
+from .operations import Operation
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -54,21 +56,35 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
 class _Panel(QWidget):
     """Shared message line: service refusals in red, confirmations in green."""
 
+    # Which committed changes make this panel's list stale.
+    watches: tuple[ChangeKind, ...] = ()
+
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
         self.ctx = ctx
         self.message = QLabel()
         self.message.setWordWrap(True)
+        ctx.changes.changed.connect(self._on_changes)
 
-    def attempt(self, work: Callable[[], object], done: str) -> bool:
-        try:
-            work()
-        except DomainError as exc:
-            self.say(exc.fa, error=True)
-            return False
-        self.say(done)
-        self.reload()
-        return True
+    def attempt(self, work: Callable[[], object], done: str,
+                then: Callable[[], None] | None = None) -> Operation[object]:
+        """Run a service call in the background; the list refreshes from the change channel."""
+        def succeeded(_result: object) -> None:
+            self.say(done)
+            if then is not None:
+                then()
+
+        return (Operation(self, lambda _job: work())
+                .on_success(succeeded)
+                .on_failure(lambda exc: self.say(error_text(exc), error=True))
+                .run())
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches(*self.watches):
+            self.reload()
+
+    def load(self, fetch: Callable[[], list[Any]], show: Callable[[list[Any]], None]) -> None:
+        Operation(self, lambda _job: fetch()).on_success(show).run()
 
     def say(self, text: str, *, error: bool = False) -> None:
         self.message.setObjectName("formError" if error else "formInfo")
@@ -81,6 +97,8 @@ class _Panel(QWidget):
 
 
 class UsersPanel(_Panel):
+    watches = (ChangeKind.USERS,)
+
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
         self.table = _table(["نام کاربری", "نام و نام خانوادگی", "نقش", "وضعیت"])
@@ -93,7 +111,7 @@ class UsersPanel(_Panel):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         create = QPushButton("افزودن کاربر")
-        create.clicked.connect(self.create)
+        create.clicked.connect(self.create_user)
         form = QFormLayout()
         form.addRow("نام کاربری (لاتین):", self.username)
         form.addRow("نام و نام خانوادگی:", self.full_name)
@@ -122,7 +140,11 @@ class UsersPanel(_Panel):
         self.reload()
 
     def reload(self) -> None:
-        self.rows = users.list_users(self.ctx.store, self.ctx.actor)
+        store, actor = self.ctx.store, self.ctx.actor
+        self.load(lambda: users.list_users(store, actor), self._show)
+
+    def _show(self, rows: list[Any]) -> None:
+        self.rows = rows
         _fill(self.table, [[u.username, u.full_name, u.role_title,
                             "غیرفعال" if not u.active else ("قفل" if u.locked() else "فعال")]
                            for u in self.rows])
@@ -134,19 +156,21 @@ class UsersPanel(_Panel):
             return None
         return self.rows[row].username
 
-    def create(self) -> None:
-        def work() -> None:
-            users.create_user(self.ctx.store, self.ctx.actor, self.username.text(), self.full_name.text(),
-                              self.role.currentData(), self.password.text())
+    def create_user(self) -> None:  # not `create`: that is QWidget.create, which Qt calls
+        store, actor = self.ctx.store, self.ctx.actor
+        facts = (self.username.text(), self.full_name.text(), self.role.currentData(), self.password.text())
 
-        if self.attempt(work, f"کاربر «{self.username.text().strip()}» افزوده شد."):
+        def clear() -> None:
             for field in (self.username, self.full_name, self.password):
                 field.clear()
 
+        self.attempt(lambda: users.create_user(store, actor, *facts),
+                     f"کاربر «{facts[0].strip()}» افزوده شد.", clear)
+
     def _on_selected(self, action, done: str) -> None:
-        name = self.selected()
+        name, store, actor = self.selected(), self.ctx.store, self.ctx.actor
         if name:
-            self.attempt(lambda: action(self.ctx.store, self.ctx.actor, name), done.format(name))
+            self.attempt(lambda: action(store, actor, name), done.format(name))
 
     def reset_password(self) -> None:
         name = self.selected()
@@ -154,19 +178,20 @@ class UsersPanel(_Panel):
             return
         password, ok = QInputDialog.getText(self, "گذرواژه تازه", f"گذرواژه تازه برای «{name}»:",
                                             QLineEdit.EchoMode.Password)
+        store, actor = self.ctx.store, self.ctx.actor
         if ok:
-            self.attempt(lambda: users.reset_password(self.ctx.store, self.ctx.actor, name, password),
+            self.attempt(lambda: users.reset_password(store, actor, name, password),
                          f"گذرواژه «{name}» تغییر کرد.")
 
     def deactivate(self) -> None:
-        name = self.selected()
-        if name and QMessageBox.question(self, "غیرفعال کردن کاربر",
-                                         f"حساب «{name}» غیرفعال شود؟") == QMessageBox.StandardButton.Yes:
-            self.attempt(lambda: users.deactivate_user(self.ctx.store, self.ctx.actor, name),
-                         f"حساب «{name}» غیرفعال شد.")
+        name, store, actor = self.selected(), self.ctx.store, self.ctx.actor
+        if name and ask(self, "غیرفعال کردن کاربر", f"حساب «{name}» غیرفعال شود؟", "غیرفعال شود"):
+            self.attempt(lambda: users.deactivate_user(store, actor, name), f"حساب «{name}» غیرفعال شد.")
 
 
 class AuthoritiesPanel(_Panel):
+    watches = (ChangeKind.AUTHORITIES,)
+
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
         self.table = _table(["کد", "نام مرجع", "گروه"])
@@ -192,17 +217,20 @@ class AuthoritiesPanel(_Panel):
         self.reload()
 
     def reload(self) -> None:
-        rows = authorities.list_authorities(self.ctx.store, self.ctx.actor)
-        _fill(self.table, [[a.code, a.name, a.group_title] for a in rows])
+        store, actor = self.ctx.store, self.ctx.actor
+        self.load(lambda: authorities.list_authorities(store, actor),
+                  lambda rows: _fill(self.table, [[a.code, a.name, a.group_title] for a in rows]))
 
     def add(self) -> None:
-        def work() -> None:
-            authorities.add_authority(self.ctx.store, self.ctx.actor, self.code.text(), self.name.text(),
-                                      self.group.currentData())
+        store, actor = self.ctx.store, self.ctx.actor
+        facts = (self.code.text(), self.name.text(), self.group.currentData())
 
-        if self.attempt(work, f"مرجع «{self.name.text().strip()}» افزوده شد."):
+        def clear() -> None:
             self.code.clear()
             self.name.clear()
+
+        self.attempt(lambda: authorities.add_authority(store, actor, *facts),
+                     f"مرجع «{facts[1].strip()}» افزوده شد.", clear)
 
 
 class Screen(QWidget):

@@ -4,8 +4,6 @@ person and filed in their personal box. The passcode is shown here once and neve
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -15,19 +13,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.errors import DomainError
-from desktop.services.certificates import issue_certificate, render_pdf
+from desktop.services.certificates import IssuedCertificate, issue_certificate, render_pdf
 
 from .context import ViewContext
 from .inquiry_parts import answer_html, answer_label, authority_combo, code_text, message_label, say
-from .letter_preview import beside_preview
+from .letter_preview import beside_preview, preview_pages
+from .messages import error_text
+from .operations import Operation
 
 
 class Screen(QWidget):
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.issued: dict[str, Any] | None = None
+        self.issued: IssuedCertificate | None = None
         title = QLabel("صدور گواهی وضعیت ارتباط بیمه‌ای")
         title.setObjectName("title")
         hint = QLabel("هویت متقاضی را با مدرک شناسایی در باجه بررسی کنید؛ گواهی به نام نهادی که او انتخاب "
@@ -53,8 +52,8 @@ class Screen(QWidget):
         for w in (title, hint):
             column.addWidget(w)
         column.addLayout(form)
-        for w in (self.issue_button, self.message, self.codes):
-            column.addWidget(w)
+        for widget in (self.issue_button, self.message, self.codes):
+            column.addWidget(widget)
         column.addWidget(self.result, 1)
         self.preview = beside_preview(self, left)
         self.setTabOrder(self.national_code, self.authority)
@@ -65,18 +64,32 @@ class Screen(QWidget):
         if not code:
             say(self.message, "نهاد دریافت‌کننده گواهی را انتخاب کنید.", error=True)
             return
-        try:
-            issued = issue_certificate(self.ctx.store, self.ctx.actor, self.national_code.text(), code)
-        except DomainError as exc:
-            say(self.message, exc.fa, error=True)
-            return
+        store, actor, national_code = self.ctx.store, self.ctx.actor, self.national_code.text()
+
+        def work(_job: object) -> tuple[IssuedCertificate, bytes | None, list[bytes]]:
+            issued = issue_certificate(store, actor, national_code, code)
+            # The printed copy for the person carries the passcode; the box copy does not.
+            pdf = render_pdf(issued.answer, issued.requester)
+            return issued, pdf, preview_pages(pdf)
+
+        self.issued = None
+        self.codes.setText("")
+        self.result.setText("")
+        self.preview.show_letter(None, [])
+        self.issue_button.setEnabled(False)
+        (Operation(self, work)
+         .on_success(lambda done: self.show_issued(*done))
+         .on_failure(lambda exc: say(self.message, error_text(exc), error=True))
+         .on_finished(lambda: self.issue_button.setEnabled(True))
+         .run())
+
+    def show_issued(self, issued: IssuedCertificate, pdf: bytes | None, pages: list[bytes]) -> None:
         self.issued = issued
-        cert = issued["certificate"]
+        cert = issued.requester
         say(self.message, "گواهی صادر شد و در صندوق شخصی متقاضی قرار گرفت.", error=False)
         self.codes.setText(
-            f"کد پیگیری: {code_text(issued['tracking_code'])}<br>"
-            f"کد رمز: {code_text(cert['passcode'])} "
+            f"کد پیگیری: {code_text(issued.tracking_code)}<br>"
+            f"کد رمز: {code_text(issued.passcode)} "
             "(فقط همین یک بار نمایش داده می‌شود؛ آن را چاپ کنید و به متقاضی بدهید.)")
-        self.result.setText(answer_html(issued, cert))
-        # The printed copy for the person carries the passcode; the box copy does not.
-        self.preview.set_pdf(render_pdf(issued, cert), f"certificate-{issued['tracking_code']}.pdf")
+        self.result.setText(answer_html(issued.answer, cert))
+        self.preview.show_letter(pdf, pages, f"certificate-{issued.tracking_code}.pdf")

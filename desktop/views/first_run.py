@@ -35,11 +35,11 @@ def demo_store_path() -> Path:
 def build_demo_store(path: Path, job: Job, *, persons: int = DEMO_PERSONS) -> Path:
     """Create the demo branch and fill it (an operation's worker; closes its own store)."""
     from desktop.services.admin import init_store
-    from desktop.services.demo import fill_demo
+    from desktop.services.demo import DEMO_ADMIN_PASSWORD, fill_demo
     from desktop.services.users import find_actor
 
     # The demo branch, and only it, has the documented demo users (admin/admin1234, …).
-    store = init_store(path, DEMO_BRANCH, "شعبه نمونه", admin_password="admin1234")
+    store = init_store(path, DEMO_BRANCH, "شعبه نمونه", admin_password=DEMO_ADMIN_PASSWORD)
     try:
         def report(done: int, total: int, stage: str = "") -> None:
             job.raise_if_cancelled()

@@ -8,11 +8,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
+from desktop.domain.inquiry import InquiryAnswer, Requester
 from desktop.domain.letters import TABLE_HEADERS, letter_content
 from desktop.domain.text import persian_digits
 from desktop.services.authorities import list_authorities
+from desktop.services.changes import ChangeKind, Changes
 
 from .context import ViewContext
+from .operations import Operation
 
 STATE_TITLES = {
     "not_found": "اطلاعاتی یافت نشد",
@@ -24,15 +27,37 @@ STATE_TITLES = {
 _MARKS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e"))
 
 
+class AuthorityCombo(QComboBox):
+    """The active authorities, loaded in the background and again whenever authorities change
+    (a method slot, so the connection dies with the widget)."""
+
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setEditable(False)
+        self.setPlaceholderText("مرجع را انتخاب کنید")
+        ctx.changes.changed.connect(self._on_changes)
+        self.load()
+
+    def load(self) -> None:
+        store, actor = self.ctx.store, self.ctx.actor
+        Operation(self, lambda _job: list_authorities(store, actor)).on_success(self._fill).run()
+
+    def _fill(self, rows: list[Any]) -> None:
+        chosen = self.currentData()
+        self.clear()
+        for a in rows:
+            if a.active:
+                self.addItem(f"{a.name} — {a.group_title}", a.code)
+        self.setCurrentIndex(self.findData(chosen) if chosen else -1)
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches(ChangeKind.AUTHORITIES):
+            self.load()
+
+
 def authority_combo(ctx: ViewContext, parent: QWidget | None = None) -> QComboBox:
-    combo = QComboBox(parent)
-    combo.setEditable(False)
-    for a in list_authorities(ctx.store, ctx.actor):
-        if a.active:
-            combo.addItem(f"{a.name} — {a.group_title}", a.code)
-    combo.setCurrentIndex(-1)
-    combo.setPlaceholderText("مرجع را انتخاب کنید")
-    return combo
+    return AuthorityCombo(ctx, parent)
 
 
 def select_authority(combo: QComboBox, code: str) -> None:
@@ -53,11 +78,11 @@ def say(label: QLabel, text: str, *, error: bool) -> None:
     label.setText(text)
 
 
-def answer_html(answer: dict[str, Any], certificate: dict[str, Any] | None = None) -> str:
+def answer_html(answer: InquiryAnswer, certificate: Requester | None = None) -> str:
     """The answer as the letter words it, in Persian, for the screen."""
     content = letter_content(answer, certificate)
     esc = lambda text: html.escape(str(text).translate(_MARKS))  # noqa: E731 - local shorthand
-    parts = [f"<h3>{esc(STATE_TITLES[answer['state']])}</h3>",
+    parts = [f"<h3>{esc(STATE_TITLES[answer.state])}</h3>",
              f"<p><b>{esc(content.authority)}</b> — {esc(content.date)} — کد پیگیری "
              f"<span dir='ltr'>{esc(content.tracking_code)}</span></p>"]
     parts += [f"<p>{esc(p)}</p>" for p in content.paragraphs]

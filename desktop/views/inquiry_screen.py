@@ -7,8 +7,6 @@ the same answer to the same question.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -19,13 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.errors import DomainError
+from desktop.domain.inquiry import InquiryAnswer
 from desktop.services.certificates import render_pdf
 from desktop.services.inquiry import answer_inquiry
 
 from .context import ViewContext
 from .inquiry_parts import answer_html, answer_label, authority_combo, message_label, say
-from .letter_preview import beside_preview
+from .letter_preview import beside_preview, preview_pages
+from .messages import error_text
+from .operations import Operation
 from .widgets.jalali_date_edit import JalaliDateEdit
 
 
@@ -33,7 +33,7 @@ class Screen(QWidget):
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.answer: dict[str, Any] | None = None
+        self.answer: InquiryAnswer | None = None
         title = QLabel("استعلام ارتباط بیمه‌ای")
         title.setObjectName("title")
         self.authority = authority_combo(ctx, self)
@@ -80,16 +80,30 @@ class Screen(QWidget):
             say(self.message, "مرجع استعلام‌کننده را انتخاب کنید.", error=True)
             self.authority.setFocus()
             return
-        try:
-            answer = answer_inquiry(self.ctx.store, self.ctx.actor, code, self.national_code.text(),
-                                    self.from_date.text() or None, self.to_date.text() or None)
-        except DomainError as exc:
-            say(self.message, exc.fa, error=True)
-            return
-        self.show_answer(answer)
+        store, actor = self.ctx.store, self.ctx.actor
+        question = (code, self.national_code.text(), self.from_date.text() or None, self.to_date.text() or None)
 
-    def show_answer(self, answer: dict[str, Any]) -> None:
+        def work(_job: object) -> tuple[InquiryAnswer, bytes | None, list[bytes]]:
+            answer = answer_inquiry(store, actor, *question)
+            pdf = render_pdf(answer)
+            return answer, pdf, preview_pages(pdf)
+
+        self.clear_answer()  # a stale answer must never stay printable beside a new question
+        say(self.message, "در حال استعلام…", error=False)
+        self.ask_button.setEnabled(False)
+        (Operation(self, work)
+         .on_success(lambda done: self.show_answer(*done))
+         .on_failure(lambda exc: say(self.message, error_text(exc), error=True))
+         .on_finished(lambda: self.ask_button.setEnabled(True))
+         .run())
+
+    def clear_answer(self) -> None:
+        self.answer = None
+        self.result.setText("")
+        self.preview.show_letter(None, [])
+
+    def show_answer(self, answer: InquiryAnswer, pdf: bytes | None, pages: list[bytes]) -> None:
         self.answer = answer
         say(self.message, "پاسخ ثبت شد.", error=False)
         self.result.setText(answer_html(answer))
-        self.preview.set_pdf(render_pdf(answer), f"inquiry-{answer['tracking_code']}.pdf")
+        self.preview.show_letter(pdf, pages, f"inquiry-{answer.tracking_code}.pdf")

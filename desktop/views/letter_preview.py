@@ -3,6 +3,9 @@
 QtPdf is not part of PySide6-Essentials, so pages come from poppler's pdftoppm as images
 (desktop.services.pdf_preview). Printing paints page images rendered at the printer's
 resolution onto a QPrinter chosen in the system print dialog (QtPrintSupport is in Essentials).
+Rendering pages, writing files and rasterising for the printer are background operations; a
+screen that already renders its letter in its own operation passes the pages along
+(`show_letter`), so the preview shows without a second trip.
 """
 
 from __future__ import annotations
@@ -23,11 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.errors import DomainError
 from desktop.services.pdf_preview import pdf_pages_png
+
+from .messages import error_text
+from .operations import Operation
 
 PREVIEW_DPI = 80
 PRINT_DPI = 200
+
+
+def preview_pages(pdf: bytes | None) -> list[bytes]:
+    """The letter's pages as PNG images for the preview (call it inside an operation)."""
+    return pdf_pages_png(pdf, dpi=PREVIEW_DPI) if pdf is not None else []
 
 
 class LetterPreview(QWidget):
@@ -62,6 +72,17 @@ class LetterPreview(QWidget):
         self.set_pdf(None)
 
     def set_pdf(self, pdf: bytes | None, suggested_name: str = "letter.pdf") -> None:
+        """Show a letter whose pages are still to be rendered (in the background)."""
+        self.show_letter(None, [])
+        if pdf is None:
+            return
+        (Operation(self, lambda _job: preview_pages(pdf))
+         .on_success(lambda pages: self.show_letter(pdf, pages, suggested_name))
+         .on_failure(lambda exc: self.message.setText(error_text(exc)))
+         .run())
+
+    def show_letter(self, pdf: bytes | None, pages: list[bytes], suggested_name: str = "letter.pdf") -> None:
+        """Show a letter and its already rendered pages; None clears the preview."""
         self.pdf, self.suggested_name = pdf, suggested_name
         for label in self.pages:
             # Off the layout now: deleteLater alone would leave the old pages until the loop spins.
@@ -72,14 +93,7 @@ class LetterPreview(QWidget):
         self.message.setText("")
         self.print_button.setEnabled(pdf is not None)
         self.save_button.setEnabled(pdf is not None)
-        if pdf is None:
-            return
-        try:
-            images = pdf_pages_png(pdf, dpi=PREVIEW_DPI)
-        except DomainError as exc:
-            self.message.setText(exc.fa)
-            return
-        for png in images:
+        for png in pages:
             label = QLabel()
             pixmap = QPixmap()
             pixmap.loadFromData(png, "PNG")
@@ -90,30 +104,38 @@ class LetterPreview(QWidget):
             self.pages.append(label)
 
     def save_to(self, path: str | Path) -> None:
-        if self.pdf is None:
+        pdf = self.pdf
+        if pdf is None:
             return
-        Path(path).write_bytes(self.pdf)
-        self.message.setText(f"ذخیره شد: {path}")
+        (Operation(self, lambda _job: Path(path).write_bytes(pdf))
+         .on_success(lambda _n: self.message.setText(f"ذخیره شد: {path}"))
+         .on_failure(lambda exc: self.message.setText(f"ذخیره ممکن نشد: {getattr(exc, 'strerror', None) or error_text(exc)}"))
+         .run())
 
     def save_with_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "ذخیره نامه", self.suggested_name, "PDF (*.pdf)")
         if path:
-            try:
-                self.save_to(path)
-            except OSError as exc:
-                self.message.setText(f"ذخیره ممکن نشد: {exc}")
+            self.save_to(path)
 
     def print_to(self, printer: QPrinter) -> None:
-        """Paint each page, scaled to the printable area, keeping its proportions."""
-        if self.pdf is None:
+        """Rasterise the pages at print resolution in the background, then paint them."""
+        pdf = self.pdf
+        if pdf is None:
             return
-        images = pdf_pages_png(self.pdf, dpi=PRINT_DPI)
+        self.message.setText("در حال آماده‌سازی برای چاپ…")
+        (Operation(self, lambda _job: pdf_pages_png(pdf, dpi=PRINT_DPI))
+         .on_success(lambda images: self._paint(printer, images))
+         .on_failure(lambda exc: self.message.setText(error_text(exc)))
+         .run())
+
+    def _paint(self, printer: QPrinter, images: list[bytes]) -> None:
+        """Paint each page, scaled to the printable area, keeping its proportions."""
         painter = QPainter(printer)
         try:
             for i, png in enumerate(images):
                 if i:
                     printer.newPage()
-                image = QImage.fromData(png, "PNG")
+                image = QImage.fromData(png, b"PNG")
                 area = painter.viewport()
                 size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
                 painter.drawImage(QRect(area.x(), area.y(), size.width(), size.height()), image)

@@ -128,7 +128,9 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.sync_label)
         # The date turns at midnight (one timer aimed at it, not polling); the queue of changes
         # for headquarters is recounted when a change touches the outbox.
-        self._midnight = QTimer(self, singleShot=True, timeout=self._new_day)
+        self._midnight = QTimer(self)
+        self._midnight.setSingleShot(True)
+        self._midnight.timeout.connect(self._new_day)
         self._new_day()
         self.refresh_status()
         self.ctx.changes.changed.connect(self._on_changes)

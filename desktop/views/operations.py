@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
@@ -148,8 +148,10 @@ class Operation(Generic[T]):
         if self._progress:
             self._make_dialog()
         else:
-            self._busy_timer = QTimer(singleShot=True, interval=BUSY_AFTER_MS, timeout=self._start_busy)
-            self._busy_timer.start()
+            self._busy_timer = QTimer()
+            self._busy_timer.setSingleShot(True)
+            self._busy_timer.timeout.connect(self._start_busy)
+            self._busy_timer.start(BUSY_AFTER_MS)
         _running.add(self)
         QThreadPool.globalInstance().start(_Runnable(self))
         return self
@@ -221,7 +223,7 @@ class Operation(Generic[T]):
         return self.parent is not None and not shiboken6.isValid(self.parent)
 
     def _on_finished(self, boxed: _Boxed) -> None:
-        result = boxed.value
+        result = cast(T, boxed.value)
         self._end()
         if self._owner_gone():
             return

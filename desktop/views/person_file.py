@@ -126,7 +126,7 @@ class PersonFileDialog(QDialog):
             value = f.identity.get(key)
             if key in ("national_code", "foreign_id") and not value:
                 continue
-            text = GENDERS.get(value, value) if key == "gender" else value
+            text = GENDERS.get(str(value), value) if key == "gender" else value
             form.addRow(f"{label}:", QLabel(shown(key, text)))
         self.requery_button = QPushButton("استعلام دوباره از ثبت احوال")
         self.requery_button.setEnabled(f.can_update)

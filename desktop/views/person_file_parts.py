@@ -102,6 +102,7 @@ class PersonalEditDialog(QDialog):
         self.setMinimumWidth(440)
         form = QFormLayout(self)
         form.addRow("مقدار فعلی:", QLabel(shown(field, current)))
+        self.value: QComboBox | QLineEdit
         if field in CHOICES:
             self.value = QComboBox()
             self.value.addItem("— خالی —", None)

@@ -80,14 +80,17 @@ class Screen(QWidget):
         layout.addWidget(self.query)
         layout.addWidget(self.status)
         layout.addWidget(self.table)
-        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS, timeout=self.search_now)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.search_now)
         self.query.textChanged.connect(lambda _t: self._debounce.start())
         self.query.returnPressed.connect(self._enter_in_box)
         self.table.activated_row.connect(self.open_row)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         # Widget context: Down must still move the cursor once the table has focus.
-        QShortcut(QKeySequence(Qt.Key.Key_Down), self.query, activated=self._to_results,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Down), self.query, self._to_results,
+                  Qt.ShortcutContext.WidgetShortcut)
         self.setFocusProxy(self.query)
 
     # --- searching -----------------------------------------------------------------------
@@ -135,8 +138,12 @@ class Screen(QWidget):
         store, actor = self.ctx.store, self.ctx.actor
         (Operation(self, lambda _job: search_people(store, actor, text, after=after))
          .on_success(deliver)
-         .on_failure(lambda exc: (self.model.fetch_failed(), self.status.setText(error_text(exc))))
+         .on_failure(self._page_failed)
          .run())
+
+    def _page_failed(self, exc: BaseException) -> None:
+        self.model.fetch_failed()
+        self.status.setText(error_text(exc))
 
     def _on_changes(self, changes: Changes) -> None:
         """Someone enrolled, numbered or ended something: what is on screen may be stale."""

@@ -3,8 +3,6 @@ and passcode → the certificate as issued. Five wrong passcodes lock it for an 
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -14,19 +12,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.errors import DomainError
-from desktop.services.certificates import render_pdf, verify_certificate
+from desktop.services.certificates import ShownCertificate, render_pdf, verify_certificate
 
 from .context import ViewContext
 from .inquiry_parts import answer_html, answer_label, message_label, say
-from .letter_preview import beside_preview
+from .letter_preview import beside_preview, preview_pages
+from .messages import error_text
+from .operations import Operation
 
 
 class Screen(QWidget):
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.shown: dict[str, Any] | None = None
+        self.shown: ShownCertificate | None = None
         title = QLabel("تصدیق گواهی وضعیت ارتباط بیمه‌ای")
         title.setObjectName("title")
         self.tracking = QLineEdit()
@@ -56,18 +55,27 @@ class Screen(QWidget):
         self.preview = beside_preview(self, left)
 
     def verify(self) -> None:
-        try:
-            shown = verify_certificate(self.ctx.store, self.ctx.actor, self.tracking.text(), self.passcode.text(),
-                                       source=self.source.text().strip())
-        except DomainError as exc:
-            self.shown = None
-            self.result.setText("")
-            self.preview.set_pdf(None)
-            say(self.message, exc.fa, error=True)
-            return
-        finally:
-            self.passcode.clear()  # never left on screen, right or wrong
+        store, actor = self.ctx.store, self.ctx.actor
+        tracking, passcode, source = self.tracking.text(), self.passcode.text(), self.source.text().strip()
+        self.passcode.clear()  # never left on screen, right or wrong
+
+        def work(_job: object) -> tuple[ShownCertificate, bytes | None, list[bytes]]:
+            shown = verify_certificate(store, actor, tracking, passcode, source=source)
+            pdf = render_pdf(shown.answer, shown.requester)
+            return shown, pdf, preview_pages(pdf)
+
+        self.shown = None
+        self.result.setText("")
+        self.preview.show_letter(None, [])
+        self.show_button.setEnabled(False)
+        (Operation(self, work)
+         .on_success(lambda done: self.show_certificate(*done))
+         .on_failure(lambda exc: say(self.message, error_text(exc), error=True))
+         .on_finished(lambda: self.show_button.setEnabled(True))
+         .run())
+
+    def show_certificate(self, shown: ShownCertificate, pdf: bytes | None, pages: list[bytes]) -> None:
         self.shown = shown
         say(self.message, "گواهی معتبر است.", error=False)
-        self.result.setText(answer_html(shown, shown["certificate"]))
-        self.preview.set_pdf(render_pdf(shown, shown["certificate"]), f"certificate-{shown['tracking_code']}.pdf")
+        self.result.setText(answer_html(shown.answer, shown.requester))
+        self.preview.show_letter(pdf, pages, f"certificate-{shown.tracking_code}.pdf")

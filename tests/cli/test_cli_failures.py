@@ -51,8 +51,8 @@ def test_a_pdf_that_cannot_be_written_rolls_the_inquiry_back(cli, enrolled):
     try:
         actor = sign_in(store, "admin", ADMIN_PASSWORD)
 
-        def full_disk(answer):
-            assert answer["tracking_code"]
+        def full_disk(answer, requester):
+            assert answer.tracking_code and requester is None
             raise DomainError("دیسک پر است.", "No space left on device")
 
         with pytest.raises(DomainError):

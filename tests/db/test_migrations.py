@@ -13,6 +13,8 @@ from desktop.models import Base
 from desktop.services.admin import init_store
 from desktop.services.store import open_store
 
+PW = "admin1234"
+
 
 def test_empty_to_head_and_models_match(tmp_path):
     engine = make_engine(tmp_path / "s.sqlite")
@@ -43,7 +45,7 @@ def test_every_revision_downgrades_and_upgrades_again(tmp_path):
 
 
 def test_a_store_from_the_future_is_refused(tmp_path):
-    store = init_store(tmp_path / "s.sqlite", "1021")
+    store = init_store(tmp_path / "s.sqlite", "1021", admin_password=PW)
     store.close()
     engine = make_engine(tmp_path / "s.sqlite")
     with engine.begin() as conn:
@@ -55,14 +57,14 @@ def test_a_store_from_the_future_is_refused(tmp_path):
 
 
 def test_init_is_idempotent_and_keeps_the_branch(tmp_path):
-    init_store(tmp_path / "s.sqlite", "1021", "شعبه").close()
-    again = init_store(tmp_path / "s.sqlite", "1021")
+    init_store(tmp_path / "s.sqlite", "1021", "شعبه", admin_password=PW).close()
+    again = init_store(tmp_path / "s.sqlite", "1021", admin_password=PW)
     assert again.branch_code == "1021"
     again.close()
     from desktop.domain.errors import InvalidValue
 
     with pytest.raises(InvalidValue):
-        init_store(tmp_path / "s.sqlite", "2000")
+        init_store(tmp_path / "s.sqlite", "2000", admin_password=PW)
 
 
 def _store_at(path, revision: str, first_name: str, last_name: str, *, old_key: str | None = None) -> str:
@@ -76,7 +78,7 @@ def _store_at(path, revision: str, first_name: str, last_name: str, *, old_key: 
 
     from ..factories import identity, questionnaire
 
-    store = init_store(path, "1021")
+    store = init_store(path, "1021", admin_password=PW)
     try:
         admin = find_actor(store, "admin")
         person = identity(first_name=first_name, last_name=last_name)

@@ -18,10 +18,11 @@ from desktop.services.users import find_actor, sign_in
 from ..conftest import TODAY
 
 PERSONS = 300
+PW = "admin1234"
 
 
 def _filled(path: Path, seed: int = 7) -> tuple[Store, dict]:
-    store = init_store(path, "1021", "شعبه نمونه")
+    store = init_store(path, "1021", "شعبه نمونه", admin_password=PW)
     store.clock = lambda: TODAY
     stages: list[str] = []
     summary = fill_demo(store, find_actor(store, "admin"), persons=PERSONS, seed=seed,
@@ -159,7 +160,7 @@ def test_a_demo_store_still_enrols_new_people(tmp_path):
 
     from ..factories import identity, questionnaire
 
-    store = init_store(tmp_path / "small.sqlite", "1021")
+    store = init_store(tmp_path / "small.sqlite", "1021", admin_password=PW)
     try:
         admin = find_actor(store, "admin")
         with store.engine.begin() as conn:  # a tiny range, so the demo would exhaust it if it could
@@ -169,5 +170,50 @@ def test_a_demo_store_still_enrols_new_people(tmp_path):
         add_registry_identities(store, admin, person)
         result = enrol(store, admin, questionnaire(person["national_code"]))
         assert result.numbers["permanent"].startswith("00")
+        _assert_permanent_numbers_inside_their_branch_ranges(store)
+    finally:
+        store.close()
+
+
+def _assert_permanent_numbers_inside_their_branch_ranges(store: Store) -> None:
+    """Numbers past the demo's share of our range are ones people kept from other branches."""
+    from desktop.domain.number_ranges import permanent_range
+
+    rows = q(store, "SELECT value, branch_code FROM insurance_number WHERE kind = 'permanent'")
+    assert {b for _, b in rows} - {"1021"}, "the tiny range should push the demo past it"
+    for value, branch in rows:
+        own = permanent_range(branch)
+        assert own.first <= int(value[2:]) <= own.last, (value, branch)
+    ours = q(store, "SELECT first, last, next FROM number_range WHERE kind = 'permanent'")
+    assert ours == [(permanent_range("1021").first, permanent_range("1021").first + 9,
+                     permanent_range("1021").first + 6)]  # demo took 5 (half), the clerk 1
+
+
+def test_a_new_store_records_its_branch_ranges(tmp_path):
+    from desktop.domain.number_ranges import branch_temporary_range, permanent_range
+
+    store = init_store(tmp_path / "s.sqlite", "0021", admin_password=PW)
+    try:
+        rows = dict((r[0], r[1:]) for r in q(store, "SELECT kind, prefix, first, last, next FROM number_range"))
+    finally:
+        store.close()
+    for spec in (permanent_range("0021"), branch_temporary_range("0021")):
+        assert rows[spec.kind] == (spec.prefix, spec.first, spec.last, spec.first)
+
+
+def test_a_demo_for_the_last_branch_code_keeps_every_number_valid(tmp_path):
+    """Branch 9999's starter blocks end at the top of the SSN and central spaces: the demo fits below."""
+    store = init_store(tmp_path / "s.sqlite", "9999", admin_password=PW)
+    try:
+        fill_demo(store, find_actor(store, "admin"), persons=40, seed=5)
+        for (ssn,) in q(store, "SELECT ssn FROM person"):
+            assert identifiers.ssn(ssn) == ssn
+        for kind, value in q(store, "SELECT kind, value FROM insurance_number"):
+            check = {"permanent": identifiers.permanent_number,
+                     "central_temporary": identifiers.central_temporary_number}[kind]
+            assert check(value) == value
+        blocks = sorted(q(store, "SELECT kind, first, last FROM number_block"))
+        for (k1, _, last1), (k2, first2, _) in zip(blocks, blocks[1:], strict=False):
+            assert k1 != k2 or last1 < first2  # no two blocks of a kind overlap
     finally:
         store.close()

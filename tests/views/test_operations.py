@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from PySide6.QtCore import QThread, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
@@ -148,5 +149,30 @@ def test_a_refused_change_announces_nothing(qtbot, store, admin):
     wait_for_operations(qtbot)
     qtbot.wait(50)
     assert seen == []
+    for b in _message_boxes():
+        b.close()
+
+
+@pytest.mark.qt_no_exception_capture  # pytest-qt would take the exception before our hook does
+def test_an_exception_in_a_slot_is_logged_and_the_app_goes_on(qtbot, tmp_path, monkeypatch):
+    import sys
+
+    from PySide6.QtWidgets import QPushButton as Button
+
+    from desktop.views.messages import install_exception_hook
+
+    monkeypatch.setenv("BRANCH_DESK_LOG_DIR", str(tmp_path))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    install_exception_hook()
+    button = Button("x")
+    qtbot.addWidget(button)
+    button.clicked.connect(lambda: {}["missing"])
+    button.click()
+    boxes = _message_boxes()
+    assert len(boxes) == 1 and "خطای پیش‌بینی‌نشده" in boxes[0].text()
+    assert "KeyError: 'missing'" in next(tmp_path.glob("errors-*.log")).read_text()
+    boxes[0].close()
+    button.click()  # the application is still alive: a second click is handled the same way
+    assert len(_message_boxes()) == 1
     for b in _message_boxes():
         b.close()

@@ -167,16 +167,18 @@ def test_admin_screen_creates_user_and_authority(qtbot, store, admin):
     type_text(panel.full_name, "زهرا کریمی")
     panel.role.setCurrentIndex(panel.role.findData("clerk"))
     type_text(panel.password, "password123")
-    panel.create()
+    panel.create_user()
+    wait_for_operations(qtbot)
     assert "افزوده شد" in panel.message.text()
-    assert [r.username for r in panel.rows] == ["admin", "clerk7"]
+    qtbot.waitUntil(lambda: [r.username for r in panel.rows] == ["admin", "clerk7"])  # via the channel
     assert panel.table.item(1, 1).text() == "زهرا کریمی"
     assert sign_in(store, "clerk7", "password123").role == "clerk"
     # A refusal from the service is shown, not swallowed, and writes nothing.
     type_text(panel.username, "clerk7")
     type_text(panel.password, "password123")
     before = count_rows(store, "app_user")
-    panel.create()
+    panel.create_user()
+    wait_for_operations(qtbot)
     assert "تکراری" in panel.message.text() and count_rows(store, "app_user") == before
 
     auth = screen.authorities
@@ -184,7 +186,32 @@ def test_admin_screen_creates_user_and_authority(qtbot, store, admin):
     type_text(auth.name, "دادگستری تهران")
     auth.group.setCurrentIndex(auth.group.findData("judicial"))
     auth.add()
+    wait_for_operations(qtbot)
+    qtbot.waitUntil(lambda: auth.table.item(0, 2) is not None and auth.table.item(0, 0).text() == "J1")
     assert auth.table.rowCount() == 1 and auth.table.item(0, 2).text() == "مراجع قضایی و شبه‌قضایی"
+
+
+def test_deactivating_a_user_asks_first_and_cancel_is_the_default(qtbot, store, admin, users):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    screen = AdminScreen(ViewContext(store, admin))
+    qtbot.addWidget(screen)
+    wait_for_operations(qtbot)
+    panel = screen.users
+    panel.table.selectRow([r.username for r in panel.rows].index("clerk1"))
+    asked: list[str] = []
+
+    def press_enter() -> None:
+        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+        asked.append(box.defaultButton().text())
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(100, press_enter)
+    panel.deactivate()
+    wait_for_operations(qtbot)
+    assert asked == ["انصراف"]
+    assert sign_in(store, "clerk1", "password123").role == "clerk"  # Enter kept the account
 
 
 def test_first_run_creates_a_store(qtbot, tmp_path):

@@ -6,7 +6,7 @@ UNMODELLED_PREFIXES = ("sqlite_", "person_search")
 UNMODELLED = {"account_month"}
 
 
-def include_object(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001 - alembic hook
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
     if type_ != "table" or name is None:
         return True
     return not (name in UNMODELLED or name.startswith(UNMODELLED_PREFIXES))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from desktop.domain.checkdigits import iban_check_digits, national_code_check
 from desktop.domain.identifiers import ssn_from_serial
+from desktop.domain.number_ranges import BRANCH_CODES, PERMANENT_SPAN, permanent_range
 from desktop.domain.text import search_key
 
 from .pools import ALLEYS, CITIES, Pools
@@ -156,8 +157,14 @@ class PersonFactory:
         """Past the branch's own range: people who moved here keep their old branch's number."""
         k = self.n.foreign_permanent
         self.n.foreign_permanent += 1
-        other = 1100 + k // 99_999  # branches 1100.. (their own 00-ranges, disjoint from ours)
-        return f"00{(other % 1000) * 100_000 + k % 99_999 + 1:08d}", str(other)
+        # Branches 1100, 1101 … (never this one): their own 00-ranges, disjoint from ours.
+        per_branch = PERMANENT_SPAN - 1
+        other = 1100 + k // per_branch
+        if other >= int(self.branch):
+            other += 1
+        code = f"{other % BRANCH_CODES:04d}"
+        own = permanent_range(code)
+        return own.number(own.first + k % per_branch), code
 
     def personal_info(self, pid: str, gender: str, marital: str, dependants: int) -> None:
         rng = self.rng

@@ -131,15 +131,18 @@ class JalaliDateEdit(QWidget):
 
     # --- the popup calendar ---------------------------------------------------------------
     def calendarWidget(self) -> QCalendarWidget:
+        return self._calendar_popup().findChild(QCalendarWidget)  # type: ignore[return-value]  # built with one
+
+    def _calendar_popup(self) -> QFrame:
         if self._popup is None:
             self._popup = self._build_popup()
-        return self._popup.findChild(QCalendarWidget)
+        return self._popup
 
     def openCalendar(self) -> None:
         calendar = self.calendarWidget()
         day = self.date() or dt.date.today()
         calendar.setSelectedDate(QDate(day.year, day.month, day.day))
-        popup = self._popup
+        popup = self._calendar_popup()
         popup.adjustSize()
         below = self.edit.mapToGlobal(self.edit.rect().bottomLeft())
         popup.move(below.x() + self.edit.width() - popup.width(), below.y() + 2)
@@ -165,7 +168,9 @@ class JalaliDateEdit(QWidget):
         return popup
 
     def _picked(self, qdate: QDate) -> None:
-        self.setDate(qdate.toPython())
+        picked = qdate.toPython()
+        assert isinstance(picked, dt.date)
+        self.setDate(picked)
         if self._popup is not None:
             self._popup.hide()
         self.edit.setFocus()
