@@ -1,7 +1,7 @@
 """Resident memory of the real application with a large store open.
 
 Runs `branch-desk --db STORE` in a fresh process (offscreen), signs in as the administrator and
-visits every screen the role has (the screenshot driver of desktop/views/screenshots.py), then
+visits every screen the role has (the screenshot driver, tests/support/app_driver.py), then
 reads the child's peak resident set size. Prints one JSON document. Goal: < 300 MB.
 
 Usage: .venv/bin/python bench/app_memory.py [STORE]   (default var/bench-1m.sqlite)
@@ -38,10 +38,11 @@ def main() -> int:
         print(json.dumps({"benchmark": "app_memory", "error": f"no store at {store}"}))
         return 1
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BRANCH_DESK_SCREENSHOT_DIR": tmp,
-               "BRANCH_DESK_SCREENSHOT_LOGIN": "admin:admin1234", "BRANCH_DESK_CONFIG_DIR": tmp}
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BRANCH_DESK_CONFIG_DIR": tmp}
+        driver = [sys.executable, "-m", "tests.support.app_driver", "--screenshots", tmp,
+                  "--login", "admin:admin1234"]
         started = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "desktop", "--db", str(store)], env=env,
+        proc = subprocess.run([*driver, "--db", str(store)], env=env,
                               capture_output=True, text=True, timeout=600, cwd=ROOT)
         seconds = time.perf_counter() - started
         screens = sorted(p.stem for p in Path(tmp).glob("main-*.png"))

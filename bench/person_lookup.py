@@ -95,7 +95,7 @@ def time_lookups(db: Path, codes: list[str]) -> list[float]:
             t = time.perf_counter()
             record = get_person(store, actor, national_code=code)
             out.append(time.perf_counter() - t)
-            assert record["national_code"] == code
+            assert record.national_code == code
         return out
     finally:
         store.close()

@@ -39,14 +39,16 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
 
 
 def main() -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-           "BRANCH_DESK_BENCH_EXIT_ON_SIGNIN": "1"}
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "branch.sqlite"
         subprocess.run([sys.executable, "-m", "desktop", "init", "--db", str(db), "--branch", "1021"],
                        check=True, capture_output=True, cwd=ROOT)
         env["BRANCH_DESK_CONFIG_DIR"] = str(Path(tmp) / "config")
-        app_cmd = [sys.executable, "-m", "desktop", "--db", str(db)]
+        # The real application with a driver that reports the shown dialog and exits
+        # (tests/support/app_driver.py; run from the repository root).
+        app_cmd = [sys.executable, "-m", "tests.support.app_driver", "--exit-on-sign-in",
+                   "--db", str(db)]
         bare_cmd = [sys.executable, "-c", BARE]
         timed(app_cmd, env)  # warm the OS file cache once; "cold" means a fresh process
         app, bare = [], []

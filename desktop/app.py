@@ -1,18 +1,15 @@
 """Builds the QApplication and walks the user in: store → sign-in → main window.
 
 Start-up is kept lean: screens are imported when first opened, and nothing heavy is imported
-before the sign-in dialog shows. Environment switches, for tests and benchmarks:
-BRANCH_DESK_BENCH_EXIT_ON_SIGNIN=1 prints the time the sign-in dialog became visible and exits;
-BRANCH_DESK_SCREENSHOT_DIR=DIR (with BRANCH_DESK_SCREENSHOT_LOGIN=user:password) saves a PNG of
-the sign-in dialog and of every screen the user may open, then quits.
+before the sign-in dialog shows. Tools that drive the real application (the README screenshots,
+the start-up and memory benchmarks) subclass `Shell` and use its two hooks; they live in
+tests/support/app_driver.py, outside the shipped package.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import time
 from pathlib import Path
 
 
@@ -24,7 +21,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def run_gui(argv: list[str]) -> int:
+def run_gui(argv: list[str], shell_class: type[Shell] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop.views.messages import install_exception_hook
@@ -35,7 +32,7 @@ def run_gui(argv: list[str]) -> int:
     apply_theme(app)
     install_exception_hook()
     app.setQuitOnLastWindowClosed(False)  # signing out closes the window but not the program
-    shell = Shell(app, args)
+    shell = (shell_class or Shell)(app, args)
     if not shell.start():
         return 1
     return app.exec()
@@ -100,13 +97,7 @@ class Shell:
         from desktop.views.sign_in import SignInDialog
 
         dialog = SignInDialog(self.store)
-        if os.environ.get("BRANCH_DESK_BENCH_EXIT_ON_SIGNIN") == "1":
-            dialog.shown.connect(lambda: _bench_exit())
-        shots = os.environ.get("BRANCH_DESK_SCREENSHOT_DIR")
-        if shots:
-            from desktop.views.screenshots import drive_sign_in
-
-            drive_sign_in(dialog, Path(shots), os.environ.get("BRANCH_DESK_SCREENSHOT_LOGIN", ""))
+        self.sign_in_created(dialog)
         accepted = dialog.exec() == dialog.DialogCode.Accepted and dialog.actor is not None
         if dialog.store is not None:
             self.store = dialog.store  # the opened store replaces the pending one
@@ -115,11 +106,14 @@ class Shell:
                 dialog.store.close()
             return False
         self.open_main(dialog.actor)
-        if shots:
-            from desktop.views.screenshots import shoot_screens
-
-            shoot_screens(self.window, Path(shots), on_done=self.app.quit)
+        self.main_window_shown(self.window)
         return True
+
+    def sign_in_created(self, dialog) -> None:
+        """Hook: the sign-in dialog exists and is about to be shown (nothing to do here)."""
+
+    def main_window_shown(self, window) -> None:
+        """Hook: the main window is open after a sign-in (nothing to do here)."""
 
     def open_main(self, actor) -> None:
         from desktop.views.context import ViewContext
@@ -136,7 +130,3 @@ class Shell:
         # Let the main window close first; a new session starts from the sign-in dialog.
         QTimer.singleShot(0, lambda: self.sign_in() or self.app.quit())
 
-
-def _bench_exit() -> None:
-    print(f"SIGNIN_SHOWN {time.time():.6f}", flush=True)
-    os._exit(0)

@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from desktop.printing.letters import render_inquiry_pdf  # noqa: E402
-from desktop.printing.samples import sample_letters  # noqa: E402
+from tests.support.samples import sample_letters  # noqa: E402
 
 
 def main() -> int:

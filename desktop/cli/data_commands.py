@@ -74,12 +74,11 @@ def cmd_enrol(ctx: Context) -> Output:
 
 
 def cmd_relationship_add(ctx: Context) -> Output:
-    data = add_relationship(ctx.store(), ctx.actor(), ctx.args.national_code, read_json_file(ctx.args.json_file))
-    return Output(data, f"ارتباط ثبت شد / relationship recorded: {data['insurance_number']}")
+    added = add_relationship(ctx.store(), ctx.actor(), ctx.args.national_code, read_json_file(ctx.args.json_file))
+    return Output(added.as_json(), f"ارتباط ثبت شد / relationship recorded: {added.insurance_number}")
 
 
 def cmd_person(ctx: Context) -> Output:
     a = ctx.args
     record = get_person(ctx.store(), ctx.actor(), national_code=a.national_code, ssn=a.ssn, foreign_id=a.foreign_id)
-    text = f"{record['first_name']} {record['last_name']} — SSN {record['ssn']}"
-    return Output(record, text)
+    return Output(record.as_json(), f"{record.full_name} — SSN {record.ssn}")

@@ -129,6 +129,7 @@ def cmd_due(ctx: Context) -> Output:
 
 def cmd_end(ctx: Context) -> Output:
     a = ctx.args
-    data = end_dependency(ctx.store(), ctx.actor(), a.relationship, a.reason,
-                          parse_jalali(a.end_date, field="end_date"), a.note)
-    return Output(data, f"ارتباط تبعی پایان یافت / dependant link ended: {data['end']} ({data['end_reason']})")
+    ended = end_dependency(ctx.store(), ctx.actor(), a.relationship, a.reason,
+                           parse_jalali(a.end_date, field="end_date"), a.note)
+    data = ended.as_json()
+    return Output(data, f"ارتباط تبعی پایان یافت / dependant link ended: {data['end']} ({ended.end_reason})")

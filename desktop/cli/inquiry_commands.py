@@ -90,14 +90,14 @@ def cmd_verify(ctx: Context) -> Output:
 
 def cmd_chain_verify(ctx: Context) -> Output:
     report = verify_chain(ctx.store(), ctx.actor())
-    if not report["ok"]:
+    if not report.ok:
         # A scheduler must see a broken chain in the exit status, not only in the text.
         raise ChainBroken(
-            "زنجیره دفتر استعلام‌ها آسیب دیده است: " + "؛ ".join(f"{p['tracking_code']} — {p['fa']}"
-                                                             for p in report["problems"]),
-            "inquiry chain broken: " + "; ".join(f"{p['tracking_code']} {p['problem']}" for p in report["problems"]))
-    text = f"زنجیره سالم است: {persian_digits(report['records'])} پاسخ / chain intact: {report['records']} records"
-    return Output(report, text)
+            "زنجیره دفتر استعلام‌ها آسیب دیده است: " + "؛ ".join(f"{p.tracking_code} — {p.fa}"
+                                                             for p in report.problems),
+            "inquiry chain broken: " + "; ".join(f"{p.tracking_code} {p.problem}" for p in report.problems))
+    text = f"زنجیره سالم است: {persian_digits(report.records)} پاسخ / chain intact: {report.records} records"
+    return Output(report.as_json(), text)
 
 
 class ChainBroken(DomainError):

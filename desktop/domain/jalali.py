@@ -94,22 +94,6 @@ def from_jalali(year: int, month: int, day: int) -> dt.date:
     return jdatetime.date(year, month, day).togregorian()
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same calendar day `years` later (29 Feb → 28 Feb), for age boundaries."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def age_on(birth: dt.date, on: dt.date) -> int:
-    """Completed years of age on a day (Gregorian birthdays; the calendars agree on them)."""
-    years = on.year - birth.year
-    if (on.month, on.day) < (birth.month, birth.day):
-        years -= 1
-    return years
-
-
 def parse_optional(text: str | None, *, field: str | None = None,
                    not_after: dt.date | None = None) -> dt.date | None:
     if text is None or (isinstance(text, str) and not text.strip()):

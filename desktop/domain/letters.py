@@ -238,11 +238,3 @@ def qr_payload(answer: InquiryAnswer) -> str:
     """What the letter's QR code carries: `BDL1|<tracking code>|<digest>`."""
     digest = answer.digest or letter_digest(answer)
     return f"{QR_PREFIX}|{answer.tracking_code}|{digest}"
-
-
-def parse_qr_payload(payload: str) -> tuple[str, str]:
-    """`BDL1|T|D` → (tracking code, digest); ValueError for anything else."""
-    parts = payload.strip().split("|")
-    if len(parts) != 3 or parts[0] != QR_PREFIX or not parts[1] or len(parts[2]) != 16:
-        raise ValueError("not a Branch Desk letter code")
-    return parts[1], parts[2]

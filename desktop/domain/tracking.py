@@ -41,10 +41,6 @@ def tracking_code(raw: str | None) -> str:
     return code
 
 
-def branch_of(code: str) -> str:
-    return code[:4]
-
-
 def new_passcode() -> str:
     """A random single-purpose passcode of ten digits (typed back by an authority on any keyboard)."""
     return f"{secrets.randbelow(10**PASSCODE_DIGITS):0{PASSCODE_DIGITS}d}"

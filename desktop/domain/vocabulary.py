@@ -65,12 +65,7 @@ NUMBER_KINDS = {
     "branch_temporary": "شماره موقت شعبه",
     "central_temporary": "شماره موقت متمرکز",
 }
-PERSON_ROLES = {"main_insured": "بیمه‌شده اصلی", "dependant": "بیمه‌شده تبعی", "employer": "کارفرما"}
 EDUCATION = {"none": "بی‌سواد", "primary": "ابتدایی", "diploma": "دیپلم", "bachelor": "کارشناسی", "master": "کارشناسی ارشد", "doctorate": "دکتری"}
 MARITAL = {"single": "مجرد", "married": "متاهل", "divorced": "مطلقه", "widowed": "همسر فوت‌شده"}
 MILITARY = {"done": "پایان خدمت", "exempt": "معاف", "serving": "در حال خدمت", "not_applicable": "مشمول نیست"}
 BLOOD_GROUPS = ("A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-")
-
-
-def category_of(type_code: str) -> str:
-    return RELATIONSHIP_TYPES[type_code][0]

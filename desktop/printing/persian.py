@@ -42,7 +42,7 @@ _LAM_ALEF = (
 def _reshaper() -> ArabicReshaper:
     from arabic_reshaper.reshaper_config import default_config
 
-    config = {key: False for key in default_config if key.startswith("ARABIC LIGATURE")}
+    config: dict[str, object] = {key: False for key in default_config if key.startswith("ARABIC LIGATURE")}
     config.update({key: True for key in _LAM_ALEF})
     config.update(
         language="Arabic",  # covers Persian letters (پ چ ژ گ ک ی)

@@ -39,7 +39,7 @@ def draw_qr(canvas, payload: str, *, x: float, y: float, size: float) -> None:
     """Draw the code with its bottom-left corner at (x, y), `size` points square."""
     matrix = qr_matrix(payload)
     n = len(matrix)
-    ops = []
+    ops: list[str] = []
     for r, row in enumerate(matrix):
         bottom = n - 1 - r  # module rows counted from the bottom edge
         ops.extend(f"{start} {bottom} {length} 1 re" for start, length in _runs(row))

@@ -147,17 +147,21 @@ def verify_certificate(store: Store, actor: Actor, tracking_code: str, passcode:
     secret = tracking.passcode(passcode)
     source = normalise_text(source, field="source")  # who asked: free text, length-limited
     now = now or utcnow()
-    refusal: DomainError | None = None
+    shown: ShownCertificate | DomainError
     with mutation(store, actor, "certificate.verify") as unit:
         cert = unit.session.scalar(select(Certificate).where(Certificate.tracking_code == code))
         outcome = _check(cert, secret, now)
         _attempt(unit, code, outcome, source, now)
-        if outcome == "shown":
+        if cert is None:
+            shown = NotFound(f"گواهی با کد پیگیری {persian_digits(code)} وجود ندارد.",
+                             f"no certificate {code}", field="tracking_code")
+        elif outcome == "shown":
             shown = _shown(unit, cert)
         else:
-            refusal = _refusal(cert, outcome, code, now)
-    if refusal is not None:
-        raise refusal
+            shown = _refusal(cert, outcome, now)
+    # Raised only now: the attempt above is committed whatever the outcome.
+    if isinstance(shown, DomainError):
+        raise shown
     return shown
 
 
@@ -194,14 +198,13 @@ def _attempt(unit: Unit, code: str, outcome: str, source: str, now: dt.datetime)
 def _shown(unit: Unit, cert: Certificate) -> ShownCertificate:
     record = unit.session.scalar(select(InquiryRecord).where(InquiryRecord.tracking_code == cert.tracking_code))
     person = unit.session.get(Person, cert.person_id)
+    # Both rows are written with the certificate in one transaction and never deleted.
+    assert record is not None and person is not None
     return ShownCertificate(stored_answer(record), requester(person, cert.requested_on))
 
 
-def _refusal(cert: Certificate | None, outcome: str, code: str, now: dt.datetime) -> DomainError:
-    if outcome == "unknown":
-        return NotFound(f"گواهی با کد پیگیری {persian_digits(code)} وجود ندارد.", f"no certificate {code}",
-                        field="tracking_code")
-    if outcome == "locked" or cert.locked_until:
+def _refusal(cert: Certificate, outcome: str, now: dt.datetime) -> VerificationRefused:
+    if cert.locked_until:
         minutes = max(1, math.ceil((cert.locked_until - now).total_seconds() / 60))
         return VerificationRefused(
             f"به دلیل {persian_digits(MAX_WRONG)} بار ورود نادرست کد رمز، این گواهی تا "

@@ -18,7 +18,7 @@ from desktop.domain.limits import DUE_WITHIN_MAX_DAYS, check_range
 from desktop.domain.roles import require
 from desktop.domain.shapes import shown
 from desktop.domain.text import normalise_text, persian_digits
-from desktop.models import InsuranceNumber, Person, PersonRole, Relationship, RelationshipPaper
+from desktop.models import Person, PersonRole, Relationship, RelationshipPaper
 
 from .actor import Actor
 from .archive import check_paper, store_paper
@@ -49,6 +49,18 @@ class DependantResult:
                 "start": format_jalali(self.start), "end": format_jalali(self.end) or None,
                 "end_reason": self.end_reason, "medical_link": self.medical_link,
                 "known_before": self.known_before, "papers": self.papers}
+
+
+@dataclass(frozen=True)
+class DependencyEnded:
+    relationship_id: uuid.UUID
+    end: dt.date
+    end_reason: str
+
+    def as_json(self) -> dict[str, str]:
+        """CLI.md `dependant end`."""
+        return {"relationship_id": str(self.relationship_id), "end": format_jalali(self.end),
+                "end_reason": self.end_reason}
 
 
 def verdict_json(v: Verdict) -> dict[str, Any]:
@@ -158,7 +170,7 @@ def _due_json(r: Relationship, p: Person, m: Person, today: dt.date) -> dict[str
 
 
 def end_dependency(store: Store, actor: Actor, relationship_id: uuid.UUID | str, reason: str,
-                   end_date: dt.date, note: str = "") -> dict[str, Any]:
+                   end_date: dt.date, note: str = "") -> DependencyEnded:
     """End a dependant link on a day, recording why; a medical link passes to the other parent's link."""
     require(actor.role, "dependant.end")
     if not isinstance(reason, str) or reason not in END_REASONS:
@@ -192,7 +204,7 @@ def end_dependency(store: Store, actor: Actor, relationship_id: uuid.UUID | str,
             _pass_medical_link(unit, row, end_date)
         unit.record("dependant.end", "relationship", row.id, {
             "reason": reason, "end": end_date, "previous_end": old, "note": row.note})
-        return {"relationship_id": str(row.id), "end": format_jalali(end_date), "end_reason": reason}
+        return DependencyEnded(row.id, end_date, reason)
 
 
 def _pass_medical_link(unit: Unit, ended: Relationship, end_date: dt.date) -> None:
@@ -205,9 +217,3 @@ def _pass_medical_link(unit: Unit, ended: Relationship, end_date: dt.date) -> No
         other.medical_link = True
         ended.medical_link = False
         unit.record("dependant.medical_link", "relationship", other.id, {"medical_link": True})
-
-
-def dependant_numbers(session: Session, person_id: uuid.UUID) -> dict[str, str]:
-    rows = session.scalars(select(InsuranceNumber).where(InsuranceNumber.person_id == person_id,
-                                                         InsuranceNumber.retired_at.is_(None)))
-    return {n.kind: n.value for n in rows}

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from desktop.domain import identifiers
 from desktop.domain.errors import DomainError
-from desktop.domain.jalali import format_jalali, parse_optional
+from desktop.domain.jalali import format_jalali
 from desktop.domain.roles import require
 from desktop.domain.vocabulary import (
     BLOOD_GROUPS,
@@ -111,18 +111,16 @@ def write_registration_slip(store: Store, actor: Actor, ssn: str, path: str | Pa
     """The registration slip of an enrolled person, read back from the store (what was written,
     not what the form held), as a PDF at `path`."""
     person = get_person(store, actor, ssn=ssn)
-    rels = person["relationships"]
-    last = rels[-1] if rels else {}
-    kind = last.get("kind") or last.get("relation") or ""
-    foreign = "foreign_id" in person
+    last = person.relationships[-1] if person.relationships else None
+    kind = last.type_code if last else ""
+    foreign = not person.national_code
     slip = SlipData(
-        full_name=f"{person['first_name']} {person['last_name']}", father_name=person["father_name"],
-        birth_date=parse_optional(person["birth_date"]),
+        full_name=person.full_name, father_name=person.father_name, birth_date=person.birth_date,
         id_title="شماره اختصاصی اتباع خارجی" if foreign else "کد ملی",
-        id_number=person["foreign_id"] if foreign else person["national_code"], ssn=person["ssn"],
-        relationship=RELATIONSHIP_TYPES.get(kind, ("", kind))[1], start=parse_optional(last.get("start")),
+        id_number=person.foreign_id if foreign else person.national_code, ssn=person.ssn,
+        relationship=RELATIONSHIP_TYPES.get(kind, ("", kind))[1], start=last.start if last else None,
         branch_code=store.branch_code, branch_name=store.branch_name, issued_on=store.today(),
-        numbers=[(NUMBER_KINDS.get(n["kind"], n["kind"]), n["value"]) for n in person["numbers"] if n["kind"] != "ssn"],
-        workshop=last.get("workshop_name", ""), clerk=actor.full_name or actor.username,
+        numbers=[(NUMBER_KINDS.get(n.kind, n.kind), n.value) for n in person.numbers if n.kind != "ssn"],
+        workshop=(last.workshop_name if last else None) or "", clerk=actor.full_name or actor.username,
     )
     return render_registration_slip(path, slip)

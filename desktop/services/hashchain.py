@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -62,10 +63,35 @@ def append(session: Session, row: InquiryRecord) -> InquiryRecord:
     return row
 
 
-def verify_chain(store: Store, actor: Actor) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int | None  # None: the row is gone (known only from the audit log)
+    tracking_code: str
+    problem: str  # broken_link | altered | missing
+    fa: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"seq": self.seq, "tracking_code": self.tracking_code, "problem": self.problem,
+                "fa": self.fa}
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    records: int
+    head: str
+    problems: tuple[ChainProblem, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """CLI `inquiry-chain verify --json`."""
+        return {"ok": self.ok, "records": self.records, "head": self.head,
+                "problems": [p.as_json() for p in self.problems]}
+
+
+def verify_chain(store: Store, actor: Actor) -> ChainReport:
     """Walk the chain in order; report every broken link and every audited answer that is gone."""
     with reading(store, actor, "inquiry.answer") as session:
-        problems: list[dict[str, Any]] = []
+        problems: list[ChainProblem] = []
         prev = GENESIS
         count = 0
         seen: set[str] = set()
@@ -78,13 +104,13 @@ def verify_chain(store: Store, actor: Actor) -> dict[str, Any]:
                 problems.append(_problem(row, "altered", "محتوای این ردیف پس از ثبت تغییر کرده است."))
             prev = row.hash
         for code in _audited_codes(session) - seen:
-            problems.append({"seq": None, "tracking_code": code, "problem": "missing",
-                             "fa": "پاسخی که در گزارش رویدادها ثبت شده در دفتر استعلام‌ها نیست."})
-        return {"ok": not problems, "records": count, "head": prev, "problems": problems}
+            problems.append(ChainProblem(None, code, "missing",
+                                         "پاسخی که در گزارش رویدادها ثبت شده در دفتر استعلام‌ها نیست."))
+        return ChainReport(not problems, count, prev, tuple(problems))
 
 
-def _problem(row: InquiryRecord, kind: str, fa: str) -> dict[str, Any]:
-    return {"seq": row.seq, "tracking_code": row.tracking_code, "problem": kind, "fa": fa}
+def _problem(row: InquiryRecord, kind: str, fa: str) -> ChainProblem:
+    return ChainProblem(row.seq, row.tracking_code, kind, fa)
 
 
 def _audited_codes(session: Session) -> set[str]:

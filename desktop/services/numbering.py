@@ -8,14 +8,11 @@ and a commit never hands it out twice.
 
 from __future__ import annotations
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from desktop.domain.errors import DomainError
 from desktop.domain.identifiers import ssn_from_serial
-from desktop.models import NumberBlock
-
-LOW_WATER = 500  # ask headquarters for the next block when fewer remain
 
 
 class NumbersExhausted(DomainError):
@@ -73,11 +70,6 @@ def allocate_permanent(session: Session) -> str:
 def allocate_branch_temporary(session: Session) -> str:
     prefix, value = _take_from_range(session, "branch_temporary")
     return f"{prefix}{value:08d}"
-
-
-def remaining(session: Session, kind: str) -> int:
-    blocks = session.scalars(select(NumberBlock).where(NumberBlock.kind == kind)).all()
-    return sum(max(0, b.last - b.next + 1) for b in blocks)
 
 
 def starter_blocks(branch_code: str) -> dict[str, tuple[int, int]]:

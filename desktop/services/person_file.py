@@ -84,7 +84,9 @@ def load_person_file(store: Store, actor: Actor, person_id: uuid.UUID) -> Person
         raw = person_record(conn, person_id=person_id.hex)
     if raw is None or not raw["ssn"]:
         raise NotFound(f"شخص {persian_digits(str(person_id))} در این شعبه نیست.", f"no person {person_id}")
-    shaped = shape_person(raw, actor.role)
+    # PersonFile keeps its plain rows for the person-file screens (which the typed record
+    # does not reach yet); they are the record's JSON, as before.
+    shaped = shape_person(raw, actor.role).as_json()
     today = store.today()
     identity = {k: shaped[k] for k in ("first_name", "last_name", "father_name", "birth_date",
                                         "benefit_birth_date", "gender", "birth_certificate_number",

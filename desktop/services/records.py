@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -63,7 +64,19 @@ def _overlapping(session: Session, person: Person, rel: RelationshipInput, works
     return None
 
 
-def add_relationship(store: Store, actor: Actor, national_code: str, data: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RelationshipAdded:
+    relationship_id: uuid.UUID
+    insurance_number: str
+    ssn: str | None
+
+    def as_json(self) -> dict[str, str | None]:
+        """CLI.md `relationship add`."""
+        return {"relationship_id": str(self.relationship_id), "insurance_number": self.insurance_number,
+                "ssn": self.ssn}
+
+
+def add_relationship(store: Store, actor: Actor, national_code: str, data: dict[str, Any]) -> RelationshipAdded:
     """Record a further main-insured or employer relationship (e.g. history from older records)."""
     rel = RelationshipInput.parse(data, store.today())
     with mutation(store, actor, "person.update") as unit:
@@ -82,7 +95,7 @@ def add_relationship(store: Store, actor: Actor, national_code: str, data: dict[
         payload = {"person_id": person.id, "kind": rel.kind, "start": rel.start, "end": rel.end,
                    "workshop_code": rel.workshop_code, "insurance_number": number.value}
         unit.record("relationship.add", "relationship", row.id, payload)
-        return {"relationship_id": str(row.id), "insurance_number": number.value, "ssn": person.ssn}
+        return RelationshipAdded(row.id, number.value, person.ssn)
 
 
 def update_personal_info(store: Store, actor: Actor, person_id: uuid.UUID, changes: dict[str, Any], reason: str) -> list[str]:

@@ -81,3 +81,61 @@ def test_chain_verify_passes_then_catches_tampering(cli, people):
         conn.execute("UPDATE inquiry_record SET national_code = '0000000000' WHERE seq = 2")
     proc = cli("verify-chain", "--json", check=False)
     assert proc.returncode == 3 and "altered" in proc.stderr
+
+
+# CLI.md "Inquiry (inquiry --json)" — the keys are a contract with other programs. The answer
+# also carries `period`, `branch`, `digest` and `record_hash`, and each relationship its Persian
+# titles; the exact sets below are what the command printed before answers were typed.
+CONTRACT = {"state", "tracking_code", "date", "authority", "national_code", "person", "coverage",
+            "relationships", "judicial"}
+ANSWER_KEYS = CONTRACT | {"period", "branch", "digest", "record_hash"}
+NESTED = {
+    "authority": {"code", "name", "group"},
+    "person": {"name", "gender"},
+    "period": {"from", "to"},
+    "branch": {"code", "name"},
+}
+ROW_CONTRACT = {"start", "end", "type", "insured_type", "relation", "insurance_number", "branch"}
+ROW_KEYS = ROW_CONTRACT | {"type_fa", "insured_type_fa", "relation_fa"}
+JUDICIAL_MAIN = {"workshop_name", "workshop_address", "address", "phone"}
+REQUESTER = {"requester_name", "requester_gender", "requested_on"}
+
+
+def assert_answer_keys(out: dict, state: str) -> None:
+    assert out["state"] == state
+    assert CONTRACT <= ANSWER_KEYS == set(out) - {"certificate", "passcode", "verified"}
+    for key, keys in NESTED.items():
+        assert out[key] is None or set(out[key]) == keys, key
+    for row in out["relationships"]:
+        assert ROW_CONTRACT <= ROW_KEYS == set(row)
+    assert out["judicial"] is None or set(out["judicial"]) == JUDICIAL_MAIN
+
+
+def test_inquiry_json_keys_match_the_contract_in_every_state(cli, people):
+    main, old = people
+    ask = lambda *args: cli.json("inquiry", *args, "--json")  # noqa: E731
+    stranger = identity()["national_code"]
+    cases = {
+        "not_found": [ask("--authority", "F1", "--national-code", stranger),
+                      ask("--authority", "J1", "--national-code", main, "--from", "1390/01/01",
+                          "--to", "1390/02/01")],
+        "not_active": [ask("--authority", "J1", "--national-code", old)],
+        "in_period": [ask("--authority", "F1", "--national-code", old, "--from", "1398/01/01",
+                          "--to", "1400/06/01")],
+        "active": [ask("--authority", "F1", "--national-code", main),
+                   ask("--authority", "J1", "--national-code", main)],
+    }
+    for state, answers in cases.items():
+        for out in answers:
+            assert_answer_keys(out, state)
+    assert cases["not_active"][0]["relationships"] and cases["in_period"][0]["relationships"]
+    assert cases["active"][1]["judicial"] is not None and cases["not_found"][1]["period"]
+    cert = cli.json("certificate", "--national-code", main, "--authority", "F1", "--json")
+    assert_answer_keys(cert, "active")
+    assert set(cert["certificate"]) == REQUESTER | {"passcode"} and cert["passcode"]
+    shown = cli.json("verify", "--tracking", cert["tracking_code"], "--passcode", cert["passcode"],
+                     "--json")
+    assert_answer_keys(shown, "active")
+    assert set(shown["certificate"]) == REQUESTER and shown["verified"] is True
+    assert set(cert) - ANSWER_KEYS == {"certificate", "passcode"}
+    assert set(shown) - ANSWER_KEYS == {"certificate", "verified"}

@@ -1,22 +1,32 @@
-"""The answer engine (SPEC §4.3–4.4) on every state × authority group × main/dependant × period."""
+"""The answer engine (SPEC §4.3–4.4) on every state × authority group × main/dependant × period.
+
+Most checks read the JSON (`as_json()`, the CLI contract); the typed answer itself is checked
+at the end (fields, and the round trip through a stored record's text)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 import json
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from desktop.domain.errors import InvalidValue
 from desktop.domain.inquiry import (
     AuthorityFacts,
+    BranchRef,
+    InquiryAnswer,
+    JudicialDependant,
+    JudicialMain,
     Period,
     PersonFacts,
     RelationshipFact,
-    answer,
+    RelationshipRow,
     parse_period,
 )
+from desktop.domain.inquiry import answer as engine
 from desktop.domain.jalali import from_jalali
 
 TODAY = from_jalali(1404, 6, 15)
@@ -43,6 +53,11 @@ def dep_rel(start, end=None) -> RelationshipFact:
 
 def person(*rels: RelationshipFact) -> PersonFacts:
     return PersonFacts("مریم رضایی", "female", SECRET_ADDRESS, SECRET_PHONE, tuple(rels))
+
+
+def answer(*args, **kwargs) -> dict:
+    """The engine's answer as the CLI prints it."""
+    return engine(*args, **kwargs).as_json()
 
 
 Y1400 = from_jalali(1400, 1, 1)
@@ -185,3 +200,39 @@ def test_a_court_sees_contacts_only_for_an_active_person_without_period(who, whe
     expected_keys = {"state", "tracking_code", "date", "authority", "national_code", "person", "coverage",
                      "relationships", "judicial", "period"}
     assert set(out) == expected_keys
+
+
+def test_the_typed_answer_carries_fields_not_keys():
+    court = engine(NC, person(dep_rel(Y1400)), COURT, TODAY, tracking_code="T")
+    assert isinstance(court, InquiryAnswer) and court.state == "active" and court.date == TODAY
+    assert court.judicial == JudicialDependant("حسن رضایی", "wife", "همسر (زن)", MAIN_ADDRESS, MAIN_PHONE)
+    main = engine(NC, person(main_rel(Y1400)), COURT, TODAY)
+    assert isinstance(main.judicial, JudicialMain) and main.judicial.address == SECRET_ADDRESS
+    ended = engine(NC, person(main_rel(Y1400, Y1401)), FUND, TODAY)
+    assert ended.relationships == (RelationshipRow(
+        Y1400, Y1401, "mandatory", "main", None, "0012345678", "1021",
+        ended.relationships[0].type_fa, "اصلی", None),)
+    assert ended.person is not None and ended.person.name == "مریم رضایی"
+
+
+@pytest.mark.parametrize("who, when", list(itertools.product(PEOPLE, PERIODS)))
+@pytest.mark.parametrize("authority", [FUND, COURT])
+def test_an_answer_survives_the_round_trip_through_its_stored_text(who, when, authority):
+    out = engine(NC, PEOPLE[who], authority, TODAY, PERIODS[when], tracking_code="1021000000017")
+    assert InquiryAnswer.from_json(json.loads(out.stored_text())) == out
+    assert json.loads(out.stored_text()) == out.as_json()
+
+
+# The stored text of each answer as the dict-building engine wrote it before answers were typed
+# (generated once from that code): the chain hashes this text, so it must not change by a byte.
+STORED_V1 = json.loads((Path(__file__).parent / "stored_answers_v1.json").read_text("utf-8"))
+AUTHORITIES = {"FUND": FUND, "COURT": COURT}
+
+
+@pytest.mark.parametrize("case", sorted(STORED_V1))
+def test_stored_text_is_byte_identical_to_the_records_already_in_stores(case):
+    group, who, when = case.split("/")
+    out = engine(NC, PEOPLE[who], AUTHORITIES[group], TODAY, PERIODS[when], tracking_code="1021000000017")
+    out = replace(out, branch=BranchRef("1021", "شعبه ۲۱ تهران"))
+    assert out.stored_text() == STORED_V1[case]
+    assert InquiryAnswer.from_json(json.loads(STORED_V1[case])) == out

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
+from desktop.domain.inquiry import AuthorityRef
+from desktop.domain.jalali import format_jalali_long, parse_jalali
 from desktop.domain.letters import (
     INQUIRY_TITLE,
     OPEN_END,
@@ -15,12 +18,10 @@ from desktop.domain.letters import (
     judicial_details,
     letter_content,
     letter_digest,
-    long_date,
-    parse_qr_payload,
     qr_payload,
     table_row,
 )
-from desktop.printing.samples import sample_letters
+from tests.support.samples import sample_letters
 
 CONTROLS = re.compile("[\u202a-\u202e]")
 
@@ -43,8 +44,8 @@ def test_honorific_by_gender() -> None:
 
 
 def test_long_date_in_persian_digits() -> None:
-    assert long_date("1403/05/20") == "۲۰ مرداد ۱۴۰۳"
-    assert long_date("۱۴۰۲/۱۲/۲۹") == "۲۹ اسفند ۱۴۰۲"
+    assert format_jalali_long(parse_jalali("1403/05/20")) == "۲۰ مرداد ۱۴۰۳"
+    assert format_jalali_long(parse_jalali("۱۴۰۲/۱۲/۲۹")) == "۲۹ اسفند ۱۴۰۲"
 
 
 def test_not_found_names_the_code_and_the_period_when_given() -> None:
@@ -55,11 +56,11 @@ def test_not_found_names_the_code_and_the_period_when_given() -> None:
 
 
 def test_not_active_shows_only_the_last_relationship() -> None:
-    answer = sample_letters()["in_period"][0] | {"state": "not_active", "period": None}
+    answer = replace(sample_letters()["in_period"][0], state="not_active", period=None)
     content = letter_content(answer)
     assert "فاقد ارتباط بیمه‌ای" in content.paragraphs[1]
     assert "به نام خانم زهرا احمدی‌نژاد" in words(content.paragraphs[1])
-    assert content.table == [table_row(answer["relationships"][-1])]
+    assert content.table == [table_row(answer.relationships[-1])]
 
 
 def test_in_period_lists_every_relationship_between_from_and_to() -> None:
@@ -67,7 +68,7 @@ def test_in_period_lists_every_relationship_between_from_and_to() -> None:
     assert "در فاصله تاریخ ۱۳۹۷/۰۱/۰۱ تا تاریخ ۱۴۰۳/۰۵/۰۱ دارای ارتباط بیمه‌ای" in text
     assert "فاقد" not in text  # the seed's case-3 text repeated case 2 by mistake (SPEC §4.3)
     answer = sample_letters()["in_period"][0]
-    assert len(letter_content(answer).table) == len(answer["relationships"]) == 3
+    assert len(letter_content(answer).table) == len(answer.relationships) == 3
 
 
 def test_active_main_and_dependant() -> None:
@@ -87,8 +88,8 @@ def test_judicial_main_and_dependant_carry_contacts() -> None:
 
 @pytest.mark.parametrize("state", ["not_found", "not_active", "in_period", "active"])
 def test_funds_never_get_judicial_details(state: str) -> None:
-    answer = sample_letters()["judicial_main"][0] | {"state": state}
-    answer["authority"] = {"code": "F1", "name": "صندوق", "group": "fund"}
+    answer = replace(sample_letters()["judicial_main"][0], state=state,
+                     authority=AuthorityRef("F1", "صندوق", "fund"))
     assert judicial_details(answer) is None
     content = letter_content(answer)
     text = words(" ".join([*content.paragraphs, *(v for _, v in content.details)]))
@@ -98,27 +99,27 @@ def test_funds_never_get_judicial_details(state: str) -> None:
 def test_judicial_details_only_for_an_active_person() -> None:
     answer = sample_letters()["judicial_main"][0]
     assert judicial_details(answer) is not None
-    assert judicial_details(answer | {"state": "not_active"}) is None
+    assert judicial_details(replace(answer, state="not_active")) is None
 
 
 def test_certificate_title_and_closing() -> None:
     answer, certificate = sample_letters()["certificate"]
     content = letter_content(answer, certificate)
     assert content.title != INQUIRY_TITLE
-    assert content.authority == answer["authority"]["name"]
+    assert content.authority == answer.authority.name
     assert certificate_closing(certificate) == (
         "این گواهی به درخواست خانم زهرا احمدی‌نژاد مورخ ۱۹ مرداد ۱۴۰۳ صادر گردیده است.")
     assert letter_content(answer).closing == []
 
 
 def test_table_row_follows_the_headers() -> None:
-    rel = sample_letters()["in_period"][0]["relationships"][2]
+    rel = sample_letters()["in_period"][0].relationships[2]
     row = [words(cell) for cell in table_row(rel)]
     assert len(row) == len(TABLE_HEADERS) == 7
     assert row == ["۱۴۰۳/۰۱/۰۵", OPEN_END, "بیمه مشاغل آزاد", "اصلی", "—", "۱۲۳۴۵۶۷۸", "۱۰۲۱"]
-    # Codes alone (no Persian titles in the dict) are looked up in the vocabulary.
-    bare = {k: v for k, v in rel.items() if not k.endswith("_fa")} | {"relation": "wife",
-                                                                      "insured_type": "dependant"}
+    # Codes alone (no Persian titles, as in older stored answers) are looked up in the vocabulary.
+    bare = replace(rel, type_fa="", insured_type_fa="", relation_fa=None, relation="wife",
+                   insured_type="dependant")
     assert table_row(bare)[2:5] == ["بیمه مشاغل آزاد", "تبعی", "همسر (زن)"]
 
 
@@ -126,13 +127,12 @@ def test_digest_is_stable_and_follows_the_canonical_fields() -> None:
     answer = sample_letters()["active_main"][0]
     digest = letter_digest(answer)
     assert re.fullmatch("[0-9a-f]{16}", digest)
-    assert letter_digest(dict(answer)) == digest
-    assert letter_digest(answer | {"date": "۱۴۰۳/۰۵/۲۰"}) == digest  # digits do not matter
-    assert letter_digest(answer | {"state": "not_active"}) != digest
-    assert letter_digest(answer | {"person": None}) == digest  # only the canonical fields
-    assert parse_qr_payload(qr_payload(answer)) == (answer["tracking_code"], digest)
-    with pytest.raises(ValueError):
-        parse_qr_payload("hello")
+    assert letter_digest(replace(answer)) == digest
+    assert letter_digest(replace(answer, state="not_active")) != digest
+    assert letter_digest(replace(answer, person=None)) == digest  # only the canonical fields
+    # The digest of a stored answer read back is the one printed on the letter.
+    assert letter_digest(type(answer).from_json(answer.as_json())) == digest
+    assert qr_payload(answer) == f"BDL1|{answer.tracking_code}|{digest}"
 
 
 def test_addresses_from_the_store_are_worded_with_persian_digits():
@@ -140,7 +140,8 @@ def test_addresses_from_the_store_are_worded_with_persian_digits():
     from desktop.domain.letters import letter_content
 
     answer, _ = sample_letters()["judicial_main"]
-    answer["judicial"].update(address="همدان، کوچه گلستان، پلاک 21", workshop_address="بندرعباس، پلاک 23")
+    answer = replace(answer, judicial=replace(answer.judicial, address="همدان، کوچه گلستان، پلاک 21",
+                                              workshop_address="بندرعباس، پلاک 23"))
     content = letter_content(answer)
     worded = " ".join(content.paragraphs) + " ".join(v for _, v in content.details)
     assert "۲۱" in worded and "۲۳" in worded

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from desktop.domain.errors import InvalidValue
-from desktop.domain.jalali import age_on, format_jalali, format_jalali_long, parse_jalali
+from desktop.domain.jalali import format_jalali, format_jalali_long, parse_jalali
 from desktop.domain.text import (
     ZWNJ,
     ascii_digits,
@@ -58,9 +58,3 @@ def test_formatting():
     assert format_jalali(day) == "1403/05/20"
     assert format_jalali(day, persian=True) == "۱۴۰۳/۰۵/۲۰"
     assert format_jalali_long(day) == "۲۰ مرداد ۱۴۰۳"
-
-
-def test_age_boundaries():
-    birth = dt.date(2004, 3, 1)
-    assert age_on(birth, dt.date(2024, 2, 29)) == 19
-    assert age_on(birth, dt.date(2024, 3, 1)) == 20

@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from desktop.domain.letters import letter_digest, qr_payload
 from desktop.domain.text import persian_digits
 from desktop.printing.letters import render_batch, render_inquiry_pdf
-from desktop.printing.samples import sample_letters
+from tests.support.samples import sample_letters
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 
@@ -66,8 +67,8 @@ def test_every_letter_kind_renders_with_its_wording(kind: str, tmp_path: Path) -
     pdf = render_inquiry_pdf(answer, certificate=certificate)
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf, tmp_path)
-    assert persian_digits(answer["tracking_code"]) in text
-    for phrase in (*COMMON, answer["authority"]["name"], *EXPECTED[kind]):
+    assert persian_digits(answer.tracking_code) in text
+    for phrase in (*COMMON, answer.authority.name, *EXPECTED[kind]):
         assert _plain(phrase) in text, phrase
     assert not re.search("[0-9]", text.replace("%PDF", "")), "Latin digits leaked into the letter"
 
@@ -75,8 +76,8 @@ def test_every_letter_kind_renders_with_its_wording(kind: str, tmp_path: Path) -
 @pytest.mark.parametrize("kind", [k for k in SAMPLES if not k.startswith("judicial")])
 def test_fund_letters_never_carry_an_address_or_phone(kind: str, tmp_path: Path) -> None:
     answer, certificate = SAMPLES[kind]
-    # Defence in depth: the dict wrongly carries judicial details; the letter ignores them.
-    answer["judicial"] = SAMPLES["judicial_main"][0]["judicial"]
+    # Defence in depth: the answer wrongly carries judicial details; the letter ignores them.
+    answer = replace(answer, judicial=SAMPLES["judicial_main"][0].judicial)
     text = pdf_text(render_inquiry_pdf(answer, certificate=certificate), tmp_path)
     for word in ADDRESS_WORDS:
         assert _plain(word) not in text, word
@@ -84,9 +85,8 @@ def test_fund_letters_never_carry_an_address_or_phone(kind: str, tmp_path: Path)
 
 
 def test_judicial_details_need_an_active_person(tmp_path: Path) -> None:
-    answer = SAMPLES["not_active"][0]
-    answer["authority"] = SAMPLES["judicial_main"][0]["authority"]
-    answer["judicial"] = SAMPLES["judicial_main"][0]["judicial"]
+    court = SAMPLES["judicial_main"][0]
+    answer = replace(SAMPLES["not_active"][0], authority=court.authority, judicial=court.judicial)
     text = pdf_text(render_inquiry_pdf(answer), tmp_path)
     assert "ولیعصر" not in text and "۸۸۷۷۶۶۵۵" not in text
 
@@ -108,7 +108,7 @@ def test_table_reads_right_to_left(tmp_path: Path) -> None:
 
 def test_a_long_period_table_continues_on_a_second_page(tmp_path: Path) -> None:
     answer = SAMPLES["in_period"][0]
-    answer["relationships"] = answer["relationships"] * 20
+    answer = replace(answer, relationships=answer.relationships * 20)
     pdf = render_inquiry_pdf(answer)
     assert pages(pdf, tmp_path) >= 2
     text = pdf_text(pdf, tmp_path)
@@ -118,26 +118,24 @@ def test_a_long_period_table_continues_on_a_second_page(tmp_path: Path) -> None:
 
 def test_batch_of_fifty_reports_progress_and_prints_every_letter(tmp_path: Path) -> None:
     kinds = list(SAMPLES)
-    answers = []
+    letters = []
     for i in range(50):
-        answer, certificate = sample_letters()[kinds[i % len(kinds)]]
-        answer["tracking_code"] = f"10210000{i:05d}"
-        answer["certificate"] = certificate
-        answers.append(answer)
+        answer, certificate = SAMPLES[kinds[i % len(kinds)]]
+        letters.append((replace(answer, tracking_code=f"10210000{i:05d}"), certificate))
     seen: list[tuple[int, int]] = []
-    pdf = render_batch(answers, progress=lambda done, total: seen.append((done, total)))
+    pdf = render_batch(letters, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(i, 50) for i in range(1, 51)]
     assert pages(pdf, tmp_path) == 50
     text = pdf_text(pdf, tmp_path)
-    assert all(persian_digits(a["tracking_code"]) in text for a in answers)
-    certificates = sum(a["certificate"] is not None for a in answers)
+    assert all(persian_digits(a.tracking_code) in text for a, _ in letters)
+    certificates = sum(c is not None for _, c in letters)
     assert text.count(_plain("این گواهی به درخواست")) == certificates > 0
 
 
 def test_batch_stops_when_cancelled_and_can_return_one_pdf_each() -> None:
-    answers = [SAMPLES["active_main"][0]] * 10
+    letters = [(SAMPLES["active_main"][0], None)] * 10
     done: list[int] = []
-    out = render_batch(answers, progress=lambda d, t: done.append(d),
+    out = render_batch(letters, progress=lambda d, t: done.append(d),
                        cancelled=lambda: len(done) >= 3, separate=True)
     assert isinstance(out, list) and len(out) == 3
     assert all(pdf.startswith(b"%PDF") for pdf in out)
@@ -145,9 +143,8 @@ def test_batch_stops_when_cancelled_and_can_return_one_pdf_each() -> None:
 
 def test_qr_payload_carries_tracking_code_and_digest() -> None:
     answer = SAMPLES["active_main"][0]
-    assert qr_payload(answer) == f"BDL1|{answer['tracking_code']}|{letter_digest(answer)}"
-    answer["digest"] = "0123456789abcdef"
-    assert qr_payload(answer).endswith("|0123456789abcdef")
+    assert qr_payload(answer) == f"BDL1|{answer.tracking_code}|{letter_digest(answer)}"
+    assert qr_payload(replace(answer, digest="0123456789abcdef")).endswith("|0123456789abcdef")
 
 
 @pytest.mark.skipif(shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None,

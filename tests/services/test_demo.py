@@ -131,7 +131,7 @@ def test_get_person_on_a_random_demo_person_and_demo_users(demo) -> None:
     store, _ = demo
     codes = [r[0] for r in q(store, "SELECT m.national_code FROM relationship r JOIN person m "
                                     "ON m.id = r.main_insured_id")]
-    record = get_person(store, find_actor(store, "admin"), national_code=random.Random(3).choice(codes))
+    record = get_person(store, find_actor(store, "admin"), national_code=random.Random(3).choice(codes)).as_json()
     assert record["dependants"] and record["relationships"] and record["ssn"]
     assert sign_in(store, "clerk", "clerk1234").role == "clerk"
     assert sign_in(store, "supervisor", "super1234").role == "supervisor"

@@ -59,14 +59,14 @@ def test_success_gives_ssn_and_central_temporary_number_in_one_transaction(store
     assert {t: after[t] - before[t] for t in TABLES} == {
         "person": 1, "relationship": 1, "insurance_number": 1, "archive_item": 1, "archive_blob": 1,
         "audit_log": 2, "outbox": 2}
-    record = get_person(store, clerk, national_code=family["father"])
+    record = get_person(store, clerk, national_code=family["father"]).as_json()
     assert [d["relation"] for d in record["dependants"]] == ["daughter"]
     assert {"ssn", "central_temporary"} <= {n["kind"] for n in get_person(
-        store, clerk, national_code=family["daughter"])["numbers"]}
+        store, clerk, national_code=family["daughter"]).as_json()["numbers"]}
 
 
 def test_wife_from_marriage_date_and_enrolled_person_keeps_her_ssn(store, clerk, family):
-    own_ssn = get_person(store, clerk, national_code=family["wife"])["ssn"]
+    own_ssn = get_person(store, clerk, national_code=family["wife"]).as_json()["ssn"]
     result = add_dependant(store, clerk, family["father"], family["wife"], "wife")
     assert result.known_before and result.ssn == own_ssn
     assert result.start == from_jalali(1388, 5, 5)
@@ -78,12 +78,16 @@ def test_father_request_takes_the_medical_link_from_the_mother(store, clerk, fam
     fathers = add_dependant(store, clerk, family["father"], family["son"], "son")
     assert fathers.medical_link and fathers.ssn == mothers.ssn
     links = {r["main_insured_name"].split()[0]: r["medical_link"]
-             for r in get_person(store, clerk, national_code=family["son"])["relationships"]}
+             for r in get_person(store, clerk, national_code=family["son"]).as_json()["relationships"]}
     assert links == {"علی": True, "مریم": False}
     # Ending the father's link hands medical services back to the mother's.
-    end_dependency(store, clerk, fathers.relationship_id, "other", from_jalali(1404, 6, 1))
+    ended = end_dependency(store, clerk, fathers.relationship_id, "other", from_jalali(1404, 6, 1))
+    assert (ended.relationship_id, ended.end, ended.end_reason) == (
+        fathers.relationship_id, from_jalali(1404, 6, 1), "other")
+    assert ended.as_json() == {"relationship_id": str(fathers.relationship_id), "end": "1404/06/01",
+                               "end_reason": "other"}
     links = {r["main_insured_name"].split()[0]: r["medical_link"]
-             for r in get_person(store, clerk, national_code=family["son"])["relationships"]}
+             for r in get_person(store, clerk, national_code=family["son"]).as_json()["relationships"]}
     assert links == {"علی": False, "مریم": True}
 
 
@@ -100,7 +104,7 @@ def test_check_writes_nothing_and_due_lists_the_20th_birthday(store, clerk, regi
 
 
 def test_archive_rescan_is_a_new_version_never_a_replacement(store, clerk, family):
-    person_id = get_person(store, clerk, national_code=family["father"])["person_id"]
+    person_id = get_person(store, clerk, national_code=family["father"]).as_json()["person_id"]
     first = add_paper(store, clerk, uuid.UUID(person_id), "photo", "a.png", b"\x89PNG one", "image/png")
     second = add_paper(store, clerk, uuid.UUID(person_id), "photo", "a.png", b"\x89PNG two", "image/png")
     assert (first.version, second.version, second.previous_id) == (1, 2, first.id)
@@ -127,7 +131,7 @@ def test_ending_can_only_shorten_a_link(store, clerk, registered, family):
     assert "دیرتر" in err.value.fa
     assert snapshot(store) == before
     end_dependency(store, clerk, link.relationship_id, "other", from_jalali(1404, 6, 10))
-    rels = get_person(store, clerk, national_code=son19["national_code"])["relationships"]
+    rels = get_person(store, clerk, national_code=son19["national_code"]).as_json()["relationships"]
     assert [(r["end"], r["end_reason"]) for r in rels] == [("1404/06/10", "other")]
 
 
@@ -136,7 +140,7 @@ def test_a_future_end_keeps_the_fathers_medical_link_until_then(store, clerk, fa
     fathers = add_dependant(store, clerk, family["father"], family["son"], "son")
     end_dependency(store, clerk, fathers.relationship_id, "other", from_jalali(1405, 1, 1))  # today: 1404/06/15
     links = {r["main_insured_name"].split()[0]: r["medical_link"]
-             for r in get_person(store, clerk, national_code=family["son"])["relationships"]}
+             for r in get_person(store, clerk, national_code=family["son"]).as_json()["relationships"]}
     assert links == {"علی": True, "مریم": False}
 
 

@@ -28,7 +28,7 @@ def test_new_person_gets_ssn_permanent_number_audit_and_outbox(store, clerk, reg
     after = snapshot(store)
     assert {t: after[t] - before[t] for t in MUTATION_TABLES} == {
         "person": 1, "relationship": 1, "insurance_number": 1, "personal_info": 1, "audit_log": 1, "outbox": 1}
-    record = get_person(store, clerk, national_code=person["national_code"])
+    record = get_person(store, clerk, national_code=person["national_code"]).as_json()
     assert record["ssn"] == result.ssn
     assert record["relationships"][0]["workshop_code"] == workshop
 

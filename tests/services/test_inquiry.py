@@ -33,44 +33,44 @@ def cast(store, admin, registered):
 
 
 def test_the_four_answers(store, admin, cast):
-    assert answer_inquiry(store, admin, "F1", cast.stranger)["state"] == "not_found"
-    ended = answer_inquiry(store, admin, "F1", cast.ended)
+    assert answer_inquiry(store, admin, "F1", cast.stranger).state == "not_found"
+    ended = answer_inquiry(store, admin, "F1", cast.ended).as_json()
     assert ended["state"] == "not_active" and ended["person"]["gender"] == "female"
     assert [(r["start"], r["end"], r["type"]) for r in ended["relationships"]] == [
         ("1398/01/01", "1401/06/31", "voluntary")]
-    period = answer_inquiry(store, admin, "F1", cast.ended, "1401/06/31", "1402/01/01")
+    period = answer_inquiry(store, admin, "F1", cast.ended, "1401/06/31", "1402/01/01").as_json()
     assert period["state"] == "in_period" and len(period["relationships"]) == 1
-    missed = answer_inquiry(store, admin, "F1", cast.ended, "1401/07/01", "1402/01/01")
+    missed = answer_inquiry(store, admin, "F1", cast.ended, "1401/07/01", "1402/01/01").as_json()
     assert missed["state"] == "not_found" and missed["person"] is None
-    active = answer_inquiry(store, admin, "F1", cast.main)
+    active = answer_inquiry(store, admin, "F1", cast.main).as_json()
     assert active["state"] == "active" and active["coverage"] == "main" and active["judicial"] is None
     assert active["branch"] == {"code": "1021", "name": "شعبه ۲۱ تهران"}
     assert len(active["record_hash"]) == 64 and len(active["digest"]) == 16
 
 
 def test_a_court_gets_addresses_for_active_main_and_dependant(store, admin, cast):
-    main = answer_inquiry(store, admin, "J1", cast.main)
+    main = answer_inquiry(store, admin, "J1", cast.main).as_json()
     assert main["judicial"] == {"workshop_name": "کارخانه نمونه", "workshop_address": WORKSHOP_ADDRESS,
                                 "address": MAIN_ADDRESS, "phone": MAIN_PHONE}
-    dep = answer_inquiry(store, admin, "J1", cast.dependant)
+    dep = answer_inquiry(store, admin, "J1", cast.dependant).as_json()
     assert dep["coverage"] == "dependant"
     assert dep["judicial"] == {"main_insured_name": "حسن کریمی", "relation": "wife", "relation_fa": "همسر (زن)",
                                "address": MAIN_ADDRESS, "phone": MAIN_PHONE}
-    assert answer_inquiry(store, admin, "J1", cast.ended)["judicial"] is None
+    assert answer_inquiry(store, admin, "J1", cast.ended).judicial is None
 
 
 @pytest.mark.parametrize("who", ["main", "dependant", "ended", "stranger"])
 @pytest.mark.parametrize("period", [(None, None), ("1399/01/01", "1404/01/01")])
 def test_privacy_no_contact_reaches_a_fund_json_or_pdf(store, admin, cast, who, period, tmp_path):
     out = answer_inquiry(store, admin, "F1", getattr(cast, who), *period)
-    text = json.dumps(out, ensure_ascii=False)
-    assert out["judicial"] is None and not [c for c in CONTACTS if c in text] and "شیراز" not in text
+    text = json.dumps(out.as_json(), ensure_ascii=False)
+    assert out.judicial is None and not [c for c in CONTACTS if c in text] and "شیراز" not in text
     with store.engine.connect() as conn:
         stored = conn.exec_driver_sql("SELECT answer FROM inquiry_record WHERE tracking_code = ?",
-                                      (out["tracking_code"],)).scalar_one()
+                                      (out.tracking_code,)).scalar_one()
     assert not [c for c in CONTACTS if c in stored]
     text = pdf_text(render_inquiry_pdf(out), tmp_path)
-    assert out["national_code"] in text  # the letter was read at all
+    assert out.national_code in text  # the letter was read at all
     assert not [c for c in CONTACTS if c in text] and "نشانی" not in text and "تماس" not in text
 
 
@@ -86,9 +86,9 @@ def test_each_answer_is_recorded_with_audit_and_outbox(store, admin, cast):
     assert {t: after[t] - before[t] for t in before} == {"inquiry_record": 1, "audit_log": 1, "outbox": 1}
     with store.engine.connect() as conn:
         row = conn.exec_driver_sql("SELECT state, national_code, hash FROM inquiry_record WHERE tracking_code = ?",
-                                   (out["tracking_code"],)).one()
-    assert tuple(row) == ("active", cast.main, out["record_hash"])
-    assert tracking_code(out["tracking_code"]).startswith("1021")
+                                   (out.tracking_code,)).one()
+    assert tuple(row) == ("active", cast.main, out.record_hash)
+    assert tracking_code(out.tracking_code).startswith("1021")
 
 
 @pytest.mark.parametrize("args, exc", [
@@ -118,7 +118,7 @@ def test_tracking_codes_unique_under_concurrent_threads(store, admin, cast):
     def worker() -> None:
         try:
             for _ in range(10):
-                codes.append(answer_inquiry(store, admin, "F1", cast.main)["tracking_code"])
+                codes.append(answer_inquiry(store, admin, "F1", cast.main).tracking_code)
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -128,14 +128,14 @@ def test_tracking_codes_unique_under_concurrent_threads(store, admin, cast):
     for t in threads:
         t.join()
     assert not errors and len(codes) == 80 and len(set(codes)) == 80
-    assert verify_chain(store, admin)["ok"]
+    assert verify_chain(store, admin).ok
 
 
 def _process_worker(path: str, national_code: str, n: int, out) -> None:  # noqa: ANN001
     store = open_store(path)
     try:
         actor = find_actor(store, "admin")
-        out.put([answer_inquiry(store, actor, "F1", national_code)["tracking_code"] for _ in range(n)])
+        out.put([answer_inquiry(store, actor, "F1", national_code).tracking_code for _ in range(n)])
     finally:
         store.close()
 
@@ -151,17 +151,17 @@ def test_tracking_codes_unique_across_processes(store, admin, cast):
         p.join(timeout=60)
     assert len(codes) == 40 and len(set(codes)) == 40
     report = verify_chain(store, admin)
-    assert report["ok"] and report["records"] == 40
+    assert report.ok and report.records == 40
 
 
 def test_the_chain_detects_a_tampered_row(store, admin, cast):
     for who in (cast.main, cast.ended, cast.stranger):
         answer_inquiry(store, admin, "J1", who)
-    assert verify_chain(store, admin)["ok"]
+    assert verify_chain(store, admin).ok
     with store.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE inquiry_record SET state = 'not_found' WHERE seq = 2")
     report = verify_chain(store, admin)
-    assert not report["ok"] and [(p["seq"], p["problem"]) for p in report["problems"]] == [(2, "altered")]
+    assert not report.ok and [(p.seq, p.problem) for p in report.problems] == [(2, "altered")]
 
 
 def test_the_chain_detects_a_deleted_row_even_the_newest(store, admin, cast):
@@ -170,8 +170,8 @@ def test_the_chain_detects_a_deleted_row_even_the_newest(store, admin, cast):
     with store.engine.begin() as conn:
         conn.exec_driver_sql("DELETE FROM inquiry_record WHERE seq = 3")
     report = verify_chain(store, admin)
-    assert not report["ok"] and [p["problem"] for p in report["problems"]] == ["missing"]
+    assert not report.ok and [p.problem for p in report.problems] == ["missing"]
     with store.engine.begin() as conn:
         conn.exec_driver_sql("DELETE FROM inquiry_record WHERE seq = 1")
-    problems = [p["problem"] for p in verify_chain(store, admin)["problems"]]
+    problems = [p.problem for p in verify_chain(store, admin).problems]
     assert "broken_link" in problems and problems.count("missing") == 2

@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from desktop.domain.errors import Conflict, InvalidValue, NotFound, PermissionDenied
+from desktop.domain.jalali import parse_jalali
 from desktop.services.enrolment import enrol
 from desktop.services.people import get_person
 from desktop.services.records import add_relationship, requery_identity, update_personal_info
@@ -27,8 +28,10 @@ def test_a_past_relationship_is_recorded_with_the_same_permanent_number(store, c
     person, result = enrolled
     out = add_relationship(store, clerk, person["national_code"],
                            {"kind": "self_employed", "start": "1390/01/01", "end": "1395/12/29", "orientation": "student"})
-    assert out["insurance_number"] == result.numbers["permanent"]
-    rels = get_person(store, clerk, national_code=person["national_code"])["relationships"]
+    assert out.insurance_number == result.numbers["permanent"] and out.ssn == result.ssn
+    assert out.as_json() == {"relationship_id": str(out.relationship_id),
+                             "insurance_number": out.insurance_number, "ssn": result.ssn}
+    rels = get_person(store, clerk, national_code=person["national_code"]).as_json()["relationships"]
     assert [r["kind"] for r in rels] == ["self_employed", "voluntary"]
     assert rels[0]["end"] == "1395/12/29"
 
@@ -71,8 +74,11 @@ def test_health_fields_only_for_roles_that_need_them(store, users, enrolled):
         update_personal_info(store, users["admin"], result.person_id, {"blood_group": "A+"}, "دلیل")
     update_personal_info(store, users["clerk"], result.person_id, {"blood_group": "A+"}, "دلیل")
     nc = get_person(store, users["clerk"], ssn=result.ssn)
-    assert nc["personal"]["blood_group"] == "A+"
-    assert "blood_group" not in get_person(store, users["letter_staff"], ssn=result.ssn)["personal"]
+    assert nc.personal is not None and nc.personal.blood_group == "A+"
+    assert nc.as_json()["personal"]["blood_group"] == "A+"
+    hidden = get_person(store, users["letter_staff"], ssn=result.ssn)
+    assert hidden.personal is not None and hidden.personal.blood_group is None
+    assert "blood_group" not in hidden.as_json()["personal"]
 
 
 def test_identity_correction_only_by_requery_keeps_benefit_birth_date(store, clerk, admin, enrolled):
@@ -82,8 +88,10 @@ def test_identity_correction_only_by_requery_keeps_benefit_birth_date(store, cle
     changed = requery_identity(store, clerk, result.person_id)
     assert set(changed) == {"birth_date", "last_name"}
     record = get_person(store, clerk, ssn=result.ssn)
-    assert record["birth_date"] == "1366/01/01"
-    assert record["benefit_birth_date"] == person["birth_date"]  # change after 1379/08/08: original kept
+    assert record.birth_date == parse_jalali("1366/01/01")
+    assert record.as_json()["birth_date"] == "1366/01/01"
+    # A change after 1379/08/08: the original date is kept for benefits.
+    assert record.as_json()["benefit_birth_date"] == person["birth_date"]
     assert count_rows(store, "identity_change") == 2
 
 
@@ -91,7 +99,7 @@ def test_birth_date_change_before_1379_08_08_moves_the_benefit_date_too(store, c
     person, result = enrolled
     add_registry_identities(store, admin, {**person, "birth_date": "1366/01/01", "birth_date_changed_on": "1378/01/01"})
     requery_identity(store, clerk, result.person_id)
-    assert get_person(store, clerk, ssn=result.ssn)["benefit_birth_date"] == "1366/01/01"
+    assert get_person(store, clerk, ssn=result.ssn).as_json()["benefit_birth_date"] == "1366/01/01"
 
 
 def test_main_insured_with_temporary_number_needs_committee_approval(store, clerk, admin, registered):

@@ -87,7 +87,7 @@ def test_eligible_son_registered_from_the_keyboard(qtbot, screen, store, clerk, 
     assert screen.result is not None, screen.message.text()
     assert screen.result.central_temporary.startswith("OO")
     assert persian_digits(screen.result.ssn) in screen.outcome.text()
-    dependants = get_person(store, clerk, national_code=main)["dependants"]
+    dependants = get_person(store, clerk, national_code=main).as_json()["dependants"]
     assert [d["relation"] for d in dependants] == ["son"]
 
 
@@ -164,6 +164,6 @@ def test_due_to_end_list_and_ending_a_link(qtbot, screen, store, clerk, register
     screen.due.end_date.setText("1404/06/15")
     screen.due.end_selected()
     assert screen.due.message.text() == "" or screen.due.message.isHidden()
-    son = get_person(store, clerk, national_code=turning_20["national_code"])
+    son = get_person(store, clerk, national_code=turning_20["national_code"]).as_json()
     assert son["relationships"][0]["end"] == "1404/06/15"
     assert son["relationships"][0]["end_reason"] == "employment"

@@ -116,7 +116,7 @@ def test_new_person_enrolled_with_the_keyboard_alone(qtbot, screen, store, clerk
     assert screen.flow.index() == DONE, screen.confirm_page.error.text()
     ssn = screen.result.ssn
     assert persian_digits(ssn) in screen.done.numbers.text()
-    record = get_person(store, clerk, ssn=ssn)
+    record = get_person(store, clerk, ssn=ssn).as_json()
     assert record["relationships"][0]["kind"] == "voluntary"
     assert record["personal"]["mobile"] == "09121234567"
     assert sorted(p["paper_kind"] for p in papers_of(store, clerk, screen.result.person_id)) == ["photo", "questionnaire"]
@@ -172,7 +172,7 @@ def test_legal_employer(qtbot, screen, store, clerk, registered):
     assert "۱۲۳۴۵۶" in screen.confirm_page.summary.text()
     key(qtbot, Qt.Key.Key_Return)
     assert screen.flow.index() == DONE, screen.confirm_page.error.text()
-    record = get_person(store, clerk, ssn=screen.result.ssn)
+    record = get_person(store, clerk, ssn=screen.result.ssn).as_json()
     assert record["relationships"][0]["kind"] == "employer_legal"
     with store.engine.connect() as conn:
         row = conn.exec_driver_sql("SELECT legal_name, registration_number FROM employer").one()
@@ -199,7 +199,7 @@ def test_foreign_national(qtbot, screen, store, clerk, registered, tmp_path):
     assert screen.flow.index() == CONFIRM
     key(qtbot, Qt.Key.Key_Return)
     assert screen.flow.index() == DONE, screen.confirm_page.error.text()
-    record = get_person(store, clerk, foreign_id=person["foreign_id"])
+    record = get_person(store, clerk, foreign_id=person["foreign_id"]).as_json()
     assert record["ssn"] == screen.result.ssn
     kinds = {p["paper_kind"] for p in papers_of(store, clerk, screen.result.person_id)}
     assert kinds == {"questionnaire", "photo", "residence_permit"}

@@ -30,10 +30,11 @@ def test_real_application_screenshots(tmp_path):
     db = tmp_path / "demo.sqlite"
     _demo_store(db)
     out = tmp_path / "shots"
-    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "BRANCH_DESK_SCREENSHOT_DIR": str(out),
-           "BRANCH_DESK_SCREENSHOT_LOGIN": "admin:admin1234", "BRANCH_DESK_CONFIG_DIR": str(tmp_path / "cfg")}
-    result = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1440x900x24", sys.executable, "-m", "desktop",
-                             "--db", str(db)], env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "BRANCH_DESK_CONFIG_DIR": str(tmp_path / "cfg")}
+    driver = [sys.executable, "-m", "tests.support.app_driver", "--screenshots", str(out),
+              "--login", "admin:admin1234"]
+    result = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1440x900x24", *driver, "--db", str(db)],
+                            env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in out.glob("*.png"))
     assert "sign-in.png" in names and "main-admin.png" in names and "main-search.png" in names

@@ -1,12 +1,17 @@
-"""Sample answers, one per letter kind, in CLI.md's inquiry JSON shape.
+"""Sample answers, one per letter kind, written in CLI.md's inquiry JSON shape and read back
+as InquiryAnswer (so the samples also exercise `InquiryAnswer.from_json`).
 
-Used by scripts/render_letters.py (docs/letters/*.png), the tests and bench/letters.py.
+Used by scripts/render_letters.py (docs/letters/*.png), the tests and bench/letters.py; not
+shipped with the application.
 """
 
 from __future__ import annotations
 
 import copy
 from typing import Any
+
+from desktop.domain.inquiry import InquiryAnswer, Requester
+from desktop.domain.jalali import parse_jalali
 
 _FUND = {"code": "F1", "name": "صندوق بازنشستگی کشوری", "group": "fund"}
 _COURT = {"code": "J1", "name": "دادگستری کل استان تهران (مجتمع قضایی شهید بهشتی)",
@@ -34,8 +39,8 @@ def _answer(state: str, **over: Any) -> dict[str, Any]:
     return base
 
 
-def sample_letters() -> dict[str, tuple[dict[str, Any], dict[str, Any] | None]]:
-    """kind → (answer, certificate or None). Fresh copies on every call."""
+def sample_json() -> dict[str, tuple[dict[str, Any], dict[str, Any] | None]]:
+    """kind → (answer JSON, certificate JSON or None). Fresh dicts on every call."""
     main = _rel("1398/01/15", "1402/12/29", "mandatory", "بیمه‌شده اجباری (کارگاه)", "main",
                 None, "12345678")
     samples: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {
@@ -72,3 +77,16 @@ def sample_letters() -> dict[str, tuple[dict[str, Any], dict[str, Any] | None]]:
                          "requested_on": "1403/05/19", "passcode": "48213-90576"}),
     }
     return copy.deepcopy(samples)
+
+
+def sample_letters() -> dict[str, tuple[InquiryAnswer, Requester | None]]:
+    """kind → (answer, the certificate's requester or None)."""
+    return {kind: (InquiryAnswer.from_json(answer), _requester(cert))
+            for kind, (answer, cert) in sample_json().items()}
+
+
+def _requester(raw: dict[str, Any] | None) -> Requester | None:
+    if raw is None:
+        return None
+    return Requester(raw["requester_name"], raw["requester_gender"],
+                     parse_jalali(raw["requested_on"]), raw.get("passcode"))

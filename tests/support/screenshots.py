@@ -1,4 +1,4 @@
-"""Drives the real application to take the README screenshots (BRANCH_DESK_SCREENSHOT_DIR)."""
+"""Drives the real application to take the README screenshots (see app_driver.py)."""
 
 from __future__ import annotations
 
