@@ -135,7 +135,7 @@ class LetterPreview(QWidget):
             for i, png in enumerate(images):
                 if i:
                     printer.newPage()
-                image = QImage.fromData(png, b"PNG")
+                image = QImage.fromData(png, "PNG")  # type: ignore[arg-type]  # the stub wants bytes; PySide wants str
                 area = painter.viewport()
                 size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
                 painter.drawImage(QRect(area.x(), area.y(), size.width(), size.height()), image)

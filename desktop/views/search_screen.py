@@ -89,8 +89,9 @@ class Screen(QWidget):
         self.table.activated_row.connect(self.open_row)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         # Widget context: Down must still move the cursor once the table has focus.
-        QShortcut(QKeySequence(Qt.Key.Key_Down), self.query, self._to_results,
-                  Qt.ShortcutContext.WidgetShortcut)
+        down = QShortcut(QKeySequence(Qt.Key.Key_Down), self.query)
+        down.setContext(Qt.ShortcutContext.WidgetShortcut)
+        down.activated.connect(self._to_results)
         self.setFocusProxy(self.query)
 
     # --- searching -----------------------------------------------------------------------
