@@ -29,7 +29,7 @@ PAPER_HELP = (
 )
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("dependant", help="dependants (افراد تبعی)")
     verbs = p.add_subparsers(dest="verb", required=True)
     for verb, handler, helptext in (("add", cmd_add, "register a dependant; refusal exits 3 with the reasons"),

@@ -18,7 +18,7 @@ STATE_FA = {"not_found": "اطلاعاتی یافت نشد", "not_active": "در
             "in_period": "دارای ارتباط در دوره", "active": "دارای ارتباط بیمه‌ای فعال"}
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("inquiry", parents=[common], help="answer an inquiry as an authority and record it")
     p.add_argument("--authority", required=True, help="the asking authority's code")
     p.add_argument("--national-code", required=True)

@@ -23,7 +23,7 @@ from desktop.services.users import check_password
 from .base import Context, NotPermitted, Output, interactive, read_secret_file, store_errors
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("init", parents=[common], help="create or migrate a branch store")
     p.add_argument("--branch", required=True, help="4-digit branch code")
     p.add_argument("--name", default="", help="branch name")

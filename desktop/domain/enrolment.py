@@ -11,7 +11,7 @@ from .errors import InvalidValue
 from .jalali import parse_jalali, parse_optional
 from .limits import RELATIONSHIP_START_AHEAD_DAYS
 from .registry import Marriage, RegistryIdentity
-from .text import normalise_text
+from .text import normalise_identifier, normalise_text
 from .vocabulary import (
     BLOOD_GROUPS,
     EDUCATION,
@@ -127,7 +127,7 @@ class EmployerInput:
         if kind == "employer_natural":
             return cls(pays_premium=pays)
         name = normalise_text(shapes.required_text(data, "legal_name", "نام شرکت"), field="legal_name")
-        reg = identifiers.normalise_identifier(shapes.required_text(data, "registration_number", "شماره ثبت"),
+        reg = normalise_identifier(shapes.required_text(data, "registration_number", "شماره ثبت"),
                                                field="registration_number")
         if not reg.isascii() or not reg.isdigit():
             raise InvalidValue("شماره ثبت شرکت باید عدد باشد.", "registration_number must be digits", field="registration_number")
@@ -194,7 +194,7 @@ def parse_identity(data: Any, today: dt.date | None = None) -> RegistryIdentity:
         gender=gender,  # type: ignore[arg-type]  # required=True: never None
         national_code=identifiers.national_code(nc) if nc else None,
         foreign_id=identifiers.foreign_id(fid) if fid else None,
-        birth_certificate_number=identifiers.normalise_identifier(certificate, field="birth_certificate_number")
+        birth_certificate_number=normalise_identifier(certificate, field="birth_certificate_number")
         if certificate else None,
         place_of_issue=normalise_text(place, field="place_of_issue") if place else None,
         death_date=death,

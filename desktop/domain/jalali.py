@@ -36,7 +36,7 @@ def parse_jalali(text: str | None, *, field: str | None = None, not_after: dt.da
     y, mo, d = (int(g) for g in m.groups())
     _check_year(y, raw, field)
     try:
-        day = jdatetime.date(y, mo, d).togregorian()
+        day: dt.date = jdatetime.date(y, mo, d).togregorian()
     except ValueError:
         raise InvalidValue(
             f"تاریخ {persian_digits(raw)} در تقویم شمسی وجود ندارد.",
@@ -91,7 +91,8 @@ def jalali_ymd(day: dt.date) -> tuple[int, int, int]:
 
 
 def from_jalali(year: int, month: int, day: int) -> dt.date:
-    return jdatetime.date(year, month, day).togregorian()
+    gregorian: dt.date = jdatetime.date(year, month, day).togregorian()
+    return gregorian
 
 
 def parse_optional(text: str | None, *, field: str | None = None,
