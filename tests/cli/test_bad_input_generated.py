@@ -12,7 +12,8 @@ Documented writes on refusal (docs/CLI.md): a wrong password counts toward the l
 (app_user, audit_log), and every certificate verification attempt is recorded.
 
 Seeded and reproducible: BRANCH_DESK_FUZZ_SEED (default below) and BRANCH_DESK_FUZZ_CASES
-(default 2,000); the seed is printed with any failure.
+(default 2,000, run as four shards of 500 so that xdist's two workers share them, plus 100 on a
+foreign SQLite file); the seed is printed with any failure.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from .fuzz_support import (
 
 SEED = int(os.environ.get("BRANCH_DESK_FUZZ_SEED", "20261130"))
 CASES = int(os.environ.get("BRANCH_DESK_FUZZ_CASES", "2000"))
+SHARDS = 4  # the cases run as four seeded shards, so `pytest -n 2` spreads them over both workers
 DOCUMENTED_EXITS = {0, 2, 3, 4, 5, 7}  # docs/CLI.md "Exit codes" (1 is a bug)
 HUGE = "ب" * 60_000
 BAD_STRINGS = [
@@ -335,7 +337,7 @@ def template_tables(template: Template) -> tuple[dict, dict]:
     return tables(template.folder / DB_NAME), tables(template.folder / REGISTRY_NAME)
 
 
-def check_case(inv: Invocation, template: Template, before: tuple[dict, dict], root: Path) -> None:
+def check_case(inv: Invocation, template: Template, before: tuple[dict, dict], root: Path, case_seed: int) -> None:
     folder = Path(tempfile.mkdtemp(dir=root))
     logs = root / "logs"
     saved = {k: os.environ.get(k) for k in ("BRANCH_DESK_PASSWORD", "BRANCH_DESK_LOG_DIR")}
@@ -352,7 +354,8 @@ def check_case(inv: Invocation, template: Template, before: tuple[dict, dict], r
         store_names = {DB_NAME, REGISTRY_NAME}
         files_before = folder_state(folder, store_names)
         result = run_cli(argv)
-        where = f"seed {SEED} (BRANCH_DESK_FUZZ_SEED); {inv.command}: {[a[:80] for a in argv]}\n{result.stderr[:2000]}"
+        where = (f"hypothesis seed {case_seed} (BRANCH_DESK_FUZZ_SEED={SEED}); {inv.command}: "
+                 f"{[a[:80] for a in argv]}\n{result.stderr[:2000]}")
         assert "Traceback" not in result.stderr, where
         assert result.returncode in DOCUMENTED_EXITS, where
         assert not logs.exists() or not any(logs.iterdir()), where
@@ -384,14 +387,16 @@ FUZZ = settings(max_examples=CASES, deadline=None, database=None, print_blob=Tru
                                        HealthCheck.data_too_large, HealthCheck.filter_too_much])
 
 
-def test_generated_bad_input_never_tracebacks_and_never_writes(template, template_tables, tmp_path_factory):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_generated_bad_input_never_tracebacks_and_never_writes(template, template_tables, tmp_path_factory, shard):
     root = tmp_path_factory.mktemp("fuzz")
+    case_seed = SEED + 100 + shard
 
-    @seed(SEED)
-    @FUZZ
+    @seed(case_seed)
+    @settings(FUZZ, max_examples=max(1, CASES // SHARDS))
     @given(invocations(template))
     def case(inv: Invocation) -> None:
-        check_case(inv, template, template_tables, root)
+        check_case(inv, template, template_tables, root, case_seed)
 
     case()
 
@@ -401,10 +406,12 @@ def test_generated_input_on_a_foreign_sqlite_file_leaves_it_untouched(template, 
     no registry created beside it (needs the store-opening fix of helper A's core-store branch)."""
     root = tmp_path_factory.mktemp("fuzz-foreign")
 
-    @seed(SEED + 1)
+    case_seed = SEED + 1
+
+    @seed(case_seed)
     @settings(FUZZ, max_examples=max(50, CASES // 20))
     @given(invocations(template, db_choices=("foreign", "empty")))
     def case(inv: Invocation) -> None:
-        check_case(inv, template, template_tables, root)
+        check_case(inv, template, template_tables, root, case_seed)
 
     case()
