@@ -22,8 +22,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def run_gui(argv: list[str], shell_class: type[Shell] | None = None) -> int:
+    from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
+    from desktop.views.gui_gc import collect_on_gui_thread
     from desktop.views.messages import install_exception_hook
     from desktop.views.theme import apply_theme
 
@@ -31,11 +33,15 @@ def run_gui(argv: list[str], shell_class: type[Shell] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     apply_theme(app)
     install_exception_hook()
+    collect_on_gui_thread()
     app.setQuitOnLastWindowClosed(False)  # signing out closes the window but not the program
     shell = (shell_class or Shell)(app, args)
     if not shell.start():
         return 1
-    return app.exec()
+    code = app.exec()
+    # Pool threads finish before Qt is torn down, so none touches a deleted object at exit.
+    QThreadPool.globalInstance().waitForDone(10_000)
+    return code
 
 
 class Shell:

@@ -148,7 +148,17 @@ def _copy_database(source: Path, target: Path) -> None:
 def upgrade_store_file(path: Path, revision: str) -> None:
     """Upgrade the existing store at `path` (now at `revision`) to head, or leave it as it was."""
     backup = backup_path_for(path)
-    _copy_database(path, backup)
+    try:
+        _copy_database(path, backup)
+    except (sqlite3.Error, OSError) as exc:  # a full disk, a read-only folder
+        backup.unlink(missing_ok=True)
+        why = f"{type(exc).__name__}: {exc}"[:300]
+        raise UpgradeFailed(
+            f"پیش از ارتقای پایگاه داده «{path.name}» باید نسخه پشتیبانی کنار آن ساخته شود که ممکن نشد "
+            f"(جای خالی دیسک یا اجازه نوشتن را بررسی کنید). پایگاه داده دست‌نخورده مانده است. علت: {why}",
+            f"could not write the copy taken before upgrading {path} (check free disk space and write "
+            f"permission); nothing was upgraded, the store is unchanged. Cause: {why}",
+        ) from exc
     engine = make_engine(path)
     try:
         upgrade_to_head(engine)

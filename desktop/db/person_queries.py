@@ -6,7 +6,7 @@ skips ORM identity-map work and returns plain rows; the service shapes them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -54,7 +54,7 @@ def person_record_dbapi(dbapi_conn: Any, *, national_code: str | None = None, ss
                    national_code=national_code, ssn=ssn, foreign_id=foreign_id, person_id=person_id)
 
 
-def _record(rows: Callable[[str, tuple], list], *, national_code: str | None, ssn: str | None,
+def _record(rows: Callable[[str, tuple[Any, ...]], Sequence[Any]], *, national_code: str | None, ssn: str | None,
             foreign_id: str | None, person_id: str | None) -> dict[str, Any] | None:
     column, value = next((c, v) for c, v in (("national_code", national_code), ("ssn", ssn),
                                               ("foreign_id", foreign_id), ("id", person_id)) if v)

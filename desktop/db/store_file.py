@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.domain.errors import DomainError
+from desktop.domain.text import persian_digits
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 NAME_MAX = 255  # bytes in one path component on the file systems a branch uses
@@ -47,7 +48,7 @@ def _check_name(path: Path) -> None:
     for part in path.parts:
         if len(os.fsencode(part)) > NAME_MAX:
             raise NotABranchStore(
-                f"نام «{part[:40]}…» بیش از {NAME_MAX} بایت است و نمی‌تواند پایگاه داده شعبه باشد.",
+                f"نام «{part[:40]}…» بیش از {persian_digits(NAME_MAX)} بایت است و نمی‌تواند پایگاه داده شعبه باشد.",
                 f"no branch store can be there: a path component is longer than {NAME_MAX} bytes",
                 field="db",
             )
@@ -63,6 +64,8 @@ def inspect_store_file(path: str | Path) -> StoreFile:
         return StoreFile(path, "new")
     except OSError as exc:
         raise _refuse(path, "خواندنی نیست", f"cannot be read ({exc.strerror})") from None
+    except ValueError:  # a NUL byte in the path
+        raise _refuse(path, "نام آن نویسه تهی (NUL) دارد", "its name contains a NUL byte") from None
     if stat.S_ISDIR(info.st_mode):
         raise _refuse(path, "یک پوشه است", "it is a directory")
     if not stat.S_ISREG(info.st_mode):

@@ -22,7 +22,7 @@ from desktop.db.store_file import NotABranchStore, inspect_store_file
 from desktop.domain import identifiers
 from desktop.domain.errors import InvalidValue
 from desktop.domain.number_ranges import starting_ranges
-from desktop.domain.text import normalise_text
+from desktop.domain.text import normalise_text, persian_digits
 from desktop.models import AuditEntry, NumberBlock, NumberRange, StoreSetting, uuid7
 
 from .numbering import starter_blocks
@@ -51,7 +51,7 @@ class BranchFacts:
 
 def check_password(password: str, *, field: str = "admin_password") -> str:
     if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise InvalidValue(f"گذرواژه باید دست‌کم {MIN_PASSWORD} و حداکثر {MAX_PASSWORD} نویسه باشد.",
+        raise InvalidValue(f"گذرواژه باید دست‌کم {persian_digits(MIN_PASSWORD)} و حداکثر {persian_digits(MAX_PASSWORD)} نویسه باشد.",
                            f"password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters", field=field)
     if "\x00" in password:
         raise InvalidValue("گذرواژه نباید نویسه تهی (NUL) داشته باشد.", "password must not contain NUL",
@@ -62,7 +62,7 @@ def check_password(password: str, *, field: str = "admin_password") -> str:
 def _text(value: str, limit: int, field: str, fa_label: str) -> str:
     text = normalise_text(value, field=field)
     if len(text) > limit or "\x00" in text:
-        raise InvalidValue(f"{fa_label} حداکثر {limit} نویسه و بدون نویسه تهی است.",
+        raise InvalidValue(f"{fa_label} حداکثر {persian_digits(limit)} نویسه و بدون نویسه تهی است.",
                            f"{field} must be at most {limit} characters, without NUL", field=field)
     return text
 
@@ -71,7 +71,7 @@ def check_username(raw: str) -> str:
     username = normalise_text(raw, field="username").lower()
     plain = username.replace(".", "").replace("_", "")
     if not (username and len(username) <= MAX_USERNAME and plain.isascii() and plain.isalnum()):
-        raise InvalidValue(f"نام کاربری باید از حروف و ارقام لاتین (حداکثر {MAX_USERNAME}) باشد.",
+        raise InvalidValue(f"نام کاربری باید از حروف و ارقام لاتین (حداکثر {persian_digits(MAX_USERNAME)} نویسه) باشد.",
                            f"username must be Latin letters and digits, at most {MAX_USERNAME}", field="username")
     return username
 

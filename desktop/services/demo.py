@@ -31,6 +31,7 @@ from sqlalchemy import select
 from desktop.db import search_index
 from desktop.domain.errors import Conflict, InvalidValue
 from desktop.domain.roles import require
+from desktop.domain.text import persian_digits
 from desktop.models import AppUser, AuditEntry, Authority, utcnow
 
 from .actor import Actor
@@ -71,10 +72,10 @@ AUTHORITIES = (("F01", "صندوق بازنشستگی کشوری", "fund"), ("F0
 def check_demo_request(persons: int, seed: int = 1) -> None:
     """The demo's arguments, checked before any file is made (a refused demo leaves no store)."""
     if isinstance(persons, bool) or not isinstance(persons, int) or not 1 <= persons <= MAX_PERSONS:
-        raise InvalidValue(f"تعداد اشخاص باید بین ۱ و {MAX_PERSONS} باشد.",
+        raise InvalidValue(f"تعداد اشخاص باید بین ۱ و {persian_digits(MAX_PERSONS)} باشد.",
                            f"--persons must be 1..{MAX_PERSONS}", field="persons")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
-        raise InvalidValue(f"بذر (seed) باید عددی بین ۰ و {MAX_SEED} باشد.", f"--seed must be 0..{MAX_SEED}",
+        raise InvalidValue(f"بذر (seed) باید عددی بین ۰ و {persian_digits(MAX_SEED)} باشد.", f"--seed must be 0..{MAX_SEED}",
                            field="seed")
 
 

@@ -1,6 +1,10 @@
 """Enrolment at the counter (نام‌نویسی, SPEC §2) as a guided, keyboard-first flow:
 number → identity → relationship → personal information → questionnaire and photo → confirm →
-SSN and insurance number → the registration slip. Work in progress is kept as a draft."""
+SSN and insurance number → the registration slip. Work in progress is kept as a draft.
+
+Every store, file and printing call runs as a background operation: the window keeps turning
+while a number is looked up, a person enrolled or a slip rendered; while an enrolment runs its
+button is disabled, so Enter pressed twice enrols once."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from desktop.domain.errors import Conflict, DomainError
+from desktop.domain.errors import Conflict
 from desktop.domain.text import persian_digits
 from desktop.domain.vocabulary import NUMBER_KINDS, RELATIONSHIP_TYPES
 from desktop.services.archive import media_type_for
@@ -29,9 +33,12 @@ from .enrolment.enrol_steps import (
     PersonalStep,
     RelationshipStep,
 )
-from .enrolment.fields import confirm
+from .enrolment.fields import confirm, show_message
 from .enrolment.flow import GuidedFlow
+from .enrolment.live import expected_failure_text, fail_beside
 from .enrolment.outcome import ConfirmPage, DonePage
+from .messages import show_error
+from .operations import Operation
 from .person_file import open_person_file
 
 NUMBER, IDENTITY, RELATIONSHIP, PERSONAL, PAPERS, CONFIRM, DONE = range(7)
@@ -43,6 +50,9 @@ class Screen(QWidget):
         self.ctx = ctx
         self.result: EnrolmentResult | None = None
         self.slip_path: Path | None = None
+        self.submitting = self.printing = False
+        self._offered_drafts = False
+        self._resume_target: int | None = None  # the step a resumed draft returns to
         self.open_slip = lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         self.number, self.identity = NumberStep(ctx), IdentityStep(ctx)
         self.relationship, self.personal, self.papers = RelationshipStep(ctx), PersonalStep(ctx), PapersStep(ctx)
@@ -53,13 +63,12 @@ class Screen(QWidget):
         self.flow.route = self._route
         self.bar = DraftBar(ctx, "enrolment")
         self.keeper = DraftKeeper(ctx, "enrolment", self._draft_payload, self)
+        self.bar.exclude = lambda: self.keeper.draft_id
         box = QVBoxLayout(self)
         box.addWidget(self.bar)
         box.addWidget(self.flow, 1)
         self._wire()
         self.flow.show_page(NUMBER)
-        if self.bar.isVisible() or self.bar.drafts.count():
-            self.bar.resume_button.setFocus()
 
     def _wire(self) -> None:
         for page in self.steps:
@@ -72,6 +81,9 @@ class Screen(QWidget):
         self.done.print_button.clicked.connect(self.print_slip)
         self.done.again.clicked.connect(self.start_over)
         self.bar.resume.connect(self.resume)
+        self.bar.listed.connect(self._offer_drafts)
+        self.keeper.saved.connect(lambda _id: self.bar.show_drafts())
+        self.number.asked.answered.connect(self._resume_step)
         QShortcut(QKeySequence("Ctrl+S"), self, self._save_draft_now)
         QShortcut(QKeySequence("Ctrl+N"), self, self.start_over)
         QShortcut(QKeySequence("Ctrl+P"), self, self.print_slip)
@@ -128,45 +140,81 @@ class Screen(QWidget):
             data["personal"] = self.personal.personal()
         return data
 
-    def _paper_files(self) -> list[tuple[str, str, bytes, str]]:
-        if self._known():
-            return []
-        return [(p["kind"], Path(p["path"]).name, Path(p["path"]).read_bytes(), media_type_for(p["path"]))
-                for p in self.papers.papers()]
+    def _paper_paths(self) -> list[tuple[str, str]]:
+        return [] if self._known() else [(p["kind"], p["path"]) for p in self.papers.papers()]
 
     def submit(self) -> None:
+        """Enrol off the GUI thread; the button stays disabled until the answer is in."""
+        if self.submitting or self.result is not None:
+            return
         page = self.confirm_page
-        try:
-            self.result = enrol(self.ctx.store, self.ctx.actor, self.request(), self._paper_files())
-        except Conflict as exc:
-            page.error.setText(exc.fa + (f" (شماره تامین اجتماعی موجود: {persian_digits(exc.existing)})"
-                                         if exc.existing and persian_digits(exc.existing) not in exc.fa else ""))
-            page.error.show()
+        request, papers, slot = self.request(), self._paper_paths(), self.keeper.slot
+        store, actor = self.ctx.store, self.ctx.actor
+
+        def work(_job: object) -> EnrolmentResult:
+            result = enrol(store, actor, request, read_papers(papers))
+            slot.discard(store, actor)  # enrolled: the draft goes, even if the screen closed meanwhile
+            return result
+
+        self.submitting = True
+        page.submit_button.setEnabled(False)
+        show_message(page.error, "")
+        (Operation(self, work)
+         .on_success(self._enrolled)
+         .on_failure(self._refused)
+         .on_finished(self._submit_finished)
+         .run())
+
+    def _enrolled(self, result: EnrolmentResult) -> None:
+        self.result = result
+        self.keeper.detach()
+        self.flow.show_page(DONE)
+        self.done.show_numbers([("شماره تامین اجتماعی", result.ssn)] +
+                               [(NUMBER_KINDS.get(k, k), v) for k, v in result.numbers.items()])
+
+    def _refused(self, exc: BaseException) -> None:
+        page = self.confirm_page
+        if isinstance(exc, Conflict):
+            show_message(page.error, exc.fa + (f" (شماره تامین اجتماعی موجود: {persian_digits(exc.existing)})"
+                                               if exc.existing and persian_digits(exc.existing) not in exc.fa else ""))
             page.open_file.setVisible(bool(exc.existing))
             return
-        except (DomainError, OSError) as exc:
-            page.error.setText(getattr(exc, "fa", None) or f"فایل خوانده نشد: {exc}")
-            page.error.show()
-            return
-        self.keeper.forget()
-        self.bar.refresh()
-        self.flow.show_page(DONE)
-        self.done.show_numbers([("شماره تامین اجتماعی", self.result.ssn)] +
-                               [(NUMBER_KINDS.get(k, k), v) for k, v in self.result.numbers.items()])
+        text = expected_failure_text(exc)
+        if text is None:
+            show_error(self, exc)
+        else:
+            show_message(page.error, text)
+
+    def _submit_finished(self) -> None:
+        self.submitting = False
+        button = self.confirm_page.submit_button
+        button.setEnabled(True)
+        if self.flow.index() == CONFIRM:
+            button.setFocus()  # disabling it moved the focus away; Enter tries again
 
     def print_slip(self) -> None:
-        if self.result is None:
+        """Render the slip off the GUI thread, then hand it to the PDF viewer."""
+        if self.result is None or self.printing:
             return
         folder = self.ctx.store.path.parent / "slips" if self.ctx.store.path else Path(tempfile.gettempdir())
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            self.slip_path = write_registration_slip(self.ctx.store, self.ctx.actor, self.result.ssn,
-                                                     folder / f"slip-{self.result.ssn}.pdf")
-        except (DomainError, OSError) as exc:
-            self.done.info.setText(getattr(exc, "fa", None) or str(exc))
-            return
-        self.done.info.setText(f"برگه در {self.slip_path} ذخیره شد.")
-        self.open_slip(self.slip_path)
+        store, actor, ssn = self.ctx.store, self.ctx.actor, self.result.ssn
+
+        def render(_job: object) -> Path:
+            folder.mkdir(parents=True, exist_ok=True)
+            return write_registration_slip(store, actor, ssn, folder / f"slip-{ssn}.pdf")
+
+        self.printing = True
+        self.done.info.setText("در حال ساختن برگه…")
+        (Operation(self, render)
+         .on_success(self._slip_ready)
+         .on_failure(fail_beside(self, self.done.info.setText))
+         .on_finished(lambda: setattr(self, "printing", False))
+         .run())
+
+    def _slip_ready(self, path: Path) -> None:
+        self.slip_path = path
+        self.done.info.setText(f"برگه در {path} ذخیره شد.")
+        self.open_slip(path)
 
     def _open_file(self, person_id: uuid.UUID | None) -> None:
         if person_id is not None:
@@ -183,19 +231,41 @@ class Screen(QWidget):
         self.keeper.dirty = self.keeper.dirty or self.result is None
         self.keeper.save_now()
 
+    def _offer_drafts(self, count: int) -> None:
+        """On opening, drafts left unfinished take the focus (Enter resumes the newest) — unless
+        the clerk has started typing meanwhile."""
+        if self._offered_drafts or not count:
+            return  # a draft still being written by a screen just closed is offered when it lands
+        if self.keeper.revision == 0 and self.flow.index() == NUMBER:
+            self._offered_drafts = True
+            self.bar.resume_button.setFocus()
+
     def resume(self, draft_id: uuid.UUID) -> None:
-        payload = self.keeper.resume(self, draft_id, self._restore_pages)
-        if payload is None:
-            return
-        self.bar.refresh(exclude=draft_id)
-        target = min(int(payload.get("step", 0)), CONFIRM)
-        self.flow.show_page(target if target in self._route() else NUMBER)
+        self.keeper.resume(self, draft_id, self._restore_pages)
 
     def _restore_pages(self, payload: dict[str, Any]) -> None:
+        self.result = None
         for page, values in zip(self.steps, payload.get("pages", []), strict=False):
             page.restore(values)
+        self.bar.show_drafts()
+        target = min(int(payload.get("step", 0)), CONFIRM)
+        self._go_when_answered(target)
+
+    def _go_when_answered(self, target: int) -> None:
+        """A restored number is looked up again; the flow goes back to its step once the answer
+        says which steps the route has."""
+        self._resume_target = target
+        self._resume_step()
+
+    def _resume_step(self) -> None:
+        if self._resume_target is None or self.number.waiting():
+            return
+        target, self._resume_target = self._resume_target, None
+        self.flow.show_page(target if target in self._route() else NUMBER)
 
     def start_over(self) -> None:
+        if self.submitting:
+            return  # the enrolment under way decides what comes next
         if self.result is None and self.keeper.dirty and not confirm(self, "فرم نیمه‌کاره کنار گذاشته شود؟ (پیش‌نویس آن می‌ماند)"):
             return
         self.keeper.save_now()
@@ -205,7 +275,7 @@ class Screen(QWidget):
         for page in self.steps:
             page.reset()
         self.keeper.paused, self.keeper.dirty = False, False
-        self.bar.refresh()
+        self.bar.show_drafts()
         self.flow.show_page(NUMBER)
 
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt name
@@ -215,3 +285,8 @@ class Screen(QWidget):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
         self.keeper.save_now()
         super().closeEvent(event)
+
+
+def read_papers(papers: list[tuple[str, str]]) -> list[tuple[str, str, bytes, str]]:
+    """The scanned papers as the service takes them, read on the worker thread."""
+    return [(kind, Path(path).name, Path(path).read_bytes(), media_type_for(path)) for kind, path in papers]

@@ -72,6 +72,7 @@ class _Bridge(QObject):
     progressed = Signal(int, int, str)
     finished = Signal(object)
     failed = Signal(object)
+    released = Signal()  # the worker holds nothing of the operation any more
 
 
 class _Boxed:
@@ -84,19 +85,27 @@ class _Boxed:
 class _Runnable(QRunnable):
     def __init__(self, op: Operation[Any]) -> None:
         super().__init__()
-        self.op = op
+        self.op: Operation[Any] | None = op
         self.setAutoDelete(True)
 
     def run(self) -> None:
-        op = self.op
+        op, self.op = self.op, None
+        assert op is not None  # a runnable runs once
+        bridge = op.bridge
         try:
             result = op.fn(op.job)
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, shown there
-            op.bridge.failed.emit(exc)
+            bridge.failed.emit(exc)
         else:
             # Boxed: a bare True/False/None through a queued Signal(object) is released once too
-            # often by PySide6 (the interpreter aborts with "deallocating True" at exit).
-            op.bridge.finished.emit(_Boxed(result))
+            # often by some PySide6 builds (the interpreter aborts with "deallocating None").
+            bridge.finished.emit(_Boxed(result))
+            del result
+        # The operation (and the widgets its closures hold) must be let go on the GUI thread: a
+        # widget whose last reference died here would be destroyed off the GUI thread. So the
+        # worker drops its references first, and only then lets the GUI thread drop the last one.
+        del op
+        bridge.released.emit()
 
 
 class Operation(Generic[T]):
@@ -145,6 +154,7 @@ class Operation(Generic[T]):
         self.bridge.progressed.connect(self._on_progress)
         self.bridge.finished.connect(self._on_finished)
         self.bridge.failed.connect(self._on_failed)
+        self.bridge.released.connect(self._on_released)
         if self._progress:
             self._make_dialog()
         else:
@@ -214,6 +224,11 @@ class Operation(Generic[T]):
             self.dialog.close()
             self.dialog.deleteLater()
             self.dialog = None
+
+    def _on_released(self) -> None:
+        for signal in (self.bridge.progressed, self.bridge.finished, self.bridge.failed,
+                       self.bridge.released):
+            signal.disconnect()
         _running.discard(self)
 
     def _live_parent(self) -> QWidget | None:

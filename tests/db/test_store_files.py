@@ -6,6 +6,7 @@ validated everything, so a refused `init` or `demo` leaves no file behind either
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -22,9 +23,14 @@ from desktop.services.store import open_store
 PW = "admin1234"
 
 
-def _snapshot(folder: Path) -> dict[str, bytes | None]:
-    """Every file and folder under `folder`, with its bytes (None for a folder)."""
-    return {str(p.relative_to(folder)): (None if p.is_dir() else p.read_bytes()) for p in sorted(folder.rglob("*"))}
+def _snapshot(folder: Path) -> dict[str, bytes | str]:
+    """Every file and folder under `folder`, with its bytes (a regular file) or its kind."""
+    def content(p: Path) -> bytes | str:
+        if p.is_dir():
+            return "folder"
+        return p.read_bytes() if p.is_file() else "special"  # reading a pipe would block
+
+    return {str(p.relative_to(folder)): content(p) for p in sorted(folder.rglob("*"))}
 
 
 def _foreign_sqlite(path: Path, *, wal: bool) -> Path:
@@ -80,6 +86,9 @@ NOT_STORES: dict[str, Callable[[Path], Path]] = {
     "schema without a branch": _half_made_store,
     "name over 255 bytes": lambda p: p.with_name("ش" * 130 + ".sqlite"),
     "missing": lambda p: p,
+    "NUL in the name": lambda p: p.with_name("bad\x00name.sqlite"),
+    "a named pipe": lambda p: (os.mkfifo(p), p)[1],
+    "below a plain file": lambda p: _text(p) / "branch.sqlite",
     "missing folder": lambda p: p.parent / "no" / "such" / "branch.sqlite",
 }
 

@@ -77,11 +77,11 @@ def _dump(path: Path) -> list[str]:
         conn.close()
 
 
-def _install_failing_head(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The real migrations plus a revision 0004 that writes, spills to the WAL, then fails."""
+def _install_failing_head(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str = FAILING_REVISION) -> None:
+    """The real migrations plus a revision 0004 (by default one that writes, spills to the WAL, then fails)."""
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0004_fails.py").write_text(FAILING_REVISION, encoding="utf-8")
+    (scripts / "versions" / "0004_extra.py").write_text(source, encoding="utf-8")
     monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
 
 
@@ -177,3 +177,79 @@ def test_downgrade_and_upgrade_again_each_run_in_one_transaction(tmp_path):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1  # switched back on
     engine.dispose()
+
+
+def test_no_room_for_the_copy_means_no_upgrade(tmp_path, monkeypatch, templates):
+    path = _copy_of(templates["0002"], tmp_path / "s.sqlite")
+    before = _files(tmp_path)
+
+    def disk_full(source: Path, target: Path) -> None:
+        target.write_bytes(b"partial")
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(migrate, "_copy_database", disk_full)
+    with pytest.raises(UpgradeFailed) as err:
+        open_store(path)
+    assert "disk" in err.value.en and "unchanged" in err.value.en
+    assert _files(tmp_path) == before
+
+
+REBUILD_REVISION = """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # A batch-mode rebuild of a table other tables point at: copy, DROP the old one, rename.
+    with op.batch_alter_table("app_user", recreate="always") as batch:
+        batch.add_column(sa.Column("{column}", sa.Integer(), nullable=True))
+    {extra}
+
+
+def downgrade() -> None:
+    pass
+"""
+
+
+def test_a_table_rebuild_runs_with_foreign_keys_off_and_checked_before_commit(tmp_path, monkeypatch, templates):
+    """With foreign keys on, dropping app_user (which audit_log points at) would fail mid-upgrade."""
+    path = _copy_of(templates["0002"], tmp_path / "s.sqlite")
+    _install_failing_head(tmp_path, monkeypatch, REBUILD_REVISION.format(column="theme", extra="pass"))
+    store = open_store(path)
+    try:
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT COUNT(theme) FROM app_user").scalar_one() == 0
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+            joined = conn.exec_driver_sql(
+                "SELECT COUNT(*) FROM audit_log a JOIN app_user u ON u.id = a.user_id").scalar_one()
+            assert joined >= 1  # store.init's audit row still names the administrator
+    finally:
+        store.close()
+
+
+def test_an_upgrade_that_would_break_a_foreign_key_is_rolled_back(tmp_path, monkeypatch, templates):
+    folder = tmp_path / "branch"
+    folder.mkdir()
+    path = _copy_of(templates["0002"], folder / "s.sqlite")
+    before, dump = _files(folder), _dump(path)
+    _install_failing_head(tmp_path, monkeypatch,
+                          REBUILD_REVISION.format(column="theme", extra='op.execute("DELETE FROM app_user")'))
+    with pytest.raises(UpgradeFailed) as err:
+        open_store(path)
+    assert "foreign keys" in err.value.en
+    assert _files(folder) == before
+    assert _dump(path) == dump
+
+
+def test_a_copy_left_by_a_crash_is_replaced_and_removed(tmp_path, templates):
+    path = _copy_of(templates["0002"], tmp_path / "s.sqlite")
+    shutil.copyfile(templates["head"], backup_path_for(path))  # some earlier copy, killed mid-upgrade
+    open_store(path).close()
+    assert not backup_path_for(path).exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.registry.sqlite", "s.sqlite"]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import Qt, QThread, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop.domain.text import persian_digits
 from desktop.services.archive import papers_of
 from desktop.services.enrolment import enrol
 from desktop.services.people import get_person
-from desktop.views import enrolment_screen
+from desktop.views import enrolment_screen, operations
 from desktop.views.context import ViewContext
 from desktop.views.enrolment_screen import (
     CONFIRM,
@@ -24,7 +27,7 @@ from desktop.views.enrolment_screen import (
 
 from ..conftest import count_rows
 from ..factories import questionnaire
-from .helpers import type_text
+from .helpers import type_text, wait_for_operations
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 PDF = b"%PDF-1.4\n%scan\n"
@@ -36,15 +39,17 @@ def screen(qtbot, store, clerk, monkeypatch):
     return make_screen(qtbot, store, clerk)
 
 
-def make_screen(qtbot, store, actor) -> Screen:
+def make_screen(qtbot, store, actor, *, owned_by_test: bool = True) -> Screen:
     s = Screen(ViewContext(store, actor))
     s.open_slip = lambda path: None  # no PDF viewer in tests
-    qtbot.addWidget(s)
+    if owned_by_test:
+        qtbot.addWidget(s)
     s.resize(1200, 800)
     s.show()
     s.activateWindow()
     qtbot.waitExposed(s)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    wait_for_operations(qtbot)  # the drafts bar and the reference lists load in the background
     return s
 
 
@@ -66,7 +71,8 @@ def type_here(text: str) -> None:
 def number_and_identity(qtbot, screen, number: str) -> None:
     assert focused() is screen.number.number.edit
     type_here(number)
-    key(qtbot, Qt.Key.Key_Return)
+    key(qtbot, Qt.Key.Key_Return)  # before the registry has answered: the flow moves on once it has
+    wait_for_operations(qtbot)
     assert screen.flow.index() == IDENTITY, screen.flow.status.text()
     key(qtbot, Qt.Key.Key_Return)  # «original documents seen» stays ticked
     assert screen.flow.index() == RELATIONSHIP
@@ -113,6 +119,7 @@ def test_new_person_enrolled_with_the_keyboard_alone(qtbot, screen, store, clerk
     assert "زهرا کریمی" in screen.confirm_page.summary.text()
 
     key(qtbot, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
     assert screen.flow.index() == DONE, screen.confirm_page.error.text()
     ssn = screen.result.ssn
     assert persian_digits(ssn) in screen.done.numbers.text()
@@ -122,6 +129,7 @@ def test_new_person_enrolled_with_the_keyboard_alone(qtbot, screen, store, clerk
     assert sorted(p["paper_kind"] for p in papers_of(store, clerk, screen.result.person_id)) == ["photo", "questionnaire"]
 
     key(qtbot, Qt.Key.Key_Return)  # print button has the focus
+    wait_for_operations(qtbot)
     assert screen.slip_path is not None and screen.slip_path.stat().st_size > 1000
 
 
@@ -130,6 +138,7 @@ def test_already_enrolled_national_code_is_refused_with_its_ssn(qtbot, screen, s
     ssn = enrol(store, clerk, questionnaire(person["national_code"])).ssn
     type_text(screen.number.number.edit, person["national_code"])
     key(qtbot, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
     assert screen.flow.index() == 0
     assert persian_digits(ssn) in screen.flow.status.text()
     assert screen.number.open_file.isVisibleTo(screen)
@@ -146,6 +155,7 @@ def test_refusal_at_submit_when_enrolled_meanwhile(qtbot, screen, store, clerk, 
     ssn = enrol(store, clerk, questionnaire(person["national_code"])).ssn  # another counter was faster
     before = count_rows(store, "person"), count_rows(store, "audit_log")
     key(qtbot, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
     assert screen.flow.index() == CONFIRM
     assert persian_digits(ssn) in screen.confirm_page.error.text()
     assert screen.confirm_page.open_file.isVisibleTo(screen)
@@ -171,6 +181,7 @@ def test_legal_employer(qtbot, screen, store, clerk, registered):
     assert screen.flow.index() == CONFIRM, screen.flow.status.text()
     assert "۱۲۳۴۵۶" in screen.confirm_page.summary.text()
     key(qtbot, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
     assert screen.flow.index() == DONE, screen.confirm_page.error.text()
     record = get_person(store, clerk, ssn=screen.result.ssn).as_json()
     assert record["relationships"][0]["kind"] == "employer_legal"
@@ -198,6 +209,7 @@ def test_foreign_national(qtbot, screen, store, clerk, registered, tmp_path):
     key(qtbot, Qt.Key.Key_Return)  # no work permit
     assert screen.flow.index() == CONFIRM
     key(qtbot, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
     assert screen.flow.index() == DONE, screen.confirm_page.error.text()
     record = get_person(store, clerk, foreign_id=person["foreign_id"]).as_json()
     assert record["ssn"] == screen.result.ssn
@@ -212,6 +224,7 @@ def test_unknown_to_registry_and_bad_check_digit_stop_at_the_first_step(qtbot, s
     assert screen.flow.index() == 0
     screen.number.number.setText("")
     type_text(screen.number.number.edit, "0012345679")
+    wait_for_operations(qtbot)
     assert "ثبت احوال" in screen.number.note.text()
     key(qtbot, Qt.Key.Key_Return)
     assert screen.flow.index() == 0
@@ -231,6 +244,7 @@ def test_draft_survives_closing_the_screen(qtbot, screen, store, clerk, register
     assert persian_digits(person["national_code"]) in again.bar.drafts.currentText()
     assert focused() is again.bar.resume_button
     key(qtbot, Qt.Key.Key_Return)  # resume
+    wait_for_operations(qtbot)
     assert again.number.keyed() == {"national_code": person["national_code"]}
     assert again.relationship.kind.currentData() == "self_employed"
     assert again.relationship.start.text() == "1404/04/01"
@@ -254,6 +268,7 @@ def test_person_already_known_takes_the_short_path(qtbot, screen, store, clerk, 
     key(qtbot, Qt.Key.Key_Return)
     assert screen.flow.index() == CONFIRM  # no personal information, no papers (SPEC §2)
     key(qtbot, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
     assert screen.flow.index() == DONE, screen.confirm_page.error.text()
     assert screen.result.known_before
     assert count_rows(store, "person") == 1
@@ -268,3 +283,84 @@ def test_autosave_without_closing_survives_a_crash(qtbot, screen, store, clerk, 
     drafts = list_drafts(store, clerk, "enrolment")
     assert len(drafts) == 1
     assert load_draft(store, clerk, drafts[0].id)["pages"][0]["number"] == person["national_code"]
+
+
+def test_submit_keeps_the_event_loop_turning_and_enter_twice_enrols_once(
+        qtbot, screen, store, clerk, registered, monkeypatch):
+    """The enrolment runs on a worker thread (slowed here on that thread): a timer keeps ticking
+    meanwhile, the button is disabled, and a second Enter does not enrol a second time."""
+    person = registered()
+    threads: list[object] = []
+
+    def slow_enrol(*args, **kwargs):
+        threads.append(QThread.currentThread())
+        time.sleep(1.0)
+        return enrol(*args, **kwargs)
+
+    monkeypatch.setattr(enrolment_screen, "enrol", slow_enrol)
+    number_and_identity(qtbot, screen, person["national_code"])
+    key(qtbot, Qt.Key.Key_Down)  # voluntary
+    key(qtbot, Qt.Key.Key_Return)
+    type_here("1404/02/01")
+    key(qtbot, Qt.Key.Key_Return)
+    screen.flow.show_page(CONFIRM)  # papers are not the point here
+    ticks: list[float] = []
+    timer = QTimer(interval=10, timeout=lambda: ticks.append(time.monotonic()))
+    timer.start()
+    key(qtbot, Qt.Key.Key_Return)
+    assert screen.submitting and not screen.confirm_page.submit_button.isEnabled()
+    screen.submit()  # Enter again, however it arrives
+    screen.confirm_page.submit_button.click()
+    wait_for_operations(qtbot)
+    timer.stop()
+    assert screen.flow.index() == DONE, screen.confirm_page.error.text()
+    assert len(threads) == 1 and threads[0] is not QApplication.instance().thread()
+    assert len(ticks) > 40  # a GUI frozen for the second would have ticked once or twice
+    assert count_rows(store, "person") == 1
+
+
+def test_a_draft_is_never_lost_when_the_screen_closes_during_a_slow_save(
+        qtbot, store, clerk, registered, monkeypatch):
+    """A save is still under way when the clerk edits again and closes the screen: the newest
+    form is what is kept, in one draft, written after the screen is gone."""
+    from desktop.services.drafts import list_drafts, load_draft
+    from desktop.views.enrolment import drafts_ui
+
+    real = drafts_ui.save_draft
+
+    def slow_save(*args, **kwargs):
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(drafts_ui, "save_draft", slow_save)
+    first, second = registered(), registered()
+    screen = make_screen(qtbot, store, clerk, owned_by_test=False)  # deleted below, by the test
+    type_here(first["national_code"])
+    qtbot.keyClick(focused(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # save, slowly
+    screen.number.number.setText("")
+    type_here(second["national_code"])
+    screen.close()
+    screen.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(screen))
+    assert operations.running() > 0  # the screen is gone before the saves have landed
+    wait_for_operations(qtbot)
+    drafts = list_drafts(store, clerk, "enrolment")
+    assert len(drafts) == 1
+    assert load_draft(store, clerk, drafts[0].id)["pages"][0]["number"] == second["national_code"]
+
+
+def test_drafts_bar_follows_the_change_channel(qtbot, screen, store, clerk):
+    """A draft kept on another screen (another window of the same user) appears in this
+    screen's bar without a reload; the form's own draft is never offered to itself."""
+    from desktop.services.drafts import discard_draft, save_draft
+
+    assert not screen.bar.isVisible()
+    other = save_draft(store, clerk, "enrolment", {"step": 0, "pages": []}, title="دیگری")
+    qtbot.waitUntil(lambda: screen.bar.isVisible() and screen.bar.drafts.count() == 1)
+    type_text(screen.number.number.edit, "0012345679")
+    screen.keeper.save_now()
+    wait_for_operations(qtbot)
+    assert screen.keeper.draft_id is not None
+    assert [screen.bar.drafts.itemData(i) for i in range(screen.bar.drafts.count())] == [other]
+    discard_draft(store, clerk, other)
+    qtbot.waitUntil(lambda: not screen.bar.isVisible())

@@ -176,3 +176,43 @@ def test_an_exception_in_a_slot_is_logged_and_the_app_goes_on(qtbot, tmp_path, m
     assert len(_message_boxes()) == 1
     for b in _message_boxes():
         b.close()
+
+
+def test_the_worker_lets_go_before_the_gui_thread_does(qtbot):
+    """The last reference to an operation (and the widgets its closures hold) dies on the GUI
+    thread: the worker releases its own first and says so."""
+    import weakref
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    op = run_op(owner, lambda _job: 1)
+    ref = weakref.ref(op)
+    del op
+    wait_for_operations(qtbot)
+    qtbot.waitUntil(lambda: ref() is None, timeout=2000)  # freed by reference counting, gc is off
+
+
+def test_the_collector_runs_only_on_the_gui_thread(qtbot):
+    import gc
+
+    from desktop.views.gui_gc import GuiThreadCollector
+
+    collector = GuiThreadCollector()
+    try:
+        assert not gc.isenabled()
+        threads: list[object] = []
+        gc.callbacks.append(lambda phase, _info: threads.append(QThread.currentThread()))
+        try:
+            junk = []
+            for _ in range(5000):
+                a: list[object] = []
+                a.append(a)  # cycles, only a collector frees them
+                junk.append(a)
+            del junk, a
+            collector.check()
+        finally:
+            gc.callbacks.pop()
+        assert threads and all(t is QApplication.instance().thread() for t in threads)
+    finally:
+        collector.stop()
+    assert gc.isenabled()

@@ -138,7 +138,7 @@ def write_documents(cur: Any, months: list[tuple[int, int, int, int]], workshops
                 " month INT, p_start INT, p_end INT, mdays INT, raise INT, created TEXT)")
     first_year = months[0][0]
     workshops = list(workshops)
-    docs = []
+    docs: list[tuple[Any, ...]] = []
     for y, m, first, last in months:
         created = f"{dt.date.fromordinal(last + 5).isoformat()} 10:00:00.000000"
         raise_pct = 25 * (y - first_year)

@@ -1,5 +1,6 @@
 """The dependant request (SPEC §3): main insured, candidate, relation, papers — and the rules
-engine's verdict beside it, recomputed as soon as any input changes (nothing is written)."""
+engine's verdict beside it, recomputed as soon as any input changes (nothing is written). The
+engine and the identity look-ups run off the GUI thread; only the newest question's answer shows."""
 
 from __future__ import annotations
 
@@ -7,12 +8,11 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QListWidget, QListWidgetItem, QPushButton, QWidget
 
 from desktop.domain import identifiers
 from desktop.domain.dependants import END_REASONS, Verdict
-from desktop.domain.errors import DomainError
 from desktop.domain.jalali import format_jalali
 from desktop.domain.text import persian_digits
 from desktop.domain.vocabulary import PAPER_KINDS
@@ -21,7 +21,7 @@ from desktop.services.dependants import check_dependant
 from desktop.services.enrolment_lookup import identity_preview, paper_kinds, relationship_kinds
 from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
 
-from .fields import FilePicker, ValidatedField, choice, choice_box
+from .fields import FilePicker, ValidatedField, choice, choice_box, fill_choices
 from .pages import StepPage
 
 # Papers whose validity depends on a date: a trial court order runs six months from its date,
@@ -30,8 +30,12 @@ DATED_PAPERS = {"court_order_trial", "court_order_final", "university_enrolment"
                 "service_booklet", "service_certificate", "inspector_report", "commitment_form"}
 
 
+PaperInput = tuple[str, str, bytes, str, dict[str, Any]]
+
+
 class DependantForm(StepPage):
     title = "ثبت فرد تبعی"
+    verdict_changed = Signal()  # a new verdict arrived, or the old one no longer stands
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -43,10 +47,10 @@ class DependantForm(StepPage):
         self.candidate = self.add("candidate", "کد ملی فرد تبعی:", ValidatedField(identifiers.national_code,
                                                                                    required=True, ltr=True))
         self.candidate_label = self._info_row("هویت (ثبت احوال):")
-        self.relation = self.add("relation", "نسبت:", choice_box(relationship_kinds(ctx.store, "dependant")))
+        self.relation = self.add("relation", "نسبت:", choice_box([]))  # filled from the store below
         self.request_date = self.add("request_date", "تاریخ درخواست:", JalaliDateEdit(placeholder="امروز"))
         self.other_fund = self.add("other_fund", "", QCheckBox("زیر پوشش صندوق دیگری است"))
-        self.paper_kind = self.add("paper_kind", "نوع مدرک:", choice_box(paper_kinds(ctx.store)))
+        self.paper_kind = self.add("paper_kind", "نوع مدرک:", choice_box([]))
         self.paper_file = self.add("paper_file", "فایل مدرک:", FilePicker())
         self.paper_date = self.add("paper_date", "تاریخ مدرک:", JalaliDateEdit())
         self.paper_until = self.add("paper_until", "معتبر تا:", JalaliDateEdit())
@@ -62,10 +66,20 @@ class DependantForm(StepPage):
         self.paper_list.itemActivated.connect(self._remove_paper)
         self.paper_kind.currentIndexChanged.connect(self._dated)
         self.note.setTextFormat(Qt.TextFormat.RichText)
+        self.main_asked, self.candidate_asked, self.engine = self.lookup(), self.lookup(), self.lookup()
         self.changed.connect(self.recheck)  # the engine answers at once; it only reads
         self.main.changed.connect(self._show_main)
         self.candidate.changed.connect(self._show_candidate)
         self._dated()
+        store = ctx.store
+        self.lookup().ask(lambda _job: (relationship_kinds(store, "dependant"), paper_kinds(store)),
+                          self._lists_loaded)
+
+    def _lists_loaded(self, lists: tuple[list[tuple[str, str]], list[tuple[str, str]]]) -> None:
+        fill_choices(self.relation, lists[0])
+        fill_choices(self.paper_kind, lists[1])
+        self._dated()
+        self.recheck()  # a draft restored before the lists came asks again with its relation
 
     def _info_row(self, title: str) -> QLabel:
         label = QLabel()
@@ -79,16 +93,22 @@ class DependantForm(StepPage):
         self.show_row("paper_until", dated)
 
     # --- identities shown as typed -----------------------------------------------------------
-    def _preview(self, field: ValidatedField) -> Any:
+    def _preview(self, field: ValidatedField, asked: Any, show: Any) -> None:
+        """Look the typed code up off the GUI thread; `show` gets the preview (None: nothing to show)."""
         if field.error() or not field.value():
-            return None
-        try:
-            return identity_preview(self.ctx.store, self.ctx.actor, national_code=field.value())
-        except DomainError:
-            return None
+            asked.drop()
+            show(None)
+            return
+        store, actor, code = self.ctx.store, self.ctx.actor, field.value()
+        asked.ask(lambda _job: identity_preview(store, actor, national_code=code), show, lambda _exc: show(None))
 
     def _show_main(self) -> None:
-        p = self._preview(self.main)
+        self._preview(self.main, self.main_asked, self._main_shown)
+
+    def _show_candidate(self) -> None:
+        self._preview(self.candidate, self.candidate_asked, self._candidate_shown)
+
+    def _main_shown(self, p: Any) -> None:
         if p is None:
             text = ""
         elif not p.ssn:
@@ -97,8 +117,7 @@ class DependantForm(StepPage):
             text = f"{p.full_name} — شماره تامین اجتماعی {persian_digits(p.ssn)}"
         self.main_label.setText(text)
 
-    def _show_candidate(self) -> None:
-        p = self._preview(self.candidate)
+    def _candidate_shown(self, p: Any) -> None:
         if p is None:
             text = ""
         elif not p.in_registry:
@@ -153,33 +172,44 @@ class DependantForm(StepPage):
         args = (self.main.value(), self.candidate.value(), choice(self.relation))
         return args, {"request_date": self.request_date.date(), "other_fund": self.other_fund.isChecked()}
 
-    def paper_inputs(self, *, with_data: bool) -> list[tuple[str, str, bytes, str, dict[str, Any]]]:
-        out = []
-        for p in self.papers:
-            attrs = {k: p[k] for k in ("date", "until") if p[k]}
-            data = Path(p["path"]).read_bytes() if with_data else b""
-            out.append((p["kind"], Path(p["path"]).name, data, media_type_for(p["path"]), attrs))
-        return out
+    def paper_inputs(self, *, with_data: bool) -> list[PaperInput]:
+        return paper_inputs([dict(p) for p in self.papers], with_data=with_data)
 
     def recheck(self) -> None:
         """Ask the engine (no writing) as soon as the request is complete enough to judge."""
         self.verdict = None
-        if any(f.error() or not f.value() for f in (self.main, self.candidate)) or not self.request_date.isValid():
+        self.verdict_changed.emit()
+        if (any(f.error() or not f.value() for f in (self.main, self.candidate)) or not self.request_date.isValid()
+                or self.relation.count() == 0):
+            self.engine.drop()
             self.note.setText("")
             return
         args, options = self.request()
-        try:
-            self.verdict = check_dependant(self.ctx.store, self.ctx.actor, *args,
-                                           papers=self.paper_inputs(with_data=False), **options)
-        except DomainError as exc:
-            self.note.setText(f"<p style='color:#b3261e'>{html.escape(exc.fa)}</p>")
-            return
-        self.note.setText(verdict_html(self.verdict))
+        store, actor, papers = self.ctx.store, self.ctx.actor, self.paper_inputs(with_data=False)
+        self.engine.ask(lambda _job: check_dependant(store, actor, *args, papers=papers, **options),
+                        self._judged, self._not_judged)
+
+    def _judged(self, verdict: Verdict) -> None:
+        self.verdict = verdict
+        self.note.setText(verdict_html(verdict))
+        self.verdict_changed.emit()
+
+    def _not_judged(self, exc: Exception) -> None:
+        self.note.setText(f"<p style='color:#b3261e'>{html.escape(getattr(exc, 'fa', ''))}</p>")
+
+    def show_refusal(self, verdict: Verdict) -> None:
+        """The engine refused at registration (the store changed since the live answer)."""
+        self.engine.drop()
+        self.verdict = verdict
+        self.note.setText(verdict_html(verdict))
+        self.verdict_changed.emit()
 
     def problem(self) -> str:
         error = self.field_problems()
         if error:
             return error
+        if self.waiting():
+            return "پاسخ قواعد هنوز نرسیده است؛ لحظه‌ای صبر کنید."
         if self.verdict is None:
             return self.note.text() and "درخواست کامل یا درست نیست." or "درخواست کامل نیست."
         return "" if self.verdict.eligible else "طبق قواعد، این شخص فرد تبعی شناخته نمی‌شود؛ دلایل در کادر آمده است."
@@ -200,6 +230,16 @@ class DependantForm(StepPage):
         self.papers = []
         self._show_papers()
         self.recheck()
+
+
+def paper_inputs(papers: list[dict[str, Any]], *, with_data: bool) -> list[PaperInput]:
+    """The papers as the service takes them; `with_data` reads the files (on a worker thread)."""
+    out = []
+    for p in papers:
+        attrs = {k: p[k] for k in ("date", "until") if p[k]}
+        data = Path(p["path"]).read_bytes() if with_data else b""
+        out.append((p["kind"], Path(p["path"]).name, data, media_type_for(p["path"]), attrs))
+    return out
 
 
 def verdict_html(v: Verdict) -> str:

@@ -1,5 +1,7 @@
 """Dependant links due to end in the next N days (20th birthdays, trial orders, certificates),
-with the action that records an end and its reason."""
+with the action that records an end and its reason. The list is read off the GUI thread, when
+first shown and again whenever the change channel says relationships or dependants changed
+(a dependant registered or ended on any screen) — no timer, no polling."""
 
 from __future__ import annotations
 
@@ -20,14 +22,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.dependants import END_REASONS
-from desktop.domain.errors import DomainError
 from desktop.domain.jalali import parse_jalali
 from desktop.domain.text import persian_digits
 from desktop.domain.vocabulary import RELATIONS
+from desktop.services.changes import ChangeKind, Changes
 from desktop.services.dependants import due_to_end, end_dependency
+from desktop.views.operations import Operation
 from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
 
 from .fields import choice, choice_box, error_label, show_message
+from .live import fail_beside
 
 COLUMNS = ("فرد تبعی", "کد ملی", "نسبت", "بیمه‌شده اصلی", "پایان", "روز مانده", "دلیل")
 
@@ -102,15 +106,54 @@ class DueList(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.end_button.clicked.connect(self.end_selected)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+        self._asked = 0
+        self.loaded = False  # listed at least once (the tab is listed when first shown)
+        self.stale = True  # a change arrived while the list was hidden: list again when shown
+        self.done_text = ""  # what the last action did, shown above the count
+        ctx.changes.changed.connect(self._on_changes)
+
+    def _on_changes(self, changes: Changes) -> None:
+        if not changes.touches(ChangeKind.RELATIONSHIPS, ChangeKind.DEPENDANTS):
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self.stale = True
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().showEvent(event)
+        if self.stale:
+            self.refresh()
 
     def refresh(self) -> None:
-        try:
-            self.model.set_rows(due_to_end(self.ctx.store, self.ctx.actor, self.days.value()))
-        except DomainError as exc:
-            show_message(self.message, exc.fa)
-            return
+        """List again off the GUI thread; only the newest listing is shown, the selected link
+        stays selected."""
+        self._asked += 1
+        self.stale = False
+        generation, store, actor, within = self._asked, self.ctx.store, self.ctx.actor, self.days.value()
+
+        def listed(rows: list[dict[str, Any]]) -> None:
+            if generation == self._asked:
+                self._show_rows(rows)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._asked:
+                fail_beside(self, lambda text: show_message(self.message, text))(exc)
+
+        Operation(self, lambda _job: due_to_end(store, actor, within)).on_success(listed).on_failure(failed).run()
+
+    def _show_rows(self, rows: list[dict[str, Any]]) -> None:
+        current = self.table.currentIndex()
+        chosen = self.model.rows[current.row()]["relationship_id"] if current.isValid() else None
+        self.model.set_rows(rows)
+        for i, row in enumerate(rows):
+            if chosen is not None and row["relationship_id"] == chosen:
+                self.table.selectRow(i)
+        self.loaded = True
         show_message(self.message, "")
-        self.info.setText(f"{persian_digits(len(self.model.rows))} ارتباط تبعی در این بازه پایان می‌یابد.")
+        count = f"{persian_digits(len(rows))} ارتباط تبعی در این بازه پایان می‌یابد."
+        self.info.setText(f"{self.done_text} {count}".strip())
+        self.done_text = ""
 
     def _row_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
@@ -128,11 +171,19 @@ class DueList(QWidget):
             show_message(self.message, "تاریخ پایان را وارد کنید.")
             return
         row = self.model.rows[index.row()]
-        try:
-            end_dependency(self.ctx.store, self.ctx.actor, row["relationship_id"], choice(self.reason),
-                           self.end_date.date(), self.note.text())
-        except DomainError as exc:
-            show_message(self.message, exc.fa)
-            return
-        self.refresh()
-        self.info.setText(f"پایان ارتباط {row['dependant']['name']} ثبت شد. " + self.info.text())
+        store, actor = self.ctx.store, self.ctx.actor
+        link, reason, day, note = row["relationship_id"], choice(self.reason), self.end_date.date(), self.note.text()
+
+        def ended(_result: object) -> None:
+            # The list itself follows from the change channel (this is a relationship change).
+            self.done_text = f"پایان ارتباط {row['dependant']['name']} ثبت شد."
+            self.info.setText(self.done_text)
+            self.note.setText("")
+
+        self.end_button.setEnabled(False)  # one click, one end
+        show_message(self.message, "")
+        (Operation(self, lambda _job: end_dependency(store, actor, link, reason, day, note))
+         .on_success(ended)
+         .on_failure(fail_beside(self, lambda text: show_message(self.message, text)))
+         .on_finished(lambda: self.end_button.setEnabled(True))
+         .run())

@@ -19,7 +19,7 @@ from desktop.services.enrolment_lookup import (
 )
 from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
 
-from .fields import FilePicker, ValidatedField, choice, choice_box
+from .fields import FilePicker, ValidatedField, choice, choice_box, fill_choices
 from .pages import StepPage
 
 ID_TITLES = {"national_code": "کد ملی", "foreign_id": "شماره اختصاصی اتباع خارجی"}
@@ -56,6 +56,7 @@ class NumberStep(StepPage):
         self.open_file.hide()
         self.form.addRow("", self.open_file)
         self.finish()
+        self.asked = self.lookup()
         self.number.changed.connect(self._look_up)
 
     def keyed(self) -> dict[str, str]:
@@ -66,17 +67,23 @@ class NumberStep(StepPage):
         return {id_kind_of(text): check_number(text)}
 
     def _look_up(self) -> None:
+        """Ask the registry and the store about the number as typed (off the GUI thread)."""
         self.preview = None
         keyed = self.keyed()
         self.kind_label.setText(ID_TITLES[id_kind_of(self.number.text())] if self.number.text().strip() else "")
-        if keyed:
-            try:
-                self.preview = identity_preview(self.ctx.store, self.ctx.actor, **keyed)
-            except DomainError as exc:
-                self.note.setText(exc.fa)
-                return
+        self.note.setText("")
+        self.open_file.hide()
+        if not keyed:
+            self.asked.drop()
+            return
+        store, actor = self.ctx.store, self.ctx.actor
+        self.asked.ask(lambda _job: identity_preview(store, actor, **keyed), self._show_preview,
+                       lambda exc: self.note.setText(exc.fa))
+
+    def _show_preview(self, preview: IdentityPreview) -> None:
+        self.preview = preview
         self.note.setText(self._describe())
-        self.open_file.setVisible(bool(self.preview and self.preview.ssn))
+        self.open_file.setVisible(bool(preview.ssn))
 
     def _describe(self) -> str:
         p = self.preview
@@ -134,8 +141,7 @@ class RelationshipStep(StepPage):
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        kinds = relationship_kinds(ctx.store, "main") + relationship_kinds(ctx.store, "employer")
-        self.kind = self.add("kind", "نوع ارتباط:", choice_box(kinds))
+        self.kind = self.add("kind", "نوع ارتباط:", choice_box([]))  # filled from the store below
         self.workshop = self.add("workshop_code", "کد کارگاه:",
                                  ValidatedField(identifiers.workshop_code, ltr=True, placeholder="۱۰ رقم"))
         self.workshop_label = QLabel()
@@ -146,8 +152,17 @@ class RelationshipStep(StepPage):
         self.registration = self.add("registration_number", "شماره ثبت شرکت:",
                                      ValidatedField(_registration_number, required=True, ltr=True))
         self.finish()
+        self.workshop_found: str | None = None  # the name of the workshop whose code is typed
+        self.workshop_asked = self.lookup()
         self.kind.currentIndexChanged.connect(self._by_kind)
         self.workshop.changed.connect(self._workshop_name)
+        self._by_kind()
+        store = ctx.store
+        self.lookup().ask(lambda _job: relationship_kinds(store, "main") + relationship_kinds(store, "employer"),
+                          self._kinds_loaded)
+
+    def _kinds_loaded(self, kinds: list[tuple[str, str]]) -> None:
+        fill_choices(self.kind, kinds)
         self._by_kind()
 
     def _by_kind(self) -> None:
@@ -159,7 +174,17 @@ class RelationshipStep(StepPage):
         self.show_row("registration_number", kind == "employer_legal")
 
     def _workshop_name(self) -> None:
-        name = workshop_name(self.ctx.store, self.ctx.actor, self.workshop.text()) if self.workshop.text() else None
+        self.workshop_found = None
+        code = self.workshop.text()
+        if not code or self.workshop.error():
+            self.workshop_asked.drop()
+            self._show_workshop(None)
+            return
+        store, actor = self.ctx.store, self.ctx.actor
+        self.workshop_asked.ask(lambda _job: workshop_name(store, actor, code), self._show_workshop)
+
+    def _show_workshop(self, name: str | None) -> None:
+        self.workshop_found = name
         shown = name or ("کارگاهی با این کد ثبت نشده است." if self.workshop.value() and not self.workshop.error() else "")
         self.workshop_label.setText(shown)
         self.workshop_label.setObjectName("formInfo" if name else "fieldError")
@@ -171,7 +196,9 @@ class RelationshipStep(StepPage):
             return error
         if self.start.date() is None:
             return "تاریخ شروع ارتباط را وارد کنید."
-        if choice(self.kind) == "mandatory" and not workshop_name(self.ctx.store, self.ctx.actor, self.workshop.text()):
+        if self.kind.count() == 0:
+            return "فهرست انواع ارتباط هنوز بار نشده است."
+        if choice(self.kind) == "mandatory" and not self.workshop_found:
             return "برای بیمه اجباری کد کارگاهی ثبت‌شده لازم است."
         return ""
 

@@ -123,7 +123,24 @@ def choice(box: QComboBox) -> Any:
 
 def set_choice(box: QComboBox, code: Any) -> None:
     index = box.findData(code)
+    # A list still being loaded from the store remembers the code (a draft restored early).
+    box.setProperty("wantedChoice", None if index >= 0 else code)
     box.setCurrentIndex(max(index, 0))
+
+
+def fill_choices(box: QComboBox, items: list[tuple[str, str]]) -> None:
+    """Fill a choice box loaded from the store, quietly (filling is not an edit of the form),
+    choosing the code a draft asked for before the list arrived."""
+    wanted = box.property("wantedChoice")
+    blocked = box.blockSignals(True)
+    try:
+        box.clear()
+        for code, title in items:
+            box.addItem(title, code)
+        box.setCurrentIndex(max(box.findData(wanted), 0) if wanted is not None else 0)
+        box.setProperty("wantedChoice", None)
+    finally:
+        box.blockSignals(blocked)
 
 
 class FilePicker(QWidget):

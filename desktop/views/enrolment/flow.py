@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 from .fields import show_message
 from .pages import StepPage
 
+WAITING = "در حال بررسی… (پس از رسیدن پاسخ به مرحله بعد می‌رود)"
+
 
 class GuidedFlow(QWidget):
     entered = Signal(int)  # index of the page just shown
@@ -91,6 +93,10 @@ class GuidedFlow(QWidget):
 
     def go_next(self) -> None:
         page = self.current()
+        if isinstance(page, StepPage) and page.waiting():
+            page.advance_when_answered()  # moves on by itself when the store has answered
+            show_message(self.status, WAITING)
+            return
         problem = page.problem() if isinstance(page, StepPage) else ""
         if problem:
             show_message(self.status, problem)

@@ -12,11 +12,14 @@ from desktop.views.context import ViewContext
 from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
 
 from .fields import EnterAdvances, FilePicker, ValidatedField, choice, set_choice
+from .live import LiveLookup
 
 
 class StepPage(QWidget):
     """One step of a guided flow. `values()`/`restore()` feed drafts; `problem()` says in Persian
-    what stops the clerk moving on ("" when nothing does)."""
+    what stops the clerk moving on ("" when nothing does). Questions the page asks the store as
+    the clerk types are `lookup()`s: while one is unanswered the page is `waiting()`, and a move
+    on asked for meanwhile happens once the answers are in (Enter is never lost)."""
 
     changed = Signal()
     advance = Signal()
@@ -45,6 +48,9 @@ class StepPage(QWidget):
         outer.addWidget(self.note)
         outer.addStretch(1)
         self.enter: EnterAdvances | None = None
+        self.lookups: list[LiveLookup] = []
+        self._advance_wanted = False
+        self.changed.connect(self._forget_advance)
 
     def add(self, key: str, label: str, widget: QWidget) -> Any:
         self.form.addRow(label, widget)
@@ -59,6 +65,27 @@ class StepPage(QWidget):
     def finish(self) -> None:
         """Call after the last `add`: wires Enter and the tab order in field order."""
         self.enter = EnterAdvances(list(self.named.values()), self.advance.emit, self)
+
+    # --- questions to the store ------------------------------------------------------------
+    def lookup(self) -> LiveLookup:
+        asked = LiveLookup(self)
+        asked.answered.connect(self._answered)
+        self.lookups.append(asked)
+        return asked
+
+    def waiting(self) -> bool:
+        return any(asked.pending for asked in self.lookups)
+
+    def advance_when_answered(self) -> None:
+        self._advance_wanted = True
+
+    def _forget_advance(self) -> None:
+        self._advance_wanted = False  # the clerk typed on after Enter: that Enter is spent
+
+    def _answered(self) -> None:
+        if self._advance_wanted and not self.waiting():
+            self._advance_wanted = False
+            self.advance.emit()
 
     def show_row(self, key: str, visible: bool) -> None:
         self.form.setRowVisible(self.named[key], visible)
