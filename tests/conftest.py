@@ -22,11 +22,12 @@ from desktop.services.users import create_user, find_actor  # noqa: E402
 from .factories import identity  # noqa: E402
 
 TODAY = from_jalali(1404, 6, 15)
+ADMIN_PASSWORD = "admin-pass-1021"  # the test store's administrator (CLI subprocesses sign in with it)
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    s = init_store(tmp_path / "branch.sqlite", "1021", "شعبه ۲۱ تهران", admin_password="admin1234")
+    s = init_store(tmp_path / "branch.sqlite", "1021", "شعبه ۲۱ تهران", admin_password=ADMIN_PASSWORD)
     s.clock = lambda: TODAY
     yield s
     s.close()

@@ -13,7 +13,7 @@ from desktop.services.reference import add_authority, add_registry_identities, a
 from .base import Context, Output, common_options, read_json_file
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     # These take their input as `--json FILE`; what they print is JSON in any case.
     common_in = common_options(json_flag=False)
     for noun, handler, helptext in (

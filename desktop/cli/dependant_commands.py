@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+from typing import Any
 
 from desktop.domain.errors import InvalidValue
 from desktop.domain.jalali import parse_jalali, parse_optional
+from desktop.domain.limits import PAPER_MAX_BYTES
 from desktop.domain.text import ascii_digits, persian_digits
 from desktop.services.archive import media_type_for
 from desktop.services.dependant_facts import PaperInput
@@ -18,7 +19,7 @@ from desktop.services.dependants import (
     verdict_json,
 )
 
-from .base import Context, Output
+from .base import Context, Output, checked_path
 
 PAPER_HELP = (
     "a scanned paper, KIND=FILE, repeatable. Attributes after '@': a Jalali date (the order or "
@@ -28,7 +29,7 @@ PAPER_HELP = (
 )
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("dependant", help="dependants (افراد تبعی)")
     verbs = p.add_subparsers(dest="verb", required=True)
     for verb, handler, helptext in (("add", cmd_add, "register a dependant; refusal exits 3 with the reasons"),
@@ -73,17 +74,22 @@ def parse_paper(spec: str) -> PaperInput:
             attrs["until"] = parse_jalali(raw[6:], field="paper.until")
         else:
             attrs["date"] = parse_jalali(raw, field="paper.date")
-    path = Path(filename)
+    path = checked_path(filename, "paper")
     try:
-        data = path.read_bytes()
-    except OSError:
-        raise InvalidValue(f"فایل «{filename}» خوانده نشد.", f"cannot read {filename}", field="paper") from None
+        with path.open("rb") as f:
+            data = f.read(PAPER_MAX_BYTES + 1)
+    except OSError as exc:
+        raise InvalidValue(f"فایل «{filename}» خوانده نشد.", f"cannot read {filename}: {exc.strerror}",
+                           field="paper") from None
+    if len(data) > PAPER_MAX_BYTES:
+        raise InvalidValue(f"فایل «{filename}» بیش از حد بزرگ است.", f"{filename} is larger than {PAPER_MAX_BYTES} bytes",
+                           field="paper")
     return kind.strip(), path.name, data, media_type_for(path.name), attrs
 
 
-def _request(ctx: Context) -> dict:
+def _request(ctx: Context) -> dict[str, Any]:
     a = ctx.args
-    soldier = {k: v for k, v in (("dispatch_date", parse_optional(a.dispatch_date, field="dispatch_date")),
+    soldier: dict[str, Any] = {k: v for k, v in (("dispatch_date", parse_optional(a.dispatch_date, field="dispatch_date")),
                                  ("service_end", parse_optional(a.service_end, field="service_end"))) if v}
     if a.wage_list_before_dispatch:
         soldier["on_wage_list_or_inspection"] = True

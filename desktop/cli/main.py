@@ -1,28 +1,51 @@
-"""The `branch-desk` argument parser and dispatcher. Feature work adds its module to COMMANDS."""
+"""The `branch-desk` argument parser and dispatcher. Feature work adds its module to COMMANDS.
+
+`run` is the one top level: every expected failure becomes its documented exit code with a
+bilingual message on stderr (docs/CLI.md "Exit codes"); anything unexpected becomes exit 1 with
+a short bilingual message, its traceback going only to the log file (services/crash_log.py).
+"""
 
 from __future__ import annotations
 
 import argparse
+import functools
+import json
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from desktop.domain.errors import DomainError, Refused
+from desktop.domain.errors import DomainError, InvalidValue, Refused
+from desktop.services.crash_log import record_unexpected
 
 from . import data_commands, dependant_commands, inquiry_commands, store_commands
 from .base import Context, common_options, emit, report_error
 
 COMMANDS = [store_commands, data_commands, dependant_commands, inquiry_commands]
+EXIT_UNEXPECTED = 1
+EXIT_INTERRUPTED = 130
+
+
+class UsageError(DomainError):
+    """A sub-command or option argparse cannot make sense of (exit 2)."""
 
 
 class PersianArgumentParser(argparse.ArgumentParser):
-    """Usage errors in Persian first, then argparse's English (CLI.md: every bad input)."""
+    """Usage errors in Persian first, then argparse's English (CLI.md: every bad input).
+
+    Abbreviated options are off: `--admin-password X` must not quietly mean
+    `--admin-password-file X`, and the option names are a contract."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(2, f"خطا: فرمان یا گزینه‌های آن نادرست است ({message}).\nerror: {self.prog}: {message}\n")
+        raise UsageError(f"فرمان یا گزینه‌های آن نادرست است ({message}).", f"{self.prog}: {message}\n"
+                         f"{self.format_usage().strip()}")
 
 
+@functools.cache
 def build_parser() -> argparse.ArgumentParser:
+    """Built once per process: argparse parsers are reusable, and building one costs ~30 ms."""
     parser = PersianArgumentParser(
         prog="branch-desk",
         description="میز شعبه — Branch Desk. Without a sub-command the desktop application opens.",
@@ -34,19 +57,57 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def check_arguments(argv: list[str]) -> None:
+    """Undecodable bytes (surrogate-escaped by Python) and NUL cannot name a file or a value."""
+    for position, arg in enumerate(argv, 1):
+        if "\x00" in arg or any("\ud800" <= ch <= "\udfff" for ch in arg):
+            raise InvalidValue(
+                f"آرگومان {position} بایت‌هایی دارد که UTF-8 نیستند (یا NUL)؛ آن را دوباره بنویسید.",
+                f"argument {position} holds bytes that are not UTF-8 (or NUL)",
+                field="argv",
+            )
+
+
 def run(argv: list[str]) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    # `--json FILE` on input commands names the input; the printed document is JSON anyway.
-    as_json = bool(getattr(args, "json", False)) or bool(getattr(args, "json_file", None))
-    ctx = Context(args)
+    as_json = "--json" in argv
+    ctx: Context | None = None
     try:
+        check_arguments(argv)
+        args = build_parser().parse_args(argv)
+        if getattr(args, "handler", None) is None:
+            raise UsageError("فرمانی داده نشد.", "no sub-command given (see branch-desk --help)")
+        # `--json FILE` on input commands names the input; the printed document is JSON anyway.
+        as_json = bool(getattr(args, "json", False)) or bool(getattr(args, "json_file", None))
+        ctx = Context(args)
         emit(args.handler(ctx), as_json)
         return 0
+    except SystemExit as exc:  # --help, --version
+        return exc.code if isinstance(exc.code, int) else 0
     except (DomainError, Refused) as exc:
         return report_error(exc, as_json)
+    except KeyboardInterrupt:
+        print("متوقف شد / interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `branch-desk … | head`: the reader left; nothing to say
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the one place the unexpected is caught
+        return report_unexpected(exc, as_json)
     finally:
-        ctx.close()
+        if ctx is not None:
+            ctx.close()
+
+
+def report_unexpected(exc: BaseException, as_json: bool) -> int:
+    log = record_unexpected(exc)
+    where_fa = f"جزئیات در «{log}» ثبت شد." if log else "ثبت جزئیات هم ممکن نشد."
+    where_en = f"details are in {log}" if log else "the details could not be logged either"
+    fa = f"خطای پیش‌بینی‌نشده‌ای رخ داد ({type(exc).__name__})؛ {where_fa}"
+    en = f"unexpected error ({type(exc).__name__}); {where_en}"
+    print(f"خطا: {fa}\nerror: {en}", file=sys.stderr)
+    if as_json:
+        print(json.dumps({"ok": False, "error": {"fa": fa, "en": en, "field": None, "log": str(log or "")}},
+                         ensure_ascii=False))
+    return EXIT_UNEXPECTED
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,11 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import identifiers
+from . import identifiers, shapes
 from .errors import InvalidValue
 from .jalali import parse_jalali, parse_optional
+from .limits import RELATIONSHIP_START_AHEAD_DAYS
 from .registry import Marriage, RegistryIdentity
-from .text import normalise_text
+from .text import normalise_identifier, normalise_text
 from .vocabulary import (
     BLOOD_GROUPS,
     EDUCATION,
@@ -37,11 +38,11 @@ PERSONAL_FIELDS = (*PERSONAL_TEXT, *PERSONAL_VALIDATORS, *PERSONAL_CHOICES, "dep
 CONTACT_FIELDS = frozenset({"address", "postal_code", "phone", "mobile"})
 
 
-def _require(data: dict[str, Any], key: str, fa: str) -> Any:
-    value = data.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise InvalidValue(f"«{fa}» لازم است.", f"{key} is required", field=key)
-    return value
+MARRIAGE_END_REASONS = ("divorce", "death")
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or dt.date.today()
 
 
 @dataclass(frozen=True)
@@ -53,58 +54,59 @@ class RelationshipInput:
     orientation: str | None = None
 
     @classmethod
-    def parse(cls, data: dict[str, Any]) -> RelationshipInput:
-        if not isinstance(data, dict):
-            raise InvalidValue("اطلاعات ارتباط بیمه‌ای لازم است.", "relationship object is required", field="relationship")
-        kind = str(_require(data, "kind", "نوع ارتباط"))
+    def parse(cls, data: Any, today: dt.date | None = None) -> RelationshipInput:
+        """`today` bounds the start: at most RELATIONSHIP_START_AHEAD_DAYS ahead (default: the real day)."""
+        data = shapes.obj(data, "relationship", "اطلاعات ارتباط بیمه‌ای")
+        kind = shapes.required_text(data, "kind", "نوع ارتباط")
         if kind not in MAIN_KINDS and kind not in EMPLOYER_KINDS:
             raise InvalidValue(
-                f"نوع ارتباط «{kind}» برای بیمه‌شده اصلی یا کارفرما شناخته نیست (افراد تبعی از صفحه افراد تبعی ثبت می‌شوند).",
-                f"unknown main-insured or employer kind {kind!r} (dependants use `dependant add`)",
+                f"نوع ارتباط «{shapes.shown(kind)}» برای بیمه‌شده اصلی یا کارفرما شناخته نیست (افراد تبعی از صفحه افراد تبعی ثبت می‌شوند).",
+                f"unknown main-insured or employer kind {shapes.shown(kind)!r} (dependants use `dependant add`)",
                 field="kind",
             )
-        start = parse_jalali(str(_require(data, "start", "تاریخ شروع")), field="start")
-        end = parse_optional(data.get("end"), field="end")
+        latest_start = _today(today) + dt.timedelta(days=RELATIONSHIP_START_AHEAD_DAYS)
+        start = parse_jalali(shapes.required_text(data, "start", "تاریخ شروع"), field="start", not_after=latest_start)
+        end = parse_optional(shapes.text(data, "end", "تاریخ پایان"), field="end")
         if end is not None and end < start:
             raise InvalidValue("تاریخ پایان پیش از تاریخ شروع است.", "end is before start", field="end")
-        workshop = data.get("workshop_code")
-        workshop = identifiers.workshop_code(str(workshop)) if workshop else None
+        workshop = shapes.text(data, "workshop_code", "کد کارگاه")
+        workshop = identifiers.workshop_code(workshop) if workshop else None
         if kind == "mandatory" and not workshop:
             raise InvalidValue("برای بیمه اجباری کد کارگاه لازم است.", "mandatory insurance needs a workshop_code", field="workshop_code")
-        orientation = data.get("orientation")
+        orientation = shapes.choice(data, "orientation", "گرایش", ORIENTATIONS)
         if kind == "self_employed":
             orientation = orientation or "other"
-        if orientation is not None and orientation not in ORIENTATIONS:
-            raise InvalidValue(f"گرایش «{orientation}» شناخته نیست.", f"unknown orientation {orientation!r}", field="orientation")
         return cls(kind, start, end, workshop, orientation)
 
 
-def parse_personal(data: dict[str, Any] | None) -> dict[str, Any]:
+def parse_personal(data: Any) -> dict[str, Any]:
     """Validate the personal-information fields that are present; unknown keys are refused."""
     out: dict[str, Any] = {}
-    for key, raw in (data or {}).items():
+    for key, raw in shapes.optional_obj(data, "personal", "اطلاعات شخصی").items():
         if key not in PERSONAL_FIELDS:
-            raise InvalidValue(f"فیلد «{key}» در اطلاعات شخصی شناخته نیست.", f"unknown personal field {key!r}", field=key)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            raise InvalidValue(f"فیلد «{shapes.shown(key)}» در اطلاعات شخصی شناخته نیست.",
+                               f"unknown personal field {shapes.shown(key)!r}", field="personal")
+        if key == "dependants_count":
+            out[key] = None if raw is None or raw == "" else _count(raw)
+            continue
+        value = shapes.text({key: raw}, key, key)
+        if value is None:
             out[key] = None
         elif key in PERSONAL_VALIDATORS:
-            out[key] = PERSONAL_VALIDATORS[key](str(raw))
+            out[key] = PERSONAL_VALIDATORS[key](value)
         elif key in PERSONAL_CHOICES:
-            if raw not in PERSONAL_CHOICES[key]:
-                raise InvalidValue(f"مقدار «{raw}» برای «{key}» مجاز نیست.", f"{raw!r} is not a valid {key}", field=key)
-            out[key] = raw
-        elif key == "dependants_count":
-            out[key] = _count(raw)
+            out[key] = shapes.choice({key: value}, key, key, PERSONAL_CHOICES[key])
         else:
-            out[key] = normalise_text(str(raw), field=key)
+            out[key] = normalise_text(value, field=key)
     return out
 
 
 def _count(raw: Any) -> int:
-    try:
-        value = int(str(raw))
-    except ValueError:
-        value = -1
+    value = -1
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        value = raw
+    elif isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit() and len(raw) < 4:
+        value = int(raw)
     if not 0 <= value <= 30:
         raise InvalidValue("تعداد افراد تبعی باید عددی بین ۰ و ۳۰ باشد.", "dependants_count must be 0..30", field="dependants_count")
     return value
@@ -117,15 +119,16 @@ class EmployerInput:
     pays_premium: bool = False  # natural employers and managers may pay premiums (note to §1)
 
     @classmethod
-    def parse(cls, kind: str, data: dict[str, Any] | None) -> EmployerInput | None:
+    def parse(cls, kind: str, data: Any) -> EmployerInput | None:
         if kind not in EMPLOYER_KINDS:
             return None
-        data = data or {}
-        pays = bool(data.get("pays_premium", False))
+        data = shapes.optional_obj(data, "employer", "اطلاعات کارفرما")
+        pays = shapes.flag(data, "pays_premium", "پرداخت حق بیمه")
         if kind == "employer_natural":
             return cls(pays_premium=pays)
-        name = normalise_text(str(_require(data, "legal_name", "نام شرکت")), field="legal_name")
-        reg = identifiers.normalise_identifier(str(_require(data, "registration_number", "شماره ثبت")))
+        name = normalise_text(shapes.required_text(data, "legal_name", "نام شرکت"), field="legal_name")
+        reg = normalise_identifier(shapes.required_text(data, "registration_number", "شماره ثبت"),
+                                               field="registration_number")
         if not reg.isascii() or not reg.isdigit():
             raise InvalidValue("شماره ثبت شرکت باید عدد باشد.", "registration_number must be digits", field="registration_number")
         return cls(name, reg, pays)
@@ -141,62 +144,82 @@ class EnrolmentInput:
     documents_seen: bool = True  # the clerk saw the original identity documents
 
     @classmethod
-    def parse(cls, data: dict[str, Any]) -> EnrolmentInput:
+    def parse(cls, data: Any, today: dt.date | None = None) -> EnrolmentInput:
         if not isinstance(data, dict):
             raise InvalidValue("پرسشنامه باید یک شیء JSON باشد.", "the questionnaire must be a JSON object")
-        nc, fid = data.get("national_code"), data.get("foreign_id")
-        if bool(nc) == bool(fid):
-            raise InvalidValue(
-                "یکی از «کد ملی» یا «شماره اختصاصی اتباع خارجی» (و فقط یکی) لازم است.",
-                "exactly one of national_code or foreign_id is required",
-                field="national_code",
-            )
-        rel = RelationshipInput.parse(data.get("relationship"))  # type: ignore[arg-type]
+        nc, fid = _one_of_codes(data)
+        rel = RelationshipInput.parse(data.get("relationship"), today)
         return cls(
-            national_code=identifiers.national_code(str(nc)) if nc else None,
-            foreign_id=identifiers.foreign_id(str(fid)) if fid else None,
+            national_code=identifiers.national_code(nc) if nc else None,
+            foreign_id=identifiers.foreign_id(fid) if fid else None,
             relationship=rel,
             personal=parse_personal(data.get("personal")),
             employer=EmployerInput.parse(rel.kind, data.get("employer")),
-            documents_seen=bool(data.get("documents_seen", True)),
+            documents_seen=shapes.flag(data, "documents_seen", "مدارک اصلی دیده شد", True),
         )
 
 
-def parse_identity(data: dict[str, Any]) -> RegistryIdentity:
-    """An identity for the local registry (`registry add`)."""
-    nc, fid = data.get("national_code"), data.get("foreign_id")
+def _one_of_codes(data: dict[str, Any]) -> tuple[str | None, str | None]:
+    nc = shapes.text(data, "national_code", "کد ملی")
+    fid = shapes.text(data, "foreign_id", "شماره اختصاصی اتباع خارجی")
     if bool(nc) == bool(fid):
-        raise InvalidValue("یکی از کد ملی یا شماره اتباع لازم است.", "exactly one of national_code or foreign_id is required")
-    gender = data.get("gender")
-    if gender not in GENDERS:
-        raise InvalidValue("جنسیت باید male یا female باشد.", "gender must be male or female", field="gender")
-    marriages = tuple(
-        Marriage(
-            identifiers.national_code(str(_require(m, "spouse_national_code", "کد ملی همسر"))),
-            parse_jalali(str(_require(m, "date", "تاریخ ازدواج")), field="marriage.date"),
-            parse_optional(m.get("ended"), field="marriage.ended"),
-            m.get("end_reason"),
+        raise InvalidValue(
+            "یکی از «کد ملی» یا «شماره اختصاصی اتباع خارجی» (و فقط یکی) لازم است.",
+            "exactly one of national_code or foreign_id is required",
+            field="national_code",
         )
-        for m in data.get("marriages") or []
-    )
-    opt_nc = {k: identifiers.national_code(str(data[k])) if data.get(k) else None
+    return nc, fid
+
+
+def parse_identity(data: Any, today: dt.date | None = None) -> RegistryIdentity:
+    """An identity for the local registry (`registry add`): no birth, death or marriage in the future."""
+    data = shapes.obj(data, "identity", "هویت")
+    today = _today(today)
+    nc, fid = _one_of_codes(data)
+    gender = shapes.choice(data, "gender", "جنسیت", GENDERS, required=True)
+    birth = parse_jalali(shapes.required_text(data, "birth_date", "تاریخ تولد"), field="birth_date", not_after=today)
+    death = parse_optional(shapes.text(data, "death_date", "تاریخ فوت"), field="death_date", not_after=today)
+    if death is not None and death < birth:
+        raise InvalidValue("تاریخ فوت پیش از تاریخ تولد است.", "death_date is before birth_date", field="death_date")
+    marriages = tuple(_marriage(m, today) for m in shapes.items(data.get("marriages"), "marriages", "ازدواج‌ها"))
+    opt_nc = {k: identifiers.national_code(v) if (v := shapes.text(data, k, k)) else None
               for k in ("father_national_code", "mother_national_code")}
+    certificate = shapes.text(data, "birth_certificate_number", "شماره شناسنامه")
+    place = shapes.text(data, "place_of_issue", "محل صدور")
     return RegistryIdentity(
-        first_name=normalise_text(str(_require(data, "first_name", "نام"))),
-        last_name=normalise_text(str(_require(data, "last_name", "نام خانوادگی"))),
-        father_name=normalise_text(str(data.get("father_name") or "")),
-        birth_date=parse_jalali(str(_require(data, "birth_date", "تاریخ تولد")), field="birth_date"),
-        gender=gender,
-        national_code=identifiers.national_code(str(nc)) if nc else None,
-        foreign_id=identifiers.foreign_id(str(fid)) if fid else None,
-        birth_certificate_number=identifiers.normalise_identifier(str(data["birth_certificate_number"]))
-        if data.get("birth_certificate_number") else None,
-        place_of_issue=normalise_text(str(data["place_of_issue"])) if data.get("place_of_issue") else None,
-        death_date=parse_optional(data.get("death_date"), field="death_date"),
-        birth_date_changed_on=parse_optional(data.get("birth_date_changed_on"), field="birth_date_changed_on"),
+        first_name=normalise_text(shapes.required_text(data, "first_name", "نام"), field="first_name"),
+        last_name=normalise_text(shapes.required_text(data, "last_name", "نام خانوادگی"), field="last_name"),
+        father_name=normalise_text(shapes.text(data, "father_name", "نام پدر") or "", field="father_name"),
+        birth_date=birth,
+        gender=gender,  # type: ignore[arg-type]  # required=True: never None
+        national_code=identifiers.national_code(nc) if nc else None,
+        foreign_id=identifiers.foreign_id(fid) if fid else None,
+        birth_certificate_number=normalise_identifier(certificate, field="birth_certificate_number")
+        if certificate else None,
+        place_of_issue=normalise_text(place, field="place_of_issue") if place else None,
+        death_date=death,
+        birth_date_changed_on=parse_optional(shapes.text(data, "birth_date_changed_on", "تاریخ تغییر تاریخ تولد"),
+                                             field="birth_date_changed_on", not_after=today),
         marriages=marriages,
         **opt_nc,
     )
+
+
+def _marriage(raw: Any, today: dt.date) -> Marriage:
+    m = shapes.obj(raw, "marriages[]", "ازدواج")
+    spouse = identifiers.national_code(shapes.required_text(m, "spouse_national_code", "کد ملی همسر"))
+    date = parse_jalali(shapes.required_text(m, "date", "تاریخ ازدواج", field="marriage.date"),
+                        field="marriage.date", not_after=today)
+    ended = parse_optional(shapes.text(m, "ended", "تاریخ پایان ازدواج", field="marriage.ended"),
+                           field="marriage.ended", not_after=today)
+    if ended is not None and ended < date:
+        raise InvalidValue("پایان ازدواج پیش از تاریخ ازدواج است.", "marriage ended before it began",
+                           field="marriage.ended")
+    reason = shapes.text(m, "end_reason", "دلیل پایان ازدواج", field="marriage.end_reason")
+    if reason is not None and reason not in MARRIAGE_END_REASONS:
+        raise InvalidValue("دلیل پایان ازدواج باید divorce یا death باشد.",
+                           "marriage end_reason must be divorce or death", field="marriage.end_reason")
+    return Marriage(spouse, date, ended, reason)
 
 
 def number_kind_for(kind: str, identity_complete: bool, has_premium: bool = True) -> str:

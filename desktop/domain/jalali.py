@@ -8,6 +8,7 @@ import re
 import jdatetime
 
 from .errors import InvalidValue
+from .limits import GREGORIAN_LOOKING, JALALI_MIN_YEAR, latest_jalali_year
 from .text import ascii_digits, normalise_text, persian_digits
 
 _JALALI = re.compile(r"^([0-9]{4})[/\-]([0-9]{1,2})[/\-]([0-9]{1,2})$")
@@ -20,8 +21,10 @@ MONTHS_FA = (
 )
 
 
-def parse_jalali(text: str | None, *, field: str | None = None) -> dt.date:
-    """`1403/05/20` in any digits → Gregorian date. Only real calendar days pass."""
+def parse_jalali(text: str | None, *, field: str | None = None, not_after: dt.date | None = None) -> dt.date:
+    """`1403/05/20` in any digits → Gregorian date. Only real, plausible calendar days pass:
+    years from 1200 to a little after today (limits.py), never a Gregorian year typed as
+    Jalali, and not after `not_after` when the caller gives one (a birth, a start)."""
     raw = ascii_digits(normalise_text(text or "", field=field)).replace(" ", "")
     m = _JALALI.match(raw)
     if not m:
@@ -31,14 +34,41 @@ def parse_jalali(text: str | None, *, field: str | None = None) -> dt.date:
             field=field,
         )
     y, mo, d = (int(g) for g in m.groups())
+    _check_year(y, raw, field)
     try:
-        return jdatetime.date(y, mo, d).togregorian()
+        day: dt.date = jdatetime.date(y, mo, d).togregorian()
     except ValueError:
         raise InvalidValue(
             f"تاریخ {persian_digits(raw)} در تقویم شمسی وجود ندارد.",
             f"{raw} is not a day of the Jalali calendar",
             field=field,
         ) from None
+    if not_after is not None and day > not_after:
+        raise InvalidValue(
+            f"تاریخ {persian_digits(raw)} ({field or 'تاریخ'}) نمی‌تواند دیرتر از "
+            f"{format_jalali(not_after, persian=True)} باشد.",
+            f"{field or 'date'} {raw} is after {format_jalali(not_after)}",
+            field=field,
+        )
+    return day
+
+
+def _check_year(year: int, raw: str, field: str | None) -> None:
+    if year in GREGORIAN_LOOKING:
+        raise InvalidValue(
+            f"سال {persian_digits(year)} میلادی به نظر می‌رسد؛ تاریخ را به شمسی وارد کنید "
+            f"(مثلاً ۱۴۰۳/۰۱/۰۱ به جای ۲۰۲۴/۰۳/۲۰).",
+            f"{raw}: {year} looks like a Gregorian year; type the Jalali date",
+            field=field,
+        )
+    latest = latest_jalali_year()
+    if not JALALI_MIN_YEAR <= year <= latest:
+        raise InvalidValue(
+            f"سال {persian_digits(year)} پذیرفتنی نیست (باید از {persian_digits(JALALI_MIN_YEAR)} "
+            f"تا {persian_digits(latest)} باشد).",
+            f"{raw}: the year must be from {JALALI_MIN_YEAR} to {latest}",
+            field=field,
+        )
 
 
 def format_jalali(day: dt.date | None, *, persian: bool = False) -> str:
@@ -61,10 +91,12 @@ def jalali_ymd(day: dt.date) -> tuple[int, int, int]:
 
 
 def from_jalali(year: int, month: int, day: int) -> dt.date:
-    return jdatetime.date(year, month, day).togregorian()
+    gregorian: dt.date = jdatetime.date(year, month, day).togregorian()
+    return gregorian
 
 
-def parse_optional(text: str | None, *, field: str | None = None) -> dt.date | None:
-    if text is None or not str(text).strip():
+def parse_optional(text: str | None, *, field: str | None = None,
+                   not_after: dt.date | None = None) -> dt.date | None:
+    if text is None or (isinstance(text, str) and not text.strip()):
         return None
-    return parse_jalali(str(text), field=field)
+    return parse_jalali(text, field=field, not_after=not_after)

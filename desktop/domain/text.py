@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .errors import InvalidValue
+from .limits import check_length, text_limit
 
 ZWNJ = "\u200c"
 _ARABIC_TO_PERSIAN = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "\u0640": ""})
@@ -15,6 +16,10 @@ _TO_ASCII = str.maketrans(
 )
 _TO_PERSIAN = str.maketrans({str(i): p for i, p in enumerate(_PERSIAN_DIGITS)})
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# NUL and the other control characters (tab and line breaks aside) and lone surrogates (from a
+# JSON "\\ud800" escape or an undecodable byte): nothing a person types, and SQLite and the
+# printer cannot take them.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u200a\u202f]+")
 # ZWNJ only makes sense between two letters; at a word's edge or doubled it is noise.
 _STRAY_ZWNJ = re.compile(r"(^\u200c+|\u200c+$|(?<=\s)\u200c+|\u200c+(?=\s)|(?<=\u200c)\u200c+)")
@@ -38,6 +43,20 @@ def normalise_text(text: str | None, *, field: str | None = None) -> str:
     """
     if text is None:
         return ""
+    if not isinstance(text, str):
+        raise InvalidValue(
+            f"مقدار «{field or 'ورودی'}» باید متن باشد.",
+            f"{field or 'value'} must be a string, not {type(text).__name__}",
+            field=field,
+        )
+    if len(text) > 4 * text_limit(field):  # refused before any regex walks megabytes
+        check_length(text, field)
+    if _CONTROLS.search(text):
+        raise InvalidValue(
+            "متن شامل نویسه‌های کنترلی (مانند NUL) است؛ لطفاً آن را دوباره تایپ کنید.",
+            f"{field or 'text'} contains control characters (e.g. NUL)",
+            field=field,
+        )
     if _BIDI_CONTROLS.search(text):
         raise InvalidValue(
             "متن شامل نویسه‌های کنترل جهت (bidi) است؛ لطفاً آن را دوباره تایپ کنید.",
@@ -46,7 +65,7 @@ def normalise_text(text: str | None, *, field: str | None = None) -> str:
         )
     text = _STRAY_ZWNJ.sub("", text.translate(_ARABIC_TO_PERSIAN))
     text = _SPACES.sub(" ", text).strip()
-    return "\n".join(line.strip() for line in text.splitlines())
+    return check_length("\n".join(line.strip() for line in text.splitlines()), field)
 
 
 def normalise_identifier(text: str | None, *, field: str | None = None) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from desktop.domain import identifiers, tracking
 from desktop.domain.errors import DomainError, NotFound
 from desktop.domain.inquiry import InquiryAnswer, Requester
-from desktop.domain.text import persian_digits
+from desktop.domain.text import normalise_text, persian_digits
 from desktop.models import (
     Certificate,
     CertificateAttempt,
@@ -31,7 +31,7 @@ from desktop.models import (
 )
 
 from .actor import Actor
-from .inquiry import record_answer, stored_answer
+from .inquiry import Deliver, record_answer, stored_answer
 from .records import enrolled_person
 from .store import Store
 from .unit import Unit, mutation
@@ -90,9 +90,12 @@ class ShownCertificate:
         return {**self.answer.as_json(), "certificate": self.requester.as_json(), "verified": True}
 
 
-def issue_certificate(store: Store, actor: Actor, national_code: str,
-                      authority_code: str) -> IssuedCertificate:
-    """Issue, file in the personal box, and return it with its passcode (shown once)."""
+def issue_certificate(store: Store, actor: Actor, national_code: str, authority_code: str, *,
+                      deliver: Deliver | None = None) -> IssuedCertificate:
+    """Issue, file in the personal box, and return it with its passcode (shown once).
+
+    `deliver(answer, requester)` (passcode included) runs inside the transaction before commit,
+    e.g. to write the PDF to a temporary file: if it raises, nothing is recorded."""
     nc = identifiers.national_code(national_code)
     secret = tracking.new_passcode()
     with mutation(store, actor, "certificate.issue") as unit:
@@ -109,10 +112,13 @@ def issue_certificate(store: Store, actor: Actor, national_code: str,
         # The box copy carries no passcode: it is shown to the person once, never stored in clear.
         unit.session.add(PersonalBoxItem(person_id=person.id, certificate_id=cert.id,
                                          title=_box_title(answer), pdf=render_pdf(answer, closing)))
+        shown = replace(closing, passcode=tracking.format_passcode(secret))
+        if deliver is not None:
+            deliver(answer, shown)
         unit.outbox("certificate", cert.id, "certificate.issue", {
             "tracking_code": cert.tracking_code, "person_id": person.id, "authority": answer.authority.code,
             "passcode_hash": cert.passcode_hash, "requested_on": cert.requested_on})
-    return IssuedCertificate(answer, replace(closing, passcode=tracking.format_passcode(secret)))
+    return IssuedCertificate(answer, shown)
 
 
 def requester(person: Person, day: dt.date) -> Requester:
@@ -139,6 +145,7 @@ def verify_certificate(store: Store, actor: Actor, tracking_code: str, passcode:
     """Show a certificate to an authority, or refuse; the attempt is committed either way."""
     code = tracking.tracking_code(tracking_code)
     secret = tracking.passcode(passcode)
+    source = normalise_text(source, field="source")  # who asked: free text, length-limited
     now = now or utcnow()
     shown: ShownCertificate | DomainError
     with mutation(store, actor, "certificate.verify") as unit:

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session, aliased
 from desktop.domain.dependants import CHILD_RELATIONS, END_REASONS, Verdict, decide
 from desktop.domain.errors import InvalidValue, NotFound, Refused
 from desktop.domain.jalali import format_jalali
+from desktop.domain.limits import DUE_WITHIN_MAX_DAYS, check_range
 from desktop.domain.roles import require
+from desktop.domain.shapes import shown
 from desktop.domain.text import normalise_text, persian_digits
 from desktop.models import Person, PersonRole, Relationship, RelationshipPaper
 
@@ -145,8 +147,7 @@ def _write(unit: Unit, v: Verdict, main: Person, cand: Person | None, ident: Any
 
 def due_to_end(store: Store, actor: Actor, within_days: int) -> list[dict[str, Any]]:
     """Dependant links whose last covered day falls in the next N days (20th birthdays, trial orders …)."""
-    if within_days < 0:
-        raise InvalidValue("تعداد روزها باید مثبت باشد.", "within_days must not be negative", field="within")
+    check_range(within_days, 0, DUE_WITHIN_MAX_DAYS, "within", "تعداد روزها")
     today = store.today()
     main = aliased(Person)
     with reading(store, actor) as s:
@@ -172,8 +173,9 @@ def end_dependency(store: Store, actor: Actor, relationship_id: uuid.UUID | str,
                    end_date: dt.date, note: str = "") -> DependencyEnded:
     """End a dependant link on a day, recording why; a medical link passes to the other parent's link."""
     require(actor.role, "dependant.end")
-    if reason not in END_REASONS:
-        raise InvalidValue(f"دلیل پایان «{reason}» شناخته نیست.", f"unknown end reason {reason!r}", field="reason")
+    if not isinstance(reason, str) or reason not in END_REASONS:
+        raise InvalidValue(f"دلیل پایان «{shown(reason)}» شناخته نیست.", f"unknown end reason {shown(reason)!r}",
+                           field="reason")
     try:
         rid = uuid.UUID(str(relationship_id))
     except ValueError:
@@ -195,7 +197,7 @@ def end_dependency(store: Store, actor: Actor, relationship_id: uuid.UUID | str,
                 field="end_date")
         old = row.end
         row.end, row.end_reason = end_date, reason
-        row.note = normalise_text(note) or row.note
+        row.note = normalise_text(note, field="note") or row.note
         # Medical services move to the other parent's link once this one is over; a link ended on
         # a later day keeps them until then (the father's request wins while it lasts).
         if row.medical_link and row.type_code in CHILD_RELATIONS and end_date <= store.today():

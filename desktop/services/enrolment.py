@@ -168,7 +168,7 @@ def enrol(store: Store, actor: Actor, data: dict[str, Any],
 
     `papers` (kind, filename, data, media type) — the scanned questionnaire and photo — are
     archived against the person in the same transaction, once the SSN is given."""
-    request = EnrolmentInput.parse(data)
+    request = EnrolmentInput.parse(data, store.today())
     if HEALTH_FIELDS & {k for k, v in request.personal.items() if v is not None}:
         require(actor.role, "person.health")  # as for later updates of the same fields
     papers = list(papers)

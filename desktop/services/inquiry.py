@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,6 +23,7 @@ from desktop.domain.inquiry import (
     Period,
     PersonFacts,
     RelationshipFact,
+    Requester,
     answer,
     parse_period,
 )
@@ -43,13 +45,22 @@ class Recorded:
     person_id: uuid.UUID | None
 
 
+# Called inside the transaction, before commit, with the answer (and, for a certificate, who
+# asked, passcode included) — e.g. to write the PDF to a temporary file. If it raises, the
+# record is rolled back with it.
+Deliver = Callable[[InquiryAnswer, Requester | None], None]
+
+
 def answer_inquiry(store: Store, actor: Actor, authority_code: str, national_code: str,
-                   from_date: Any = None, to_date: Any = None) -> InquiryAnswer:
+                   from_date: Any = None, to_date: Any = None, *, deliver: Deliver | None = None) -> InquiryAnswer:
     """Answer as that authority asked, record it, and return the answer (CLI.md "Inquiry")."""
     nc = identifiers.national_code(national_code)
     period = parse_period(from_date, to_date)
     with mutation(store, actor, "inquiry.answer") as unit:
-        return record_answer(unit, authority_code, nc, period, action="inquiry.answer").answer
+        result = record_answer(unit, authority_code, nc, period, action="inquiry.answer").answer
+        if deliver is not None:
+            deliver(result, None)
+        return result
 
 
 def record_answer(unit: Unit, authority_code: str, nc: str, period: Period | None, *, action: str,

@@ -78,7 +78,7 @@ class RelationshipAdded:
 
 def add_relationship(store: Store, actor: Actor, national_code: str, data: dict[str, Any]) -> RelationshipAdded:
     """Record a further main-insured or employer relationship (e.g. history from older records)."""
-    rel = RelationshipInput.parse(data)
+    rel = RelationshipInput.parse(data, store.today())
     with mutation(store, actor, "person.update") as unit:
         person = enrolled_person(unit.session, national_code=national_code)
         workshop = workshop_by_code(unit.session, rel.workshop_code)

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from desktop.domain import identifiers
+from desktop.domain import identifiers, shapes
 from desktop.domain.enrolment import parse_identity
 from desktop.domain.errors import Conflict, InvalidValue
 from desktop.domain.roles import require
@@ -20,7 +20,7 @@ from .unit import mutation
 
 
 def _as_list(data: Any) -> list[dict[str, Any]]:
-    items = data if isinstance(data, list) else [data]
+    items = shapes.items(data, "input", "ورودی") if isinstance(data, list) else [data]
     if not items or not all(isinstance(i, dict) for i in items):
         raise InvalidValue("ورودی باید یک شیء JSON یا فهرستی از آن‌ها باشد.", "input must be a JSON object or a list of objects")
     return items
@@ -31,14 +31,15 @@ def add_workshops(store: Store, actor: Actor, data: Any) -> list[str]:
     with mutation(store, actor, "reference.manage") as unit:
         codes = []
         for item in items:
-            code = identifiers.workshop_code(str(item.get("code", "")))
-            name = normalise_text(str(item.get("name") or ""), field="name")
+            code = identifiers.workshop_code(shapes.required_text(item, "code", "کد کارگاه"))
+            name = normalise_text(shapes.text(item, "name", "نام کارگاه") or "", field="name")
             if not name:
                 raise InvalidValue("نام کارگاه لازم است.", "workshop name is required", field="name")
             if unit.session.scalar(select(Workshop.id).where(Workshop.code == code)):
                 raise Conflict(f"کارگاه {persian_digits(code)} پیش‌تر ثبت شده است.", f"workshop {code} exists", field="code")
-            employer_id = _employer_id(unit.session, item.get("employer_national_code"))
-            w = Workshop(code=code, name=name, address=normalise_text(str(item.get("address") or "")),
+            employer_id = _employer_id(unit.session, shapes.text(item, "employer_national_code", "کد ملی کارفرما"))
+            address = normalise_text(shapes.text(item, "address", "نشانی کارگاه") or "", field="address")
+            w = Workshop(code=code, name=name, address=address,
                          employer_id=employer_id, branch_code=store.branch_code)
             unit.session.add(w)
             unit.session.flush()
@@ -51,7 +52,7 @@ def _employer_id(session: Any, national_code: Any) -> Any:
     """The workshop's employer: the employer record of that person, made if they have none yet."""
     if not national_code:
         return None
-    nc = identifiers.national_code(str(national_code))
+    nc = identifiers.national_code(national_code)
     person = session.scalar(select(Person).where(Person.national_code == nc))
     if person is None:
         raise InvalidValue(
@@ -86,5 +87,5 @@ def add_authority(store: Store, actor: Actor, code: str, name: str, group: str) 
 def add_registry_identities(store: Store, actor: Actor, data: Any) -> int:
     """Fill the local registry service (an outside system: it has no audit rows of the store)."""
     require(actor.role, "registry.manage")
-    identities = [parse_identity(item) for item in _as_list(data)]  # all validated before any is written
+    identities = [parse_identity(item, store.today()) for item in _as_list(data)]  # all validated before any is written
     return store.registry.add(identities)

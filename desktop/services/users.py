@@ -23,6 +23,7 @@ from .unit import mutation, reading
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
+MIN_PASSWORD = 8
 _hasher = PasswordHasher()
 
 
@@ -35,8 +36,17 @@ def _check_new_user(username: str, role: str, password: str) -> None:
         raise InvalidValue("نام کاربری باید از حروف و ارقام لاتین باشد.", "username must be Latin letters and digits", field="username")
     if role not in ROLES:
         raise InvalidValue(f"نقش «{role}» شناخته نیست.", f"unknown role {role!r}", field="role")
-    if len(password) < 8:
+    check_password(password)
+
+
+def check_password(password: str) -> str:
+    """A new password: at least MIN_PASSWORD characters, nothing a keyboard cannot type."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
         raise InvalidValue("گذرواژه باید دست‌کم ۸ نویسه باشد.", "password must be at least 8 characters", field="password")
+    if len(password) > 1024 or any(ord(ch) < 32 or 0xD800 <= ord(ch) <= 0xDFFF for ch in password):
+        raise InvalidValue("گذرواژه نویسه‌های نامجاز دارد یا بیش از حد بلند است.",
+                           "password has control characters or is too long", field="password")
+    return password
 
 
 def insert_user(session: Session, username: str, full_name: str, role: str, password: str) -> AppUser:
@@ -67,12 +77,18 @@ def find_actor(store: Store, username: str) -> Actor:
 
 
 class LoginFailed(DomainError):
-    pass
+    """Unknown, deactivated or locked user, or a wrong password: not permitted (CLI exit 4)."""
+
+    exit_code = 4
 
 
-def sign_in(store: Store, username: str, password: str, *, now: dt.datetime | None = None) -> Actor:
+def sign_in(store: Store, username: str, password: str, *, now: dt.datetime | None = None,
+            audit_success: bool = True) -> Actor:
     """Verify a password; count failures; lock after five for fifteen minutes.
 
+    The sign-in window and the CLI share this, so wrong passwords typed in either count toward
+    the same lock-out. The CLI passes `audit_success=False`: a command's own audit rows name
+    its user, and a command that is then refused must leave the store as it was.
     `now` (naive UTC) is only for tests of the fifteen-minute window.
     """
     now = now or utcnow()
@@ -88,8 +104,10 @@ def sign_in(store: Store, username: str, password: str, *, now: dt.datetime | No
                 f"account locked for {minutes} more minute(s)",
             )
         if _verified(user.password_hash, password):
-            user.failed_logins, user.locked_until = 0, None
-            _audit_login(s, user, "login.ok")
+            if user.failed_logins or user.locked_until:
+                user.failed_logins, user.locked_until = 0, None
+            if audit_success:
+                _audit_login(s, user, "login.ok")
             return actor_of(user)
         user.failed_logins += 1
         if user.failed_logins >= MAX_FAILED_LOGINS:
@@ -146,8 +164,7 @@ def _user(session: Session, username: str) -> AppUser:
 
 def reset_password(store: Store, actor: Actor, username: str, new_password: str) -> None:
     """A new password also clears a lockout: the administrator has spoken to the user."""
-    if len(new_password) < 8:
-        raise InvalidValue("گذرواژه باید دست‌کم ۸ نویسه باشد.", "password must be at least 8 characters", field="password")
+    check_password(new_password)
     with mutation(store, actor, "users.manage") as unit:
         user = _user(unit.session, username)
         user.password_hash = _hasher.hash(new_password)

@@ -1,36 +1,72 @@
-"""Run `branch-desk` as operators do: a real subprocess on a real store."""
+"""Run `branch-desk` commands in-process (`desktop.cli.main.run`) on a real store; the few
+subprocess smoke tests (test_smoke.py) show the installed entry points behave the same."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
-import os
-import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from desktop.cli.main import run
+
+ADMIN_PASSWORD = "admin-pass-1021"
+
+
+@dataclass(frozen=True)
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(argv: list[str], stdin: str | None = None) -> Result:
+    """`branch-desk ARGV` in this process: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    old_stdin = sys.stdin
+    if stdin is not None:
+        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8")
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = run(argv)
+    finally:
+        sys.stdin = old_stdin
+    return Result(code, out.getvalue(), err.getvalue())
 
 
 class Cli:
     def __init__(self, db: Path) -> None:
         self.db = db
 
-    def __call__(self, *args: str, stdin: str | None = None, check: bool = True, db: bool = True):
-        argv = [sys.executable, "-m", "desktop", *args] + (["--db", str(self.db)] if db else [])
-        env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-        proc = subprocess.run(argv, capture_output=True, text=True, input=stdin, env=env, timeout=120)
-        if check and proc.returncode != 0:
-            raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
-        return proc
+    def __call__(self, *args: str, stdin: str | None = None, check: bool = True, db: bool = True) -> Result:
+        result = run_cli([*args] + (["--db", str(self.db)] if db else []), stdin)
+        if check and result.returncode != 0:
+            raise AssertionError(f"exit {result.returncode}: {result.stderr}")
+        assert "Traceback" not in result.stderr, result.stderr
+        return result
 
     def json(self, *args: str):
         return json.loads(self(*args).stdout)
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
+def admin_password_file(tmp_path: Path) -> Path:
+    path = tmp_path / "admin.pw"
+    path.write_text(ADMIN_PASSWORD + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def cli(tmp_path: Path, admin_password_file: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """A fresh store whose admin password the commands get from $BRANCH_DESK_PASSWORD."""
+    monkeypatch.setenv("BRANCH_DESK_PASSWORD", ADMIN_PASSWORD)
+    monkeypatch.setenv("BRANCH_DESK_LOG_DIR", str(tmp_path / "logs"))
     c = Cli(tmp_path / "branch.sqlite")
-    c("init", "--branch", "1021", "--name", "شعبه ۲۱")
+    c("init", "--branch", "1021", "--name", "شعبه ۲۱", "--admin-password-file", str(admin_password_file))
     return c
 
 

@@ -69,11 +69,23 @@ def test_second_enrolment_reports_the_existing_ssn(cli, tmp_path):
 
 
 def test_acting_as_a_user_applies_role_rules(cli, tmp_path):
-    proc = cli("authority", "add", "--code", "F1", "--name", "صندوق", "--group", "fund", "--user", "nobody", check=False)
-    assert proc.returncode == 2 and "nobody" in proc.stderr
-    cli("person", "--national-code", "0012345679", "--json", "--user", "admin", check=False)
-    proc = cli("init", "--branch", "1021", "--user", "admin")
-    assert "1021" in proc.stdout
+    from desktop.services.store import open_store
+    from desktop.services.users import create_user, sign_in
+
+    from .conftest import ADMIN_PASSWORD
+
+    store = open_store(cli.db)
+    try:
+        create_user(store, sign_in(store, "admin", ADMIN_PASSWORD), "clerk1", "کارمند", "clerk", "clerk-pass-1")
+    finally:
+        store.close()
+    pw = tmp_path / "clerk.pw"
+    pw.write_text("clerk-pass-1\n", encoding="utf-8")
+    proc = cli("authority", "add", "--code", "F1", "--name", "صندوق", "--group", "fund", "--user", "clerk1",
+               "--password-file", str(pw), check=False)
+    assert proc.returncode == 4, proc.stderr
+    proc = cli("init", "--branch", "1021")
+    assert "1021" in proc.stdout and "admin_password" not in proc.stdout
 
 
 def test_store_from_nowhere_is_a_clear_error(tmp_path):
@@ -81,3 +93,4 @@ def test_store_from_nowhere_is_a_clear_error(tmp_path):
 
     proc = Cli(tmp_path / "none.sqlite")("person", "--ssn", "1021000014", check=False)
     assert proc.returncode == 2 and "init" in proc.stderr
+    assert not (tmp_path / "none.sqlite").exists()

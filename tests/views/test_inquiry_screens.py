@@ -17,7 +17,7 @@ from desktop.views.inquiry_parts import select_authority
 from desktop.views.inquiry_screen import Screen as InquiryScreen
 from desktop.views.verification_screen import Screen as VerificationScreen
 
-from ..conftest import count_rows
+from ..conftest import ADMIN_PASSWORD, count_rows
 from ..services.inquiry_helpers import MAIN_ADDRESS, setup_cast
 from .helpers import type_text, wait_for_operations
 
@@ -58,7 +58,7 @@ def test_inquiry_screen_answers_like_the_cli(qtbot, store, admin, cast):
     assert screen.preview.pages and screen.preview.print_button.isEnabled()
     proc = subprocess.run([sys.executable, "-m", "desktop", "inquiry", "--db", str(store.path), "--authority", "J1",
                            "--national-code", cast.main, "--json"], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8", "BRANCH_DESK_PASSWORD": ADMIN_PASSWORD})
     cli = json.loads(proc.stdout)
     strip = lambda d: {k: v for k, v in d.items() if k not in VOLATILE}  # noqa: E731
     assert strip(cli) == strip(screen.answer.as_json())

@@ -19,11 +19,10 @@ pytestmark = [pytest.mark.xvfb,
 
 
 def _demo_store(path: Path) -> None:
-    """A small demo store, made as an operator would."""
+    """A small demo store, made as an operator would: `demo` on a new path makes a demo branch
+    store whose users are the documented demo users (admin/admin1234 …)."""
     run = [sys.executable, "-m", "desktop"]
-    subprocess.run([*run, "init", "--db", str(path), "--branch", "1021", "--name", "شعبه نمونه"],
-                   check=True, capture_output=True, cwd=ROOT)
-    subprocess.run([*run, "demo", "--db", str(path), "--persons", "200", "--user", "admin"],
+    subprocess.run([*run, "demo", "--db", str(path), "--persons", "200", "--branch", "1021"],
                    check=True, capture_output=True, cwd=ROOT, timeout=600)
 
 
