@@ -16,6 +16,7 @@ failed (the message names it).
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,7 +56,21 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def _script() -> ScriptDirectory:
-    return ScriptDirectory.from_config(alembic_config())
+    return _script_at(MIGRATIONS)
+
+
+@functools.cache
+def _script_at(location: Path) -> ScriptDirectory:
+    # Reading the revision files costs ~60 ms; every open of a store needs them, so read once
+    # per process (keyed by location: tests point MIGRATIONS at a copy with a failing revision).
+    cfg = Config()
+    cfg.set_main_option("script_location", str(location))
+    return ScriptDirectory.from_config(cfg)
+
+
+@functools.cache
+def _known_revisions(location: Path) -> frozenset[str]:
+    return frozenset(s.revision for s in _script_at(location).walk_revisions())
 
 
 def head_revision() -> str:
@@ -79,7 +94,7 @@ def check_revisions(revisions: tuple[str, ...]) -> None:
             f"this store records {len(revisions)} schema versions ({shown}), not one; it cannot be opened safely",
         )
     # An exact id, not alembic's resolution (which also accepts "head", prefixes and symbols).
-    if revisions[0] not in {s.revision for s in _script().walk_revisions()}:
+    if revisions[0] not in _known_revisions(MIGRATIONS):
         raise StoreTooNew(
             f"این پایگاه داده با نسخه جدیدتری از برنامه ساخته شده است (نسخه طرح {shown}). "
             "لطفاً برنامه را به‌روز کنید.",
