@@ -224,11 +224,16 @@ def _show(canvas, line: str, *, x: float, y: float, font: str, size: float,
     text = canvas.beginText()
     text.setFont(font, size)
     if invisible:
+        # The render mode is graphics state and outlives the text object: keep it inside q/Q
+        # or every later line on the page would be invisible too.
+        canvas.saveState()
         text.setTextRenderMode(3)
     for offset, _, word in words:
         text.setTextOrigin(left + offset, y)
         text.textOut(word)
     canvas.drawText(text)
+    if invisible:
+        canvas.restoreState()
 
 
 def text_width(text: str, font: str, size: float) -> float:

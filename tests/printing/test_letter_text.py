@@ -97,3 +97,17 @@ def test_latin_digits_are_only_in_the_invisible_search_line(tmp_path: Path) -> N
     latin = re.findall("[0-9]+", text)
     assert sorted(latin) == sorted([answer.national_code, answer.tracking_code])
     assert EMPTY not in answer.national_code
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
+def test_the_body_is_still_drawn_after_the_invisible_search_line(tmp_path: Path) -> None:
+    """The search line's invisible render mode must not leak to the text drawn after it."""
+    answer, _ = SAMPLES["not_found"]
+    (tmp_path / "l.pdf").write_bytes(render_inquiry_pdf(answer))
+    subprocess.run(["pdftoppm", "-gray", "-r", "30", "-singlefile", str(tmp_path / "l.pdf"),
+                    str(tmp_path / "l")], check=True)
+    raw = (tmp_path / "l.pgm").read_bytes()
+    width, height = map(int, raw.split(b"\n")[1].split())
+    pixels = raw[-width * height:]
+    body = pixels[width * height // 5: width * height // 3]  # below the letterhead's rule
+    assert sum(p < 200 for p in body) > 100, "the letter's body is not drawn"
