@@ -45,7 +45,8 @@ from desktop.domain.text import persian_digits
 
 __all__ = [
     "FONT", "FONT_BOLD", "register_fonts", "reshape", "visual", "ltr", "shape_lines",
-    "text_width", "draw_line", "draw_search_line", "draw_centred", "draw_paragraph", "draw_rtl_table", "persian_digits",
+    "text_width", "draw_line", "draw_search_line", "draw_centred", "draw_paragraph",
+    "draw_rtl_table", "persian_digits",
 ]
 
 FONT = "Vazirmatn"
