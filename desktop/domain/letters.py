@@ -35,6 +35,9 @@ TABLE_HEADERS = (
 )
 OPEN_END = "ادامه دارد"
 EMPTY = "—"
+# «نوع رابطه» of a dependant's row: covered through a main insured (the seed's «کفالت»); the
+# relation itself (همسر، فرزند…) goes in «نسبت», so the two cells never say the same thing.
+DEPENDANT_RELATIONSHIP = "تحت تکفل"
 QR_PREFIX = "BDL1"
 
 # A left-to-right embedding keeps an identifier's characters in written order inside Persian
@@ -108,12 +111,19 @@ def _examined(date: str) -> str:
 def table_row(rel: RelationshipRow) -> list[str]:
     """One relationship in the order of TABLE_HEADERS (first column prints at the right)."""
     insured = rel.insured_type
+    kind = rel.type_fa or relation_title(rel.type)
+    relation = rel.relation_fa or relation_title(rel.relation)
+    if insured == "dependant":
+        # A dependant's type code IS the relation (wife, son…): print it once, under «نسبت».
+        kind, relation = DEPENDANT_RELATIONSHIP, relation if relation != EMPTY else kind
+    elif relation == kind:
+        relation = EMPTY
     return [
         short_date(format_jalali(rel.start)),
         short_date(format_jalali(rel.end) if rel.end else None),
-        rel.type_fa or relation_title(rel.type),
+        kind,
         rel.insured_type_fa or CATEGORY_TITLES.get(insured, insured or EMPTY),
-        rel.relation_fa or relation_title(rel.relation),
+        relation,
         identifier(rel.insurance_number),
         persian_digits(rel.branch or EMPTY),
     ]
@@ -152,11 +162,9 @@ def _active(answer: InquiryAnswer, date: str) -> Body:
     kind = CATEGORY_TITLES.get(coverage, coverage)
     judicial = judicial_details(answer)
     if isinstance(judicial, JudicialMain) and coverage == "main":
-        work = (f" به دلیل اشتغال در «{judicial.workshop_name or EMPTY}» "
-                f"به نشانی {text(judicial.workshop_address)}")
         return ([_examined(date),
-                 f"{_who(answer)} در پایگاه سازمان موجود و نامبرده در حال حاضر{work} در ردیف "
-                 f"بیمه‌شدگان {kind} این سازمان قرار دارد.",
+                 f"{_who(answer)} در پایگاه سازمان موجود و نامبرده در حال حاضر"
+                 f"{_employment(judicial)} در ردیف بیمه‌شدگان {kind} این سازمان قرار دارد.",
                  "ضمناً آخرین اطلاعات ثبت‌شده در مورد نشانی محل سکونت و شماره تماس نامبرده "
                  "به شرح زیر است:"],
                 [], [("نشانی", text(judicial.address)),
@@ -176,6 +184,20 @@ def _active(answer: InquiryAnswer, date: str) -> Body:
     return paragraphs, [], []
 
 
+def _employment(judicial: JudicialMain) -> str:
+    """The seed's «بدلیل اشتغال در کارگاه / شرکت (به نشانی …)», only as far as it is known.
+
+    A main insured with no workshop (pensioner, voluntary, self-employed…) is insured by the
+    relationship itself, not by working somewhere: the clause is left out rather than printed
+    as «به دلیل اشتغال در «—» به نشانی —»."""
+    name, address = judicial.workshop_name, judicial.workshop_address
+    if not name and not address:
+        return ""
+    where = f"«{name}»" if name else "کارگاهی"
+    at = f" به نشانی {text(address)}" if address else ""
+    return f" به دلیل اشتغال در {where}{at}"
+
+
 def judicial_details(answer: InquiryAnswer) -> Judicial | None:
     """The contact details a letter may print: only for a judicial authority and an active
     person (SPEC §4.4). A fund's letter gets None even if the answer wrongly carries them."""
@@ -185,10 +207,10 @@ def judicial_details(answer: InquiryAnswer) -> Judicial | None:
 
 
 def certificate_closing(certificate: Requester) -> str:
-    """SPEC §4.5: the sentence that ends a certificate."""
-    return (f"این گواهی به درخواست {honorific(certificate.gender)} "
-            f"{certificate.name or EMPTY} مورخ "
-            f"{format_jalali_long(certificate.requested_on)} صادر گردیده است.")
+    """SPEC §4.5, in the seed's words and order: «این گواهی بنابه درخواست مورخ DATE
+    آقای/خانم NAME صادر گردیده است.»"""
+    return (f"این گواهی بنابه درخواست مورخ {format_jalali_long(certificate.requested_on)} "
+            f"{honorific(certificate.gender)} {certificate.name or EMPTY} صادر گردیده است.")
 
 
 def passcode_line(tracking_code: str | None, passcode: str) -> str:

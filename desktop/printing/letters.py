@@ -30,6 +30,7 @@ from .persian import (
     draw_line,
     draw_paragraph,
     draw_rtl_table,
+    draw_search_line,
     register_fonts,
 )
 from .qr import draw_qr
@@ -105,6 +106,7 @@ def draw_letter(canvas: Canvas, answer: InquiryAnswer, *,
     content = letter_content(answer, certificate)
     payload = qr_payload(answer)
     y = _letterhead(canvas, content, payload)
+    _search_line(canvas, answer)
     y = _opening(canvas, content, y)
     for paragraph in content.paragraphs:
         y = _ensure_room(canvas, content, y, 40)
@@ -143,6 +145,22 @@ def _letterhead(canvas: Canvas, content: LetterContent, payload: str) -> float:
     canvas.line(MARGIN, rule, RIGHT, rule)
     canvas.setLineWidth(0.5)
     return rule - 30
+
+
+def search_text(answer: InquiryAnswer) -> str:
+    """The identifiers as people and systems type them (Latin digits, as the QR code carries
+    them), for a PDF search or an archive's full-text index. The visible letter prints them in
+    Persian digits and copies as printed; this line is invisible text under the footer."""
+    parts = [f"شماره ملی {answer.national_code}"] if answer.national_code else []
+    if answer.tracking_code:
+        parts.append(f"{TRACKING_LABEL} {answer.tracking_code}")
+    return " ".join(parts)
+
+
+def _search_line(canvas: Canvas, answer: InquiryAnswer) -> None:
+    text = search_text(answer)
+    if text:
+        draw_search_line(canvas, text, x=MARGIN, y=36, size=8)
 
 
 def _opening(canvas: Canvas, content: LetterContent, y: float) -> float:

@@ -2,26 +2,51 @@
 
 ReportLab draws glyphs left to right and knows nothing of Arabic joining or bidi, so:
 reshape the logical text (contextual forms, the لا ligature) → wrap by measured width →
-reorder each line on its own with the pure-Python bidi algorithm (it mirrors brackets) →
-draw right-aligned. Reordering a whole paragraph before wrapping would reverse line order.
+reorder each line on its own with the bidi algorithm (brackets mirrored) → draw right-aligned.
+Reordering a whole paragraph before wrapping would reverse line order.
+
+Text that copies and searches as Persian (issue 9 item 12). A PDF reader (poppler's pdftotext,
+pdf.js, Acrobat) turns the drawn glyphs back into text through the font's ToUnicode map and then
+puts right-to-left runs back into logical order by position. So:
+- the ToUnicode map sends each contextual form to its ordinary letter (ﺳ → س), the لا ligature
+  to its two letters, and a mirrored bracket to the bracket the text holds (`_LogicalFont`);
+- ZWNJ is kept in the drawn string as its zero-width glyph, so «می‌شود» copies with it;
+- each word is shown on its own, in reading order (right to left), at the x a single
+  right-aligned string would give it: `pdftotext -raw` (content order) reads words in order and
+  the page looks exactly as before.
+A `/Span <</ActualText …>> BDC` per line was tried first: poppler 22.12 honours ActualText but
+spreads the replacement string left to right over the span and then reverses it as an RTL run,
+so a logical-order ActualText came out letter-reversed.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 from arabic_reshaper import ArabicReshaper
-from bidi.algorithm import get_display
+from bidi.algorithm import (
+    MIRRORED,
+    explicit_embed_and_overrides,
+    get_embedding_levels,
+    get_empty_storage,
+    mirrored,
+    reorder_resolved_levels,
+    resolve_implicit_levels,
+    resolve_neutral_types,
+    resolve_weak_types,
+)
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
 from desktop.domain.text import persian_digits
 
 __all__ = [
     "FONT", "FONT_BOLD", "register_fonts", "reshape", "visual", "ltr", "shape_lines",
-    "text_width", "draw_line", "draw_centred", "draw_paragraph", "draw_rtl_table", "persian_digits",
+    "text_width", "draw_line", "draw_search_line", "draw_centred", "draw_paragraph",
+    "draw_rtl_table", "persian_digits",
 ]
 
 FONT = "Vazirmatn"
@@ -57,6 +82,67 @@ def _reshaper() -> ArabicReshaper:
 _RESHAPER = _reshaper()
 _registered = False
 
+# Brackets the bidi algorithm mirrors in right-to-left text. Each gets a private-use code point
+# that draws the mirrored glyph but maps back (ToUnicode) to the bracket the text really holds:
+# readers reverse RTL runs without mirroring, so «(کد ۱۰۲۱)» would otherwise copy as «)کد ۱۰۲۱(».
+_BRACKETS = "()[]{}<>«»‹›"
+MIRROR_ALIAS = {ch: chr(0xF500 + i) for i, ch in enumerate(_BRACKETS)}
+_ALIAS_TEXT = {ord(alias): ch for ch, alias in MIRROR_ALIAS.items()}
+# ZWNJ is a boundary-neutral the bidi algorithm drops (rule X9); ARABIC LETTER MARK is a strong
+# Arabic letter it keeps in place, so ZWNJ rides through reordering as ALM and is put back.
+_ZWNJ, _ALM = "\u200c", "\u061c"
+
+
+@lru_cache(maxsize=4096)
+def _unicode_hex(code: int) -> str:
+    return _text_of(code).encode("utf-16-be").hex().upper()
+
+
+def _text_of(code: int) -> str:
+    """What a drawn code point reads as when copied."""
+    if code in _ALIAS_TEXT:
+        return _ALIAS_TEXT[code]
+    if 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF:  # Arabic presentation forms
+        letters = unicodedata.normalize("NFKC", chr(code))
+        # A ligature (لا) is drawn in visual order like the rest of the line; readers reverse
+        # the run it sits in, so its letters are given in visual order too.
+        return letters[::-1]
+    return chr(code)
+
+
+def _to_unicode_cmap(name: str, subset: list[int]) -> str:
+    """ReportLab's ToUnicode CMap for one font subset, with `_text_of` as the mapping."""
+    pairs = [f"<{i:02X}> <{_unicode_hex(code)}>" for i, code in enumerate(subset)]
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+        f"<< /Registry ({name})", f"/Ordering ({name})", "/Supplement 0", ">> def",
+        f"/CMapName /{name} def", "/CMapType 2 def", "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>", "endcodespacerange", f"{len(subset)} beginbfchar",
+        *pairs, "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end",
+        "end"])
+
+
+class _LogicalFont(TTFont):
+    """A TrueType font whose copied text is ordinary, logical Persian (see the module doc)."""
+
+    def __init__(self, name: str, path: str) -> None:
+        super().__init__(name, path)
+        face = self.face
+        for ch, alias in MIRROR_ALIAS.items():
+            shown = ord(MIRRORED.get(ch, ch))
+            if shown in face.charToGlyph:
+                face.charToGlyph[ord(alias)] = face.charToGlyph[shown]
+                face.charWidths[ord(alias)] = face.charWidths[shown]
+
+    def addObjects(self, doc) -> None:  # noqa: ANN001 - ReportLab's PDFDocument
+        subsets = [list(subset) for subset in self.state[doc].subsets]
+        super().addObjects(doc)
+        # Same names ReportLab gives the subsets' ToUnicode streams (TTFont.addObjects).
+        for n, subset in enumerate(subsets):
+            name = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))
+            base = name.decode("pdfdoc")
+            doc.idToObject["toUnicodeCMap:" + base].content = _to_unicode_cmap(base, subset)
+
 # Left-to-right embedding for identifiers (phone numbers with dashes, codes mixing letters and
 # digits): inside it the digits keep their written order whatever surrounds them.
 _LRE, _PDF = "\u202a", "\u202c"
@@ -74,7 +160,7 @@ def register_fonts() -> None:
         path = FONTS_DIR / file
         if not path.exists():
             raise FileNotFoundError(f"{path} is missing: run scripts/fetch_font.py")
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+        pdfmetrics.registerFont(_LogicalFont(name, str(path)))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
     _registered = True
 
@@ -92,8 +178,70 @@ def reshape(text: str) -> str:
 
 @lru_cache(maxsize=8192)
 def visual(reshaped_line: str) -> str:
-    """One reshaped line → the left-to-right glyph order to draw (brackets mirrored)."""
-    return get_display(reshaped_line, base_dir="R")
+    """One reshaped line → the left-to-right glyph order to draw: the Unicode bidi algorithm
+    (python-bidi's steps, paragraph level RTL) with two changes for copying: ZWNJ is kept, and
+    a mirrored bracket is drawn as its MIRROR_ALIAS so it copies as the bracket in the text."""
+    storage = get_empty_storage()
+    storage["base_level"], storage["base_dir"] = 1, "R"
+    get_embedding_levels(reshaped_line.replace(_ZWNJ, _ALM), storage)
+    explicit_embed_and_overrides(storage)
+    resolve_weak_types(storage)
+    resolve_neutral_types(storage, False)
+    resolve_implicit_levels(storage, False)
+    reorder_resolved_levels(storage, False)
+    out = []
+    for char in storage["chars"]:
+        ch = char["ch"]
+        if ch == _ALM:
+            ch = _ZWNJ
+        elif char["level"] % 2 and mirrored(ch):  # rule L4, right-to-left level
+            ch = MIRROR_ALIAS.get(ch) or MIRRORED.get(ch, ch)
+        out.append(ch)
+    return "".join(out)
+
+
+@lru_cache(maxsize=8192)
+def _words(line: str, font: str, size: float) -> tuple[tuple[float, float, str], ...]:
+    """A visual line's words in reading order (right to left): (offset from the line's left
+    end, the line's width, the word). Offsets add up the same glyph widths stringWidth does, so
+    the words land exactly where the whole line would."""
+    space = pdfmetrics.stringWidth(" ", font, size)
+    placed: list[tuple[float, str]] = []
+    x = 0.0
+    for word in line.split(" "):
+        if word:
+            placed.append((x, word))
+            x += pdfmetrics.stringWidth(word, font, size)
+        x += space
+    width = x - space
+    return tuple((offset, width, word) for offset, word in reversed(placed))
+
+
+def _show(canvas, line: str, *, x: float, y: float, font: str, size: float,
+          anchor: str = "right", invisible: bool = False) -> None:
+    """Draw one visual line anchored at x (its right end, centre or left end), word by word
+    in reading order."""
+    words = _words(line, font, float(size))
+    if not words:
+        return
+    width = words[0][1]
+    left = x - width if anchor == "right" else x - width / 2 if anchor == "centre" else x
+    text = canvas.beginText()
+    text.setFont(font, size)
+    if invisible:
+        # The render mode is graphics state and outlives the text object: keep it inside q/Q
+        # or every later line on the page would be invisible too.
+        canvas.saveState()
+        text.setTextRenderMode(3)
+    place = text._code.append  # noqa: SLF001 - see below
+    for offset, _, word in words:
+        # setTextOrigin's number formatting (ReportLab's pure-Python fp_str) was a sixth of a
+        # letter's time once every word had its own origin; this writes the same Tm operator.
+        place(f"1 0 0 1 {left + offset:.4f} {y:.4f} Tm")
+        text.textOut(word)
+    canvas.drawText(text)
+    if invisible:
+        canvas.restoreState()
 
 
 def text_width(text: str, font: str, size: float) -> float:
@@ -142,7 +290,16 @@ def draw_line(canvas, text: str, *, right: float, y: float, font: str = FONT,
     """One logical line, right-aligned at `right` (no wrapping)."""
     register_fonts()
     canvas.setFont(font, size)
-    canvas.drawRightString(right, y, visual(reshape(text)))
+    _show(canvas, visual(reshape(text)), x=right, y=y, font=font, size=size)
+
+
+def draw_search_line(canvas, text: str, *, x: float, y: float, font: str = FONT,
+                     size: float = 8) -> None:
+    """Invisible text (render mode 3) a reader finds and copies but nobody sees: the forms of
+    an identifier the page does not print (Latin digits), placed from `x` rightwards."""
+    register_fonts()
+    _show(canvas, visual(reshape(text)), x=x, y=y, font=font, size=size, anchor="left",
+          invisible=True)
 
 
 def draw_centred(canvas, text: str, *, x: float, y: float, font: str = FONT,
@@ -150,7 +307,7 @@ def draw_centred(canvas, text: str, *, x: float, y: float, font: str = FONT,
     """One logical line centred on `x` (no wrapping)."""
     register_fonts()
     canvas.setFont(font, size)
-    canvas.drawCentredString(x, y, visual(reshape(text)))
+    _show(canvas, visual(reshape(text)), x=x, y=y, font=font, size=size, anchor="centre")
 
 
 def draw_paragraph(canvas, text: str, *, right: float, top: float, width: float,
@@ -161,7 +318,7 @@ def draw_paragraph(canvas, text: str, *, right: float, top: float, width: float,
     canvas.setFont(font, size)
     y = top
     for line in _shape_lines(text, font, float(size), float(width)):
-        canvas.drawRightString(right, y, line)
+        _show(canvas, line, x=right, y=y, font=font, size=size)
         y -= leading
     return y
 
@@ -184,7 +341,8 @@ def _draw_row(canvas, shaped, widths, *, right: float, y: float, height: float, 
         canvas.rect(x_right - w, y - height, w, height, stroke=1, fill=0)
         baseline = y - padding - size
         for line in lines:
-            canvas.drawCentredString(x_right - w / 2, baseline, line)
+            _show(canvas, line, x=x_right - w / 2, y=baseline, font=face, size=size,
+                  anchor="centre")
             baseline -= size * 1.6
         x_right -= w
 

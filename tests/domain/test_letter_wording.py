@@ -10,6 +10,7 @@ import pytest
 from desktop.domain.inquiry import AuthorityRef
 from desktop.domain.jalali import format_jalali_long, parse_jalali
 from desktop.domain.letters import (
+    DEPENDANT_RELATIONSHIP,
     INQUIRY_TITLE,
     OPEN_END,
     TABLE_HEADERS,
@@ -108,7 +109,7 @@ def test_certificate_title_and_closing() -> None:
     assert content.title != INQUIRY_TITLE
     assert content.authority == answer.authority.name
     assert certificate_closing(certificate) == (
-        "این گواهی به درخواست خانم زهرا احمدی‌نژاد مورخ ۱۹ مرداد ۱۴۰۳ صادر گردیده است.")
+        "این گواهی بنابه درخواست مورخ ۱۹ مرداد ۱۴۰۳ خانم زهرا احمدی‌نژاد صادر گردیده است.")
     assert letter_content(answer).closing == []
 
 
@@ -120,7 +121,8 @@ def test_table_row_follows_the_headers() -> None:
     # Codes alone (no Persian titles, as in older stored answers) are looked up in the vocabulary.
     bare = replace(rel, type_fa="", insured_type_fa="", relation_fa=None, relation="wife",
                    insured_type="dependant")
-    assert table_row(bare)[2:5] == ["بیمه مشاغل آزاد", "تبعی", "همسر (زن)"]
+    assert table_row(bare)[2:5] == [
+        DEPENDANT_RELATIONSHIP, "تبعی", "همسر (زن)"]
 
 
 def test_digest_is_stable_and_follows_the_canonical_fields() -> None:
@@ -146,3 +148,34 @@ def test_addresses_from_the_store_are_worded_with_persian_digits():
     worded = " ".join(content.paragraphs) + " ".join(v for _, v in content.details)
     assert "۲۱" in worded and "۲۳" in worded
     assert not re.search("[0-9]", worded.replace("\u2066", "").replace("\u2069", ""))
+
+
+def _judicial_main(**details: object):
+    answer, _ = sample_letters()["judicial_main"]
+    return replace(answer, judicial=replace(answer.judicial, **details))
+
+
+def test_a_main_insured_without_a_workshop_is_not_said_to_work_anywhere() -> None:
+    """Issue 9 item 11: a pensioner (voluntary, self-employed…) has no workshop."""
+    content = letter_content(_judicial_main(workshop_name=None, workshop_address=None))
+    sentence = words(content.paragraphs[1])
+    assert "اشتغال" not in sentence and "—" not in sentence
+    assert sentence.endswith(
+        "در پایگاه سازمان موجود و نامبرده در حال حاضر در ردیف بیمه‌شدگان اصلی این سازمان "
+        "قرار دارد.")
+    # Their own address and phone are still what a judicial authority is told.
+    assert [label for label, _ in content.details] == ["نشانی", "شماره تماس"]
+
+
+def test_a_workshop_without_an_address_is_named_without_an_empty_address() -> None:
+    sentence = words(letter_content(_judicial_main(workshop_address=None)).paragraphs[1])
+    assert "به دلیل اشتغال در «شرکت صنایع لاستیک البرز (سهامی خاص)» در ردیف" in sentence
+    assert "به نشانی" not in sentence
+
+
+def test_a_dependant_row_does_not_repeat_its_relation() -> None:
+    row = [words(c) for c in table_row(sample_letters()["in_period"][0].relationships[0])]
+    kind, insured, relation = row[2:5]
+    assert (kind, insured, relation) == (DEPENDANT_RELATIONSHIP, "تبعی", "همسر (زن)")
+    main = [words(c) for c in table_row(sample_letters()["in_period"][0].relationships[1])]
+    assert main[2:5] == ["بیمه‌شده اجباری (کارگاه)", "اصلی", "—"]

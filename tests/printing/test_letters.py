@@ -55,9 +55,11 @@ EXPECTED = {
     "active_dependant": ["در ردیف بیمهشدگان تبعی این سازمان قرار دارد"],
     "judicial_main": ["شرکت صنایع لاستیک البرز", "جاده مخصوص کرج", "خیابان ولیعصر",
                       "۰۲۱-۸۸۷۷۶۶۵۵", "اصلی"],
+    "judicial_pensioner": ["به نام آقای حسن رضایی", "در حال حاضر در ردیف بیمهشدگان اصلی",
+                           "بلوار زند", "۰۷۱-۳۲۳۴۵۶۷۸"],
     "judicial_dependant": ["محمد احمدینژاد", "نسبت به بیمهشده اصلی", "چهارباغ", "۰۹۱۳-۱۲۳۴۵۶۷"],
     "certificate": ["گواهی وضعیت ارتباط بیمهای",
-                    "این گواهی به درخواست خانم زهرا احمدینژاد مورخ ۱۹ مرداد ۱۴۰۳ صادر گردیده است"],
+                    "این گواهی بنابه درخواست مورخ ۱۹ مرداد ۱۴۰۳ خانم زهرا احمدینژاد صادر گردیده است"],
 }
 
 
@@ -70,7 +72,9 @@ def test_every_letter_kind_renders_with_its_wording(kind: str, tmp_path: Path) -
     assert persian_digits(answer.tracking_code) in text
     for phrase in (*COMMON, answer.authority.name, *EXPECTED[kind]):
         assert _plain(phrase) in text, phrase
-    assert not re.search("[0-9]", text.replace("%PDF", "")), "Latin digits leaked into the letter"
+    # Latin digits only in the invisible search line (the national and tracking codes).
+    latin = set(re.findall("[0-9]+", text))
+    assert latin <= {answer.national_code, answer.tracking_code}, "Latin digits leaked"
 
 
 @pytest.mark.parametrize("kind", [k for k in SAMPLES if not k.startswith("judicial")])
@@ -129,7 +133,7 @@ def test_batch_of_fifty_reports_progress_and_prints_every_letter(tmp_path: Path)
     text = pdf_text(pdf, tmp_path)
     assert all(persian_digits(a.tracking_code) in text for a, _ in letters)
     certificates = sum(c is not None for _, c in letters)
-    assert text.count(_plain("این گواهی به درخواست")) == certificates > 0
+    assert text.count(_plain("این گواهی بنابه درخواست")) == certificates > 0
 
 
 def test_batch_stops_when_cancelled_and_can_return_one_pdf_each() -> None:
@@ -157,3 +161,17 @@ def test_the_printed_qr_code_reads_back(tmp_path: Path) -> None:
     read = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "c.png")],
                           capture_output=True, text=True).stdout.strip()
     assert read == qr_payload(answer)
+
+
+def test_a_pensioners_judicial_letter_names_no_workshop(tmp_path: Path) -> None:
+    """Issue 9 item 11, on the printed letter."""
+    answer, _ = SAMPLES["judicial_pensioner"]
+    text = pdf_text(render_inquiry_pdf(answer), tmp_path)
+    assert _plain("اشتغال") not in text and _plain("به نشانی") not in text
+    assert _plain("در حال حاضر در ردیف بیمه‌شدگان اصلی این سازمان قرار دارد") in text
+
+
+def test_a_dependant_row_prints_its_relation_once(tmp_path: Path) -> None:
+    text = pdf_text(render_inquiry_pdf(SAMPLES["in_period"][0]), tmp_path)
+    assert text.count(_plain("همسر (زن)")) == 1
+    assert _plain("تحت تکفل") in text

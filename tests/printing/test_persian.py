@@ -10,6 +10,7 @@ from desktop.domain.text import persian_digits
 from desktop.printing.persian import (
     FONT,
     FONT_BOLD,
+    MIRROR_ALIAS,
     ltr,
     register_fonts,
     reshape,
@@ -43,9 +44,16 @@ def test_explicit_newlines_start_new_paragraphs() -> None:
 
 def test_brackets_are_mirrored_for_right_to_left() -> None:
     (line,) = shape_lines("همسر (زن) و [فرزند]", FONT, 11, 500)
-    # Drawn left to right: «[» … «]» leftmost, then «(» … «)»: each pair opens on its left.
-    assert line.index("[") < line.index("]") < line.index("(") < line.index(")")
-    assert line.startswith("[")
+    # Drawn left to right, each pair opens on its left: the text's «]» draws as the glyph «[»
+    # through its alias (which copies back as «]»), and so on.
+    shows = {alias: shown for ch, alias in MIRROR_ALIAS.items()
+             for shown in [{"(": ")", ")": "(", "[": "]", "]": "["}.get(ch, ch)]}
+    drawn = "".join(shows.get(c, c) for c in line)
+    assert drawn.index("[") < drawn.index("]") < drawn.index("(") < drawn.index(")")
+    assert drawn.startswith("[") and line[0] == MIRROR_ALIAS["]"]
+    register_fonts()
+    glyphs = pdfmetrics.getFont(FONT).face.charToGlyph
+    assert glyphs[ord(MIRROR_ALIAS["]"])] == glyphs[ord("[")]
 
 
 def test_zwnj_words_stay_whole_and_unjoined_across_the_zwnj() -> None:
@@ -58,7 +66,8 @@ def test_zwnj_words_stay_whole_and_unjoined_across_the_zwnj() -> None:
     lines = shape_lines("می\u200cشود بیمه\u200cشده", FONT, 11, 10)
     assert len(lines) == 2
     assert all(" " not in line for line in lines)
-    assert _logical_words(lines[1]) == ["بیمهشده"]  # ZWNJ is zero-width; bidi drops it
+    # ZWNJ is kept (a zero-width glyph) so the word copies as written.
+    assert _logical_words(lines[1]) == ["بیمه\u200cشده"]
 
 
 def test_lam_alef_ligature_is_formed() -> None:

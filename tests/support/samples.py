@@ -66,6 +66,13 @@ def sample_json() -> dict[str, tuple[dict[str, Any], dict[str, Any] | None]]:
                       "workshop_address": "تهران، جاده مخصوص کرج، کیلومتر ۱۲، پلاک ۴۵",
                       "address": "تهران، خیابان ولیعصر، کوچه لاله، پلاک ۷، واحد ۳",
                       "phone": "021-88776655"}), None),
+        # A pensioner: a main insured with no workshop (issue 9 item 11).
+        "judicial_pensioner": (_answer(
+            "active", coverage="main", authority=_COURT, national_code="0067749828",
+            person={"name": "حسن رضایی", "gender": "male"},
+            judicial={"workshop_name": None, "workshop_address": None,
+                      "address": "شیراز، بلوار زند، کوچه ۸، پلاک ۱۴",
+                      "phone": "071-32345678"}), None),
         "judicial_dependant": (_answer(
             "active", coverage="dependant", authority=_COURT,
             judicial={"main_insured_name": "محمد احمدی‌نژاد", "relation": "wife",
