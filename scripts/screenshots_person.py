@@ -34,7 +34,7 @@ def richest_person(store, actor, query: str):
     hits = search_people(store, actor, query, limit=200).hits
     def richness(hit) -> int:
         f = load_person_file(store, actor, hit.person_id)
-        return 3 * len({r["type_code"] for r in f.relationships}) + len(f.relationships) + len(f.dependants)
+        return 3 * len({r.type_code for r in f.relationships}) + len(f.relationships) + len(f.dependants)
 
     return max(hits, key=richness)
 
