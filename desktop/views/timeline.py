@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop.domain.jalali import format_jalali, from_jalali, jalali_ymd
@@ -105,7 +105,7 @@ class RelationshipTimeline(QWidget):
         return QSize(360, self.sizeHint().height())
 
     # --- painting ------------------------------------------------------------------------
-    def paintEvent(self, _event) -> None:  # noqa: ANN001 - QPaintEvent
+    def paintEvent(self, _event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), self.palette().base())

@@ -11,15 +11,22 @@ import pytest
 from desktop.domain.enrolment import HEALTH_FIELDS
 from desktop.domain.errors import NotFound, PermissionDenied
 from desktop.domain.jalali import format_jalali
+from desktop.services.archive import add_paper
 from desktop.services.enrolment import enrol
+from desktop.services.inquiry import answer_inquiry
 from desktop.services.person_file import (
     AccountMonth,
+    AccountTotal,
     AccountYearRow,
+    ArchivePaper,
+    CorrectionRow,
     FileRelationship,
+    InquiryRow,
     PersonalChangeRow,
     load_person_file,
 )
 from desktop.services.records import add_relationship, update_personal_info
+from desktop.services.reference import add_authority
 
 from ..factories import questionnaire
 
@@ -101,6 +108,43 @@ def test_account_archive_corrections_and_inquiries_are_real_queries(store, clerk
     assert pfile.account_years == (AccountYearRow(1403, 31, 120000000, 120000000),)
     assert pfile.account_lifetime is None
     assert pfile.archive == () and pfile.corrections == () and pfile.inquiries == ()
+
+
+def test_papers_corrections_and_inquiries_as_typed_rows(store, admin, clerk, enrolled):
+    ident, result = enrolled
+    pid = result.person_id
+    add_paper(store, clerk, pid, "photo", "a.png", b"\x89PNG one", "image/png")
+    add_authority(store, admin, "F1", "صندوق بازنشستگی کشوری", "fund")
+    answer_inquiry(store, admin, "F1", ident["national_code"], "1395/01/01", "1396/01/01")
+    doc, line = uuid.uuid4().hex, uuid.uuid4().hex
+    with store.engine.begin() as conn:  # no service writes corrections yet: the rows as the ledger will
+        conn.exec_driver_sql(
+            "INSERT INTO insurance_document (id, kind, year, month, branch_code, created_at) "
+            "VALUES (?, 'voluntary', 1403, 2, '1021', '2024-05-01 00:00:00')", (doc,))
+        conn.exec_driver_sql(
+            "INSERT INTO document_line (id, document_id, person_id, insurance_number, days, wage, rate, job) "
+            "VALUES (?, ?, ?, '0010210001', 31, 120000000, 270, 'کارمند')", (line, doc, pid.hex))
+        for n, (components, at) in enumerate((('{"wage": 130000000, "days": 30}', "2024-06-01"),
+                                               ("not json", "2024-06-02"))):
+            conn.exec_driver_sql(
+                "INSERT INTO correction_request (id, document_line_id, requesting_unit, components, reasons, "
+                "status, created_at) VALUES (?, ?, 'اداره درآمد', ?, 'اشتباه', 'requested', ?)",
+                (f"{n:032x}", line, components, f"{at} 10:00:00"))
+        conn.exec_driver_sql("INSERT INTO account_lifetime (person_id, days, wage_total, months) "
+                             "VALUES (?, 31, 120000000, 1)", (pid.hex,))
+    pfile = load_person_file(store, clerk, pid)
+    (paper,) = pfile.archive
+    assert isinstance(paper, ArchivePaper) and paper.paper_kind == "photo" and paper.filename == "a.png"
+    assert paper.version == 1 and paper.scanned_at.count("/") == 2
+    (inquiry,) = pfile.inquiries
+    assert isinstance(inquiry, InquiryRow) and inquiry.authority == "صندوق بازنشستگی کشوری"
+    assert (inquiry.from_date, inquiry.to_date, inquiry.certificate) == ("1395/01/01", "1396/01/01", False)
+    assert all(isinstance(c, CorrectionRow) for c in pfile.corrections)
+    newest, oldest = pfile.corrections
+    assert newest.components == "not json"  # kept as stored text, not dropped
+    assert oldest.components == (("wage", 130000000), ("days", 30)) and oldest.period == "1403/02"
+    assert format_jalali(dt.date(2024, 6, 1)) == oldest.created_at
+    assert pfile.account_lifetime == AccountTotal(days=31, wage_total=120000000, months=1)
 
 
 def test_unknown_person_and_unknown_role(store, clerk, enrolled):

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel, QTableWidget
 
-from desktop.domain.jalali import from_jalali
+from desktop.domain.jalali import format_jalali, from_jalali
+from desktop.domain.text import persian_digits
 from desktop.services.enrolment import enrol
 from desktop.services.people import RecordRelationship
 from desktop.services.person_file import FileRelationship, load_person_file
@@ -50,6 +52,37 @@ def test_tabs_and_health_rows_follow_the_role(qtbot, store, users, person):
     letters_view = open_file(qtbot, store, users["letter_staff"], person)
     assert "blood_group" not in letters_view.personal_keys and "mobile" in letters_view.personal_keys
     assert not letters_view.requery_button.isEnabled()  # letter staff may not update people
+
+
+def _cells(dialog) -> set[str]:
+    """Every text the file shows in its tables and labels, on every tab."""
+    texts = {label.text() for label in dialog.findChildren(QLabel)}
+    for t in dialog.findChildren(QTableWidget):
+        texts |= {t.item(r, c).text() for r in range(t.rowCount()) for c in range(t.columnCount())
+                  if t.item(r, c) is not None}
+    return texts
+
+
+def test_no_health_value_reaches_the_screen_of_a_role_without_person_health(qtbot, store, users, person):
+    from desktop.services.records import update_personal_info
+
+    update_personal_info(store, users["clerk"], person, {"blood_group": "A+"}, "آزمایش جدید")
+    clerk_cells = _cells(open_file(qtbot, store, users["clerk"], person))
+    assert {"\u200eA+\u200e", "\u200eO+\u200e", "دیابت"} <= clerk_cells  # shown, with its history
+    letters_cells = _cells(open_file(qtbot, store, users["letter_staff"], person))
+    assert not [t for t in letters_cells if "+" in t or "دیابت" in t or "گروه خون" in t]
+    assert "اطلاعات سلامت برای نقش شما نمایش داده نمی‌شود." in letters_cells
+
+
+def test_tables_show_the_typed_rows_as_before(qtbot, store, clerk, person):
+    dialog = open_file(qtbot, store, clerk, person)
+    cells = _cells(dialog)
+    f = dialog.pfile
+    assert persian_digits(f.person.ssn) in cells and "مریم" in cells
+    assert "۱۳۹۰/۰۷/۰۱" in cells and "۱۳۹۶/۱۲/۲۹" in cells and "ادامه دارد" in cells  # relationship dates
+    birth = f.person.birth_date
+    assert birth is not None and format_jalali(birth, persian=True) in cells  # identity date, Jalali
+    assert "زن" in cells  # gender code shown by its title
 
 
 def test_timeline_draws_one_bar_per_relationship_right_to_left(qtbot, store, clerk, person, tmp_path: Path):
