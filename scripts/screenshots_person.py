@@ -61,8 +61,12 @@ def main() -> int:
         target = richest_person(store, clerk, query)
         dialog = screen.open_person(target.person_id)
         dialog.resize(1280, 800)
+        QTimer.singleShot(600, lambda: show_relationships(dialog))
+
+    def show_relationships(dialog) -> None:
+        # The file loads in the background: its tabs exist only once it has been shown.
         dialog.tabs.setCurrentIndex(3)  # insurance relationships: table and timeline
-        QTimer.singleShot(600, lambda: shoot_file(dialog))
+        QTimer.singleShot(300, lambda: shoot_file(dialog))
 
     def shoot_file(dialog) -> None:
         dialog.grab().save(str(OUT / "person_file.png"))
