@@ -34,7 +34,7 @@ def richest_person(store, actor, query: str):
     hits = search_people(store, actor, query, limit=200).hits
     def richness(hit) -> int:
         f = load_person_file(store, actor, hit.person_id)
-        return 3 * len({r["type_code"] for r in f.relationships}) + len(f.relationships) + len(f.dependants)
+        return 3 * len({r.type_code for r in f.relationships}) + len(f.relationships) + len(f.dependants)
 
     return max(hits, key=richness)
 
@@ -61,8 +61,12 @@ def main() -> int:
         target = richest_person(store, clerk, query)
         dialog = screen.open_person(target.person_id)
         dialog.resize(1280, 800)
+        QTimer.singleShot(600, lambda: show_relationships(dialog))
+
+    def show_relationships(dialog) -> None:
+        # The file loads in the background: its tabs exist only once it has been shown.
         dialog.tabs.setCurrentIndex(3)  # insurance relationships: table and timeline
-        QTimer.singleShot(600, lambda: shoot_file(dialog))
+        QTimer.singleShot(300, lambda: shoot_file(dialog))
 
     def shoot_file(dialog) -> None:
         dialog.grab().save(str(OUT / "person_file.png"))

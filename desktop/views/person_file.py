@@ -10,7 +10,6 @@ Other screens open it with `open_person_file(ctx, person_id, parent)`.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,12 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.enrolment import HEALTH_FIELDS
-from desktop.domain.jalali import MONTHS_FA
+from desktop.domain.jalali import MONTHS_FA, format_jalali
 from desktop.domain.text import persian_digits
-from desktop.domain.vocabulary import GENDERS, INQUIRY_STATES, PAPER_KINDS, RELATIONS
+from desktop.domain.vocabulary import GENDERS, INQUIRY_STATES, NUMBER_KINDS, PAPER_KINDS, RELATIONS
 from desktop.services import records
 from desktop.services.changes import Changes
-from desktop.services.person_file import PersonFile, load_person_file
+from desktop.services.people import PersonRecord
+from desktop.services.person_file import CorrectionRow, PersonFile, load_person_file
 
 from .context import ViewContext
 from .messages import error_text, show_error
@@ -107,7 +107,7 @@ class PersonFileDialog(QDialog):
         self.setWindowTitle(f"پرونده {f.full_name}")
         status = "<span style='color:#1e8449'>فعال</span>" if f.active else "<span style='color:#7f8c8d'>غیرفعال</span>"
         self.header.setText(f"<b style='font-size:15pt'>{f.full_name}</b> &nbsp; "
-                            f"شماره تامین اجتماعی: {persian_digits(f.identity['ssn'])} &nbsp; وضعیت: {status}")
+                            f"شماره تامین اجتماعی: {persian_digits(f.person.ssn)} &nbsp; وضعیت: {status}")
         current = self.tabs.currentIndex()
         self.tabs.clear()
         for title, build in (("هویت", self._identity_tab), ("شماره‌ها", self._numbers_tab),
@@ -122,20 +122,19 @@ class PersonFileDialog(QDialog):
         page = QWidget()
         layout = QHBoxLayout(page)
         form = QFormLayout()
-        for key, label in IDENTITY_LABELS.items():
-            value = f.identity.get(key)
+        for key, value in _identity_values(f.person):
             if key in ("national_code", "foreign_id") and not value:
                 continue
             text = GENDERS.get(str(value), value) if key == "gender" else value
-            form.addRow(f"{label}:", QLabel(shown(key, text)))
+            form.addRow(f"{IDENTITY_LABELS[key]}:", QLabel(shown(key, text)))
         self.requery_button = QPushButton("استعلام دوباره از ثبت احوال")
         self.requery_button.setEnabled(f.can_update)
         self.requery_button.clicked.connect(self.requery_identity)
         form.addRow(self.requery_button)
         layout.addLayout(form, 1)
         history = table(("فیلد", "مقدار پیشین", "مقدار تازه", "تاریخ", "کاربر"),
-                        [(IDENTITY_LABELS.get(c["field"], c["field"]), shown(c["field"], c["old"]),
-                          shown(c["field"], c["new"]), persian_digits(c["at"]), c["user"]) for c in f.identity_changes])
+                        [(IDENTITY_LABELS.get(c.field, c.field), shown(c.field, c.old), shown(c.field, c.new),
+                          persian_digits(c.at), c.user) for c in f.identity_changes])
         box = QVBoxLayout()
         box.addWidget(QLabel("تغییرهای هویتی (از استعلام ثبت احوال):"))
         box.addWidget(history)
@@ -143,14 +142,16 @@ class PersonFileDialog(QDialog):
         return page
 
     def _numbers_tab(self, f: PersonFile) -> QWidget:
-        return table(("نوع شماره", "شماره"), [(n["title"], persian_digits(n["value"])) for n in f.numbers])
+        return table(("نوع شماره", "شماره"), [(NUMBER_KINDS.get(n.kind, n.kind), persian_digits(n.value))
+                                                 for n in f.numbers])
 
     def _personal_tab(self, f: PersonFile) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
         self.personal_keys = [k for k in PERSONAL_LABELS if f.health_visible or k not in HEALTH_FIELDS]
         self.personal_table = table(("عنوان", "مقدار"),
-                                    [(PERSONAL_LABELS[k], shown(k, f.personal.get(k))) for k in self.personal_keys],
+                                    [(PERSONAL_LABELS[k], shown(k, _personal_value(f, k)))
+                                     for k in self.personal_keys],
                                     min_rows=len(self.personal_keys))
         self.personal_table.cellDoubleClicked.connect(lambda row, _c: self.edit_personal(self.personal_keys[row]))
         edit = QPushButton("ویرایش مورد انتخاب‌شده…")
@@ -162,18 +163,19 @@ class PersonFileDialog(QDialog):
             layout.addWidget(QLabel("اطلاعات سلامت برای نقش شما نمایش داده نمی‌شود."))
         layout.addWidget(QLabel("سابقه تغییرها:"))
         layout.addWidget(table(("فیلد", "مقدار پیشین", "مقدار تازه", "دلیل", "تاریخ", "کاربر"),
-                               [(PERSONAL_LABELS.get(c["field"], c["field"]), shown(c["field"], c["old"]),
-                                 shown(c["field"], c["new"]), c["reason"], persian_digits(c["at"]), c["user"])
+                               [(PERSONAL_LABELS.get(c.field, c.field), shown(c.field, c.old),
+                                 shown(c.field, c.new), c.reason, persian_digits(c.at), c.user)
                                 for c in f.personal_changes]))
         return page
 
     def _relationships_tab(self, f: PersonFile) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        rows = [(r["title"], r["category_title"], persian_digits(r["start"]),
-                 persian_digits(r["end"]) if r["end"] else "ادامه دارد", "فعال" if r["active"] else "پایان‌یافته",
-                 persian_digits(r["insurance_number"]), r["workshop"] or r["main_insured"] or "—",
-                 persian_digits(r["branch"])) for r in f.relationships]
+        rows = [(r.title, r.category_title, format_jalali(r.start, persian=True),
+                 format_jalali(r.end, persian=True) if r.end else "ادامه دارد",
+                 "فعال" if r.active else "پایان‌یافته", persian_digits(r.record.insurance_number),
+                 r.record.workshop_name or r.record.main_insured_name or "—", persian_digits(r.record.branch))
+                for r in f.relationships]
         rels = table(("نوع ارتباط", "نوع بیمه‌شده", "شروع", "پایان", "وضعیت", "شماره بیمه",
                       "کارگاه / بیمه‌شده اصلی", "شعبه"), rows, min_rows=1)
         rels.setMaximumHeight(rels.minimumHeight() + 4)
@@ -186,45 +188,45 @@ class PersonFileDialog(QDialog):
 
     def _dependants_tab(self, f: PersonFile) -> QWidget:
         return table(("نام", "نسبت", "کد ملی", "شماره تامین اجتماعی", "تاریخ تولد", "شروع", "پایان"),
-                     [(f"{d['first_name']} {d['last_name']}", RELATIONS.get(d["relation"], d["relation"]),
-                       persian_digits(d["national_code"] or d["foreign_id"] or ""), persian_digits(d["ssn"]),
-                       persian_digits(d["birth_date"] or ""), persian_digits(d["start"] or ""),
-                       persian_digits(d["end"] or "ادامه دارد")) for d in f.dependants])
+                     [(f"{d.first_name} {d.last_name}", RELATIONS.get(d.relation, d.relation),
+                       persian_digits(d.national_code or d.foreign_id or ""), persian_digits(d.ssn or ""),
+                       format_jalali(d.birth_date, persian=True), format_jalali(d.start, persian=True),
+                       format_jalali(d.end, persian=True) if d.end else "ادامه دارد") for d in f.dependants])
 
     def _account_tab(self, f: PersonFile) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
         life = f.account_lifetime
         layout.addWidget(QLabel(
-            f"کل سابقه: {persian_digits(life['days'])} روز در {persian_digits(life['months'])} ماه، "
-            f"جمع دستمزد {money(life['wage_total'])} ریال" if life else "کل سابقه: هنوز محاسبه نشده است."))
+            f"کل سابقه: {persian_digits(life.days)} روز در {persian_digits(life.months)} ماه، "
+            f"جمع دستمزد {money(life.wage_total)} ریال" if life else "کل سابقه: هنوز محاسبه نشده است."))
         layout.addWidget(QLabel("سالانه:"))
         layout.addWidget(table(("سال", "روز", "جمع دستمزد", "میانگین دستمزد"),
-                               [(persian_digits(y["year"]), y["days"], money(y["wage_total"]), money(y["average_wage"]))
+                               [(persian_digits(y.year), y.days, money(y.wage_total), money(y.average_wage))
                                 for y in f.account_years]))
         layout.addWidget(QLabel("ماهانه:"))
         layout.addWidget(table(("سال", "ماه", "روز", "دستمزد", "نرخ", "شغل", "کارگاه", "شعبه"),
-                               [(persian_digits(m["year"]), MONTHS_FA[m["month"] - 1], m["days"], money(m["wage"]),
-                                 persian_digits(m["rate"]), m["job"] or "", persian_digits(m["workshop_code"] or "—"),
-                                 persian_digits(m["branch_code"])) for m in f.account_months]))
+                               [(persian_digits(m.year), MONTHS_FA[m.month - 1], m.days, money(m.wage),
+                                 persian_digits(m.rate), m.job or "", persian_digits(m.workshop_code or "—"),
+                                 persian_digits(m.branch_code)) for m in f.account_months]))
         return page
 
     def _archive_tab(self, f: PersonFile) -> QWidget:
         return table(("شناسه", "نوع سند", "فصل", "بخش", "نسخه", "پرونده", "تاریخ اسکن"),
-                     [(persian_digits(a["identifier"]), PAPER_KINDS.get(a["paper_kind"], a["paper_kind"]), a["chapter"],
-                       a["section"], a["version"], a["filename"], persian_digits(a["scanned_at"])) for a in f.archive])
+                     [(persian_digits(a.identifier), PAPER_KINDS.get(a.paper_kind, a.paper_kind), a.chapter,
+                       a.section, a.version, a.filename, persian_digits(a.scanned_at)) for a in f.archive])
 
     def _corrections_tab(self, f: PersonFile) -> QWidget:
         return table(("دوره", "واحد درخواست‌کننده", "اجزا", "دلایل", "وضعیت", "تاریخ"),
-                     [(persian_digits(c["period"]), c["requesting_unit"], _components(c["components"]), c["reasons"],
-                       _CORRECTION_STATUS.get(c["status"], c["status"]), persian_digits(c["created_at"]))
+                     [(persian_digits(c.period), c.requesting_unit, _components(c), c.reasons,
+                       _CORRECTION_STATUS.get(c.status, c.status), persian_digits(c.created_at))
                       for c in f.corrections])
 
     def _inquiries_tab(self, f: PersonFile) -> QWidget:
         return table(("کد رهگیری", "مرجع", "پاسخ", "از", "تا", "گواهی شخص", "تاریخ"),
-                     [(persian_digits(i["tracking_code"]), i["authority"], _STATE_TITLES.get(i["state"], i["state"]),
-                       persian_digits(i["from"]) or "—", persian_digits(i["to"]) or "—",
-                       "بله" if i["certificate"] else "خیر", persian_digits(i["at"])) for i in f.inquiries])
+                     [(persian_digits(i.tracking_code), i.authority, _STATE_TITLES.get(i.state, i.state),
+                       persian_digits(i.from_date) or "—", persian_digits(i.to_date) or "—",
+                       "بله" if i.certificate else "خیر", persian_digits(i.at)) for i in f.inquiries])
 
     # --- actions -------------------------------------------------------------------------
     def _edit_selected(self) -> None:
@@ -235,11 +237,11 @@ class PersonFileDialog(QDialog):
     def personal_edit_dialog(self, field: str) -> PersonalEditDialog:
         store, actor, person_id = self.ctx.store, self.ctx.actor, self.person_id
 
-        def save(value: Any, reason: str) -> None:  # runs on the operation's worker thread
+        def save(value: object, reason: str) -> None:  # runs on the operation's worker thread
             records.update_personal_info(store, actor, person_id, {field: value}, reason)
 
         assert self.pfile is not None
-        return PersonalEditDialog(field, self.pfile.personal.get(field), save, self)
+        return PersonalEditDialog(field, _personal_value(self.pfile, field), save, self)
 
     def edit_personal(self, field: str) -> None:
         # The file reloads from the change channel once the edit is committed.
@@ -271,7 +273,24 @@ class PersonFileDialog(QDialog):
             + " (مقدار پیشین در جدول تغییرها نگه داشته شد)."))
 
 
-def _components(value: Any) -> str:
-    if isinstance(value, dict):
-        return "، ".join(f"{k}: {persian_digits(v)}" for k, v in value.items())
-    return str(value)
+def _identity_values(p: PersonRecord) -> list[tuple[str, object]]:
+    """The identity fields in IDENTITY_LABELS order; dates as Jalali text (`shown` adds digits)."""
+    return [("first_name", p.first_name), ("last_name", p.last_name), ("father_name", p.father_name),
+            ("national_code", p.national_code), ("foreign_id", p.foreign_id), ("ssn", p.ssn),
+            ("birth_date", format_jalali(p.birth_date) or None),
+            ("benefit_birth_date", format_jalali(p.benefit_birth_date) or None), ("gender", p.gender),
+            ("birth_certificate_number", p.birth_certificate_number), ("place_of_issue", p.place_of_issue),
+            ("death_date", format_jalali(p.death_date) or None), ("identity_complete", p.identity_complete),
+            ("enrolled_branch", p.enrolled_branch)]
+
+
+def _personal_value(f: PersonFile, key: str) -> object:
+    """One personal-information field by its name (PERSONAL_LABELS' keys are PersonalDetails'
+    fields); None when nothing is recorded or the role may not see it."""
+    return getattr(f.personal, key) if f.personal is not None else None
+
+
+def _components(c: CorrectionRow) -> str:
+    if isinstance(c.components, str):
+        return c.components
+    return "، ".join(f"{k}: {persian_digits(v)}" for k, v in c.components)

@@ -9,15 +9,16 @@ Geometry (`x_of`, `bar_rects`, `year_ticks`) is computed apart from painting so 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop.domain.jalali import format_jalali, from_jalali, jalali_ymd
 from desktop.domain.text import persian_digits
+from desktop.services.person_file import FileRelationship
 
 AXIS_HEIGHT = 28
 ROW_HEIGHT = 26
@@ -36,8 +37,8 @@ class Bar:
     title: str
 
     @classmethod
-    def of(cls, rel: dict[str, Any]) -> Bar:
-        return cls(rel["start_date"], rel["end_date"], rel["category"], rel["type_code"], rel["title"])
+    def of(cls, rel: FileRelationship) -> Bar:
+        return cls(rel.start, rel.end, rel.category, rel.type_code, rel.title)
 
 
 def bar_colour(category: str, kind: str) -> QColor:
@@ -46,16 +47,16 @@ def bar_colour(category: str, kind: str) -> QColor:
 
 
 class RelationshipTimeline(QWidget):
-    def __init__(self, relationships: list[dict[str, Any]] | None = None, today: dt.date | None = None,
+    def __init__(self, relationships: Sequence[FileRelationship] = (), today: dt.date | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(360)
         self.bars: list[Bar] = []
         self.today = today or dt.date.today()
-        self.set_relationships(relationships or [], self.today)
+        self.set_relationships(relationships, self.today)
 
-    def set_relationships(self, relationships: list[dict[str, Any]], today: dt.date) -> None:
+    def set_relationships(self, relationships: Sequence[FileRelationship], today: dt.date) -> None:
         self.bars = [Bar.of(r) for r in relationships]
         self.today = today
         self.setToolTip("\n".join(
@@ -104,7 +105,7 @@ class RelationshipTimeline(QWidget):
         return QSize(360, self.sizeHint().height())
 
     # --- painting ------------------------------------------------------------------------
-    def paintEvent(self, _event) -> None:  # noqa: ANN001 - QPaintEvent
+    def paintEvent(self, _event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), self.palette().base())

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel, QTableWidget
 
-from desktop.domain.jalali import from_jalali
+from desktop.domain.jalali import format_jalali, from_jalali
+from desktop.domain.text import persian_digits
 from desktop.services.enrolment import enrol
-from desktop.services.person_file import load_person_file
+from desktop.services.people import RecordRelationship
+from desktop.services.person_file import FileRelationship, load_person_file
 from desktop.services.records import add_relationship
 from desktop.views.context import ViewContext
 from desktop.views.person_file import PersonFileDialog
@@ -51,6 +54,37 @@ def test_tabs_and_health_rows_follow_the_role(qtbot, store, users, person):
     assert not letters_view.requery_button.isEnabled()  # letter staff may not update people
 
 
+def _cells(dialog) -> set[str]:
+    """Every text the file shows in its tables and labels, on every tab."""
+    texts = {label.text() for label in dialog.findChildren(QLabel)}
+    for t in dialog.findChildren(QTableWidget):
+        texts |= {t.item(r, c).text() for r in range(t.rowCount()) for c in range(t.columnCount())
+                  if t.item(r, c) is not None}
+    return texts
+
+
+def test_no_health_value_reaches_the_screen_of_a_role_without_person_health(qtbot, store, users, person):
+    from desktop.services.records import update_personal_info
+
+    update_personal_info(store, users["clerk"], person, {"blood_group": "A+"}, "آزمایش جدید")
+    clerk_cells = _cells(open_file(qtbot, store, users["clerk"], person))
+    assert {"\u200eA+\u200e", "\u200eO+\u200e", "دیابت"} <= clerk_cells  # shown, with its history
+    letters_cells = _cells(open_file(qtbot, store, users["letter_staff"], person))
+    assert not [t for t in letters_cells if "+" in t or "دیابت" in t or "گروه خون" in t]
+    assert "اطلاعات سلامت برای نقش شما نمایش داده نمی‌شود." in letters_cells
+
+
+def test_tables_show_the_typed_rows_as_before(qtbot, store, clerk, person):
+    dialog = open_file(qtbot, store, clerk, person)
+    cells = _cells(dialog)
+    f = dialog.pfile
+    assert persian_digits(f.person.ssn) in cells and "مریم" in cells
+    assert "۱۳۹۰/۰۷/۰۱" in cells and "۱۳۹۶/۱۲/۲۹" in cells and "ادامه دارد" in cells  # relationship dates
+    birth = f.person.birth_date
+    assert birth is not None and format_jalali(birth, persian=True) in cells  # identity date, Jalali
+    assert "زن" in cells  # gender code shown by its title
+
+
 def test_timeline_draws_one_bar_per_relationship_right_to_left(qtbot, store, clerk, person, tmp_path: Path):
     dialog = open_file(qtbot, store, clerk, person)
     timeline = dialog.timeline
@@ -74,8 +108,9 @@ def test_timeline_draws_one_bar_per_relationship_right_to_left(qtbot, store, cle
 
 
 def test_geometry_of_a_single_known_bar(qtbot):
-    rel = {"start_date": from_jalali(1400, 1, 1), "end_date": from_jalali(1401, 1, 1), "category": "main",
-           "type_code": "voluntary", "title": "بیمه اختیاری"}
+    record = RecordRelationship(type_code="voluntary", category="main", start=from_jalali(1400, 1, 1),
+                                end=from_jalali(1401, 1, 1), insurance_number="0010210001", branch="1021")
+    rel = FileRelationship(record, title="بیمه اختیاری", category="main", category_title="اصلی", active=False)
     timeline = RelationshipTimeline([rel], from_jalali(1401, 12, 29))
     qtbot.addWidget(timeline)
     timeline.resize(384 + 2 * MARGIN, 100)  # plot width 384 over the years 1400 and 1401
@@ -93,14 +128,14 @@ def test_editing_personal_info_asks_a_reason(qtbot, store, clerk, person):
     type_text(edit.value, "۰۹۳۵۱۲۳۴۵۶۷")
     edit.accept()
     assert edit.isVisible() and "دلیل" in edit.message.text()
-    assert load_person_file(store, clerk, person).personal["mobile"] == "09121234567"  # nothing written
+    assert load_person_file(store, clerk, person).personal.mobile == "09121234567"  # nothing written
     type_text(edit.reason, "شماره تازه")
     qtbot.keyClick(edit.reason, Qt.Key.Key_Return)
     wait_for_operations(qtbot)
     assert not edit.isVisible()
     pfile = load_person_file(store, clerk, person)
-    assert pfile.personal["mobile"] == "09351234567"
-    assert pfile.personal_changes[0]["old"] == "09121234567"
+    assert pfile.personal.mobile == "09351234567"
+    assert pfile.personal_changes[0].old == "09121234567"
 
 
 def test_a_refused_value_stays_in_the_dialog_with_the_persian_reason(qtbot, store, clerk, person):
@@ -113,7 +148,7 @@ def test_a_refused_value_stays_in_the_dialog_with_the_persian_reason(qtbot, stor
     edit.accept()
     wait_for_operations(qtbot)
     assert edit.isVisible() and edit.message.text() and "دلیل" not in edit.message.text()
-    assert load_person_file(store, clerk, person).personal["mobile"] == "09121234567"
+    assert load_person_file(store, clerk, person).personal.mobile == "09121234567"
 
 
 def test_requery_button_shows_registry_changes(qtbot, store, admin, clerk, person):
@@ -122,15 +157,14 @@ def test_requery_button_shows_registry_changes(qtbot, store, admin, clerk, perso
     from ..factories import identity
 
     dialog = open_file(qtbot, store, clerk, person)
-    nc = dialog.pfile.identity["national_code"]
+    nc = dialog.pfile.person.national_code
     add_registry_identities(store, admin, identity(national_code=nc, first_name="مریم", last_name="کریمی‌پور",
                                                    gender="female"))
     qtbot.mouseClick(dialog.requery_button, Qt.MouseButton.LeftButton)
     wait_for_operations(qtbot)
-    qtbot.waitUntil(lambda: dialog.pfile.identity["last_name"] == "کریمی‌پور")  # reloaded by the change
+    qtbot.waitUntil(lambda: dialog.pfile.person.last_name == "کریمی‌پور")  # reloaded by the change
     assert "نام خانوادگی" in dialog.note.text()
-    assert dialog.pfile.identity["last_name"] == "کریمی‌پور"
-    assert dialog.pfile.identity_changes[0]["old"] == "کریمی"
+    assert dialog.pfile.identity_changes[0].old == "کریمی"
 
 
 def test_a_change_made_elsewhere_refreshes_the_open_file_without_polling(qtbot, store, clerk, person):
@@ -143,6 +177,6 @@ def test_a_change_made_elsewhere_refreshes_the_open_file_without_polling(qtbot, 
     original = dialog.show_file
     dialog.show_file = lambda f: (loads.append(f), original(f))  # type: ignore[method-assign]
     update_personal_info(store, clerk, person, {"mobile": "09351112233"}, "شماره تازه")
-    qtbot.waitUntil(lambda: dialog.pfile.personal["mobile"] == "09351112233", timeout=5000)
+    qtbot.waitUntil(lambda: dialog.pfile.personal.mobile == "09351112233", timeout=5000)
     assert len(loads) == 1
     assert not [t for t in dialog.findChildren(QTimer) if t.isActive()]  # no polling timer either
