@@ -173,7 +173,8 @@ def _start_counters(cur: Any, persons: int) -> tuple[Counters, set[str]]:
 
 def _free_block(cur: Any, kind: str, preferred: int, need: int, maximum: int) -> int:
     """The first start (from `preferred` up, else from 1) where `need` numbers fit clear of the store's blocks."""
-    blocks = cur.execute("SELECT first, last FROM number_block WHERE kind = ?", (kind,)).fetchall()
+    blocks: list[tuple[int, int]] = cur.execute(
+        "SELECT first, last FROM number_block WHERE kind = ?", (kind,)).fetchall()
     starts = sorted({preferred, 1, *(b_last + 1 for _, b_last in blocks)})
     for start in [s for s in starts if s >= preferred] + [s for s in starts if s < preferred]:
         end = start + need - 1
