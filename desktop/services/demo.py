@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -112,8 +112,8 @@ def fill_demo(store: Store, actor: Actor, *, persons: int, seed: int = 1,
         made = _people(cur, homes, factory, persons, store.branch_code, report)
         # The registry is another file: it is written on a second thread while SQLite builds the
         # documents and totals below (INSERT … SELECT runs in C without the GIL), using both cores.
-        registry = _Background(store.registry.add_rows,  # type: ignore[attr-defined]
-                               sorted(factory.registry), sorted(factory.marriages))
+        registry = _in_background(store.registry.add_rows,  # type: ignore[attr-defined]
+                                   sorted(factory.registry), sorted(factory.marriages))
         report(0, 3, "documents")
         cur.execute("BEGIN")
         write_documents(cur, months, homes._ws, homes.employment, store.branch_code, ids.new, ids.prefix(0xD11))
@@ -136,24 +136,12 @@ def fill_demo(store: Store, actor: Actor, *, persons: int, seed: int = 1,
     return summary
 
 
-class _Background:
-    """A call on a second thread whose error, if any, is raised where its result is awaited."""
-
-    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(fn, *args), daemon=True)
-        self._thread.start()
-
-    def _run(self, fn: Callable[..., Any], *args: Any) -> None:
-        try:
-            fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting thread
-            self._error = exc
-
-    def result(self) -> None:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
+def _in_background(fn: Callable[..., None], *args: Any) -> Future[None]:
+    """One call on a second thread; its error is raised where `.result()` awaits it."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-registry")
+    future = pool.submit(fn, *args)
+    pool.shutdown(wait=False)  # the one task still runs to its end; the thread then exits
+    return future
 
 
 def _start_counters(cur: Any, persons: int) -> tuple[Counters, set[str]]:
