@@ -112,6 +112,7 @@ def fill_demo(store: Store, actor: Actor, *, persons: int, seed: int = 1,
         made = _people(cur, homes, factory, persons, store.branch_code, report)
         # The registry is another file: it is written on a second thread while SQLite builds the
         # documents and totals below (INSERT … SELECT runs in C without the GIL), using both cores.
+        # attr-defined: a demo store's registry is the LocalRegistry, which takes rows in bulk.
         registry = _in_background(store.registry.add_rows,  # type: ignore[attr-defined]
                                    sorted(factory.registry), sorted(factory.marriages))
         report(0, 3, "documents")
