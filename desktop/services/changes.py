@@ -13,15 +13,17 @@ quick and thread-safe — the desktop's subscriber only emits a queued signal.
 from __future__ import annotations
 
 import threading
+import types
 import uuid
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import TextClause, event
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+
+from .crash_log import record_unexpected
 
 
 class ChangeKind(StrEnum):
@@ -93,6 +95,7 @@ class Changes:
 
 
 Listener = Callable[[Changes], None]
+ANY_TABLE = "*"  # a statement whose table is not known (textual DML): everything may have changed
 
 
 class ChangeFeed:
@@ -100,16 +103,18 @@ class ChangeFeed:
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._lock = threading.Lock()
-        self._listeners: list[weakref.ref[Any]] = []
+        self._listeners: list[Callable[[], Listener | None]] = []
         event.listen(sessions, "after_flush", self._after_flush)
         event.listen(sessions, "do_orm_execute", self._on_execute)
         event.listen(sessions, "after_commit", self._after_commit)
         event.listen(sessions, "after_rollback", self._forget)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
-        """Held weakly (a bound method dies with its object); returns an unsubscribe function."""
-        ref: weakref.ref[Any] = (weakref.WeakMethod(listener) if hasattr(listener, "__self__")
-                                 else weakref.ref(listener))
+        """A method is held weakly (it goes with its object); any other callable is held until
+        unsubscribed. Returns the unsubscribe function."""
+        ref: Callable[[], Listener | None] = (
+            weakref.WeakMethod(listener) if isinstance(listener, types.MethodType)
+            else (lambda: listener))
         with self._lock:
             self._listeners.append(ref)
 
@@ -126,13 +131,18 @@ class ChangeFeed:
             live = [(ref, ref()) for ref in self._listeners]
             self._listeners = [ref for ref, fn in live if fn is not None]
         for _ref, fn in live:
-            if fn is not None:
+            if fn is None:
+                continue
+            try:
                 fn(changes)
+            except Exception as exc:  # noqa: BLE001 - the data is committed: a listener must not
+                record_unexpected(exc)  # turn that into an error, nor keep the others from hearing
 
     # --- session events --------------------------------------------------------------------
     @staticmethod
-    def _pending(session: Session) -> tuple[set[str], set[uuid.UUID]]:
-        pending: tuple[set[str], set[uuid.UUID]] = session.info.setdefault("changed", (set(), set()))
+    def _pending(session: Session) -> tuple[set[str], set[uuid.UUID | None]]:
+        # `None` among the persons: a statement touched persons we cannot name (bulk or text).
+        pending: tuple[set[str], set[uuid.UUID | None]] = session.info.setdefault("changed", (set(), set()))
         return pending
 
     def _after_flush(self, session: Session, _flush_context: object) -> None:
@@ -147,17 +157,31 @@ class ChangeFeed:
             persons.update(p for p in owners if isinstance(p, uuid.UUID))
 
     def _on_execute(self, state: ORMExecuteState) -> None:
-        # Bulk UPDATE/INSERT/DELETE statements bypass the unit of work: note their table.
+        # Bulk UPDATE/INSERT/DELETE statements bypass the unit of work: note their table, and that
+        # the persons they touched are unknown. Textual DML names no table: anything may change.
+        statement = state.statement
         if state.is_update or state.is_insert or state.is_delete:
-            table = getattr(getattr(state.statement, "table", None), "name", None)
-            if table:
-                self._pending(state.session)[0].add(table)
+            table = getattr(getattr(statement, "table", None), "name", None)
+        elif isinstance(statement, TextClause) and not _reads_only(statement):
+            table = None
+        else:
+            return
+        tables, persons = self._pending(state.session)
+        tables.add(table or ANY_TABLE)
+        persons.add(None)
 
     def _after_commit(self, session: Session) -> None:
         tables, persons = session.info.pop("changed", (set(), set()))
-        kinds = frozenset(TABLE_KINDS[t] for t in tables if t in TABLE_KINDS)
-        self.announce(Changes(kinds, frozenset(persons)))
+        kinds = (frozenset(ChangeKind) if ANY_TABLE in tables
+                 else frozenset(TABLE_KINDS[t] for t in tables if t in TABLE_KINDS))
+        # An empty set of persons means "any person" (Changes.touches_person).
+        named = frozenset() if None in persons else frozenset(p for p in persons if p is not None)
+        self.announce(Changes(kinds, named))
 
     @staticmethod
     def _forget(session: Session) -> None:
         session.info.pop("changed", None)
+
+
+def _reads_only(statement: TextClause) -> bool:
+    return str(statement).lstrip().upper().startswith(("SELECT", "WITH", "PRAGMA"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from desktop.services.changes import Changes
 from desktop.services.store import Store
@@ -18,7 +18,10 @@ class ChangeChannel(QObject):
     changed = Signal(object)  # Changes
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        # Owned by Qt (the application unless told otherwise), never by a Python reference: the
+        # store's feed calls `_relay` on the committing worker thread, and a Python reference
+        # dropped there must not be the one that destroys this QObject.
+        super().__init__(parent or QCoreApplication.instance())
         self._unsubscribe = store.changes.subscribe(self._relay)
         self.destroyed.connect(lambda _obj=None, stop=self._unsubscribe: stop())
 
@@ -27,4 +30,6 @@ class ChangeChannel(QObject):
             self.changed.emit(changes)
 
     def close(self) -> None:
+        """Stop relaying and let Qt delete the channel (on the GUI thread)."""
         self._unsubscribe()
+        self.deleteLater()

@@ -191,5 +191,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
         self._midnight.stop()
+        self.ctx.changes.close()  # a new sign-in makes a new context and channel
         super().closeEvent(event)
         self.closed.emit(self.signing_out)

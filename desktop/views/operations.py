@@ -20,12 +20,22 @@ Mutations need not announce anything here: the store's change feed does (views/c
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar, cast
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QObject,
+    QRunnable,
+    Qt,
+    QThread,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QCursor, QGuiApplication
 from PySide6.QtWidgets import QWidget
 
@@ -37,7 +47,9 @@ from .progress import ProgressDialog
 T = TypeVar("T")
 BUSY_AFTER_MS = 200  # quick work finishes before the cursor flickers
 
-_running: set[Operation[Any]] = set()  # keeps operations alive until their callbacks ran
+# Operations by id, kept alive until their worker let go of them (`released`).
+_running: dict[int, Operation[Any]] = {}
+_ids = itertools.count(1)
 _busy_count = 0
 
 
@@ -48,12 +60,12 @@ class OperationCancelled(Exception):
 class Job:
     """What `fn` sees on the worker thread: progress reports and the cancel flag."""
 
-    def __init__(self, bridge: _Bridge) -> None:
-        self._bridge = bridge
+    def __init__(self, op_id: int) -> None:
+        self._op_id = op_id
         self._cancel = threading.Event()
 
     def progress(self, done: int, total: int, text: str = "") -> None:
-        self._bridge.progressed.emit(int(done), int(total), text)
+        _bridge().progressed.emit(self._op_id, int(done), int(total), text)
 
     def cancelled(self) -> bool:
         return self._cancel.is_set()
@@ -67,12 +79,37 @@ class Job:
 
 
 class _Bridge(QObject):
-    """Lives on the GUI thread; signals emitted from the worker arrive queued."""
+    """One for the application, made on the GUI thread and never deleted: a worker must never hold
+    the last reference to a QObject (it would be destroyed off the GUI thread), so no per-operation
+    QObject reaches a worker. Signals emitted from a worker arrive queued, by operation id."""
 
-    progressed = Signal(int, int, str)
-    finished = Signal(object)
-    failed = Signal(object)
-    released = Signal()  # the worker holds nothing of the operation any more
+    progressed = Signal(int, int, int, str)
+    finished = Signal(int, object)
+    failed = Signal(int, object)
+    released = Signal(int)  # the worker holds nothing of that operation any more
+
+    def __init__(self) -> None:
+        super().__init__(QCoreApplication.instance())  # owned by Qt: no Python reference decides
+        self.progressed.connect(lambda op_id, *args: _call(op_id, "_on_progress", *args))
+        self.finished.connect(lambda op_id, boxed: _call(op_id, "_on_finished", boxed))
+        self.failed.connect(lambda op_id, exc: _call(op_id, "_on_failed", exc))
+        self.released.connect(lambda op_id: _running.pop(op_id, None))
+
+
+_the_bridge: _Bridge | None = None
+
+
+def _bridge() -> _Bridge:
+    global _the_bridge
+    if _the_bridge is None:  # first made by Operation.__init__, on the GUI thread
+        _the_bridge = _Bridge()
+    return _the_bridge
+
+
+def _call(op_id: int, method: str, *args: Any) -> None:
+    op = _running.get(op_id)
+    if op is not None:
+        getattr(op, method)(*args)
 
 
 class _Boxed:
@@ -91,30 +128,34 @@ class _Runnable(QRunnable):
     def run(self) -> None:
         op, self.op = self.op, None
         assert op is not None  # a runnable runs once
-        bridge = op.bridge
+        bridge, op_id = _bridge(), op.id
         try:
             result = op.fn(op.job)
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, shown there
-            bridge.failed.emit(exc)
+            bridge.failed.emit(op_id, exc)
         else:
             # Boxed: a bare True/False/None through a queued Signal(object) is released once too
             # often by some PySide6 builds (the interpreter aborts with "deallocating None").
-            bridge.finished.emit(_Boxed(result))
+            bridge.finished.emit(op_id, _Boxed(result))
             del result
         # The operation (and the widgets its closures hold) must be let go on the GUI thread: a
         # widget whose last reference died here would be destroyed off the GUI thread. So the
         # worker drops its references first, and only then lets the GUI thread drop the last one.
         del op
-        bridge.released.emit()
+        bridge.released.emit(op_id)
 
 
 class Operation(Generic[T]):
     """One piece of work: configure with the `on_*`/`with_progress` methods, then `run()`."""
 
     def __init__(self, parent: QWidget | None, fn: Callable[[Job], T], *, title: str = "") -> None:
+        app = QCoreApplication.instance()
+        assert app is not None and QThread.currentThread() is app.thread(), \
+            "operations are started on the GUI thread"
         self.parent, self.fn, self.title = parent, fn, title
-        self.bridge = _Bridge()
-        self.job = Job(self.bridge)
+        self.id = next(_ids)
+        _bridge()
+        self.job = Job(self.id)
         self._success: Callable[[T], None] | None = None
         self._failure: Callable[[BaseException], None] | None = None
         self._cancelled: Callable[[], None] | None = None
@@ -151,10 +192,6 @@ class Operation(Generic[T]):
 
     # --- running -----------------------------------------------------------------------
     def run(self) -> Operation[T]:
-        self.bridge.progressed.connect(self._on_progress)
-        self.bridge.finished.connect(self._on_finished)
-        self.bridge.failed.connect(self._on_failed)
-        self.bridge.released.connect(self._on_released)
         if self._progress:
             self._make_dialog()
         else:
@@ -162,7 +199,7 @@ class Operation(Generic[T]):
             self._busy_timer.setSingleShot(True)
             self._busy_timer.timeout.connect(self._start_busy)
             self._busy_timer.start(BUSY_AFTER_MS)
-        _running.add(self)
+        _running[self.id] = self
         QThreadPool.globalInstance().start(_Runnable(self))
         return self
 
@@ -207,12 +244,6 @@ class Operation(Generic[T]):
         if self.dialog is not None:
             self.dialog.finish()
             self.dialog = None
-
-    def _on_released(self) -> None:
-        for signal in (self.bridge.progressed, self.bridge.finished, self.bridge.failed,
-                       self.bridge.released):
-            signal.disconnect()
-        _running.discard(self)
 
     def _live_parent(self) -> QWidget | None:
         return self.parent if self.parent is not None and shiboken6.isValid(self.parent) else None

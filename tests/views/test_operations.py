@@ -216,3 +216,33 @@ def test_the_collector_runs_only_on_the_gui_thread(qtbot):
     finally:
         collector.stop()
     assert gc.isenabled()
+
+
+def test_a_failing_listener_neither_fails_the_commit_nor_silences_the_others(qtbot, store, admin,
+                                                                             tmp_path, monkeypatch):
+    monkeypatch.setenv("BRANCH_DESK_LOG_DIR", str(tmp_path))
+    heard: list[object] = []
+
+    def broken(_changes: object) -> None:
+        raise RuntimeError("listener bug")
+
+    store.changes.subscribe(broken)
+    store.changes.subscribe(heard.append)
+    create_user(store, admin, "clerk8", "کاربر", "clerk", "password123")  # no exception here
+    assert heard and "listener bug" in next(tmp_path.glob("errors-*.log")).read_text()
+
+
+def test_textual_and_bulk_writes_announce_everything_for_everyone(store):
+    from sqlalchemy import text, update
+
+    from desktop.models import AppUser
+
+    heard: list = []
+    store.changes.subscribe(heard.append)
+    with store.sessions() as s, s.begin():
+        s.execute(text("UPDATE store_setting SET value = value WHERE key = 'branch_code'"))
+    with store.sessions() as s, s.begin():
+        s.execute(update(AppUser).values(full_name=AppUser.full_name))
+    everything, bulk = heard
+    assert everything.kinds == frozenset(ChangeKind) and not everything.person_ids
+    assert bulk.touches(ChangeKind.USERS) and not bulk.person_ids
