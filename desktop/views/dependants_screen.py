@@ -35,6 +35,7 @@ from .enrolment.live import expected_failure_text
 from .enrolment.outcome import summary_html
 from .messages import show_error
 from .operations import Operation
+from .rtl import code_run
 
 
 class Screen(QWidget):
@@ -152,8 +153,8 @@ class Screen(QWidget):
         self.keeper.detach()
         r = result
         self.outcome.setText(summary_html([
-            ("ثبت شد:", "✔"), ("شماره تامین اجتماعی:", persian_digits(r.ssn)),
-            ("شماره موقت متمرکز:", persian_digits(r.central_temporary)),
+            ("ثبت شد:", "✔"), ("شماره تامین اجتماعی:", code_run(r.ssn)),
+            ("شماره موقت متمرکز:", code_run(r.central_temporary) if r.central_temporary else ""),
             ("مدارک بایگانی‌شده:", persian_digits(len(r.papers))),
         ]))
         self.register_button.setEnabled(False)
