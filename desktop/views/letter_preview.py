@@ -16,7 +16,6 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -28,8 +27,10 @@ from PySide6.QtWidgets import (
 
 from desktop.services.pdf_preview import pdf_pages_png
 
+from .dialogs import save_file_name
 from .messages import error_text
 from .operations import Operation
+from .rtl import ltr_run
 
 PREVIEW_DPI = 80
 PRINT_DPI = 200
@@ -108,12 +109,12 @@ class LetterPreview(QWidget):
         if pdf is None:
             return
         (Operation(self, lambda _job: Path(path).write_bytes(pdf))
-         .on_success(lambda _n: self.message.setText(f"ذخیره شد: {path}"))
+         .on_success(lambda _n: self.message.setText(f"ذخیره شد: {ltr_run(path)}"))
          .on_failure(lambda exc: self.message.setText(f"ذخیره ممکن نشد: {getattr(exc, 'strerror', None) or error_text(exc)}"))
          .run())
 
     def save_with_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "ذخیره نامه", self.suggested_name, "PDF (*.pdf)")
+        path = save_file_name(self, "ذخیره نامه", self.suggested_name, "PDF (*.pdf)")
         if path:
             self.save_to(path)
 

@@ -10,11 +10,9 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -22,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.errors import DomainError
 from desktop.domain.text import normalise_text
+from desktop.views.dialogs import open_file_name
+from desktop.views.messages import ask
 from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
 
 Validator = Callable[[str], Any]  # raises DomainError with a Persian `fa`
@@ -170,7 +170,7 @@ class FilePicker(QWidget):
             raise DomainError("این فایل پیدا نشد.", "no such file")
 
     def _choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "انتخاب فایل", "", "اسناد (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)")
+        path = open_file_name(self, "انتخاب فایل", "", "اسناد (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)")
         if path:
             self.field.setText(path)
 
@@ -187,9 +187,7 @@ class FilePicker(QWidget):
 
 def confirm(parent: QWidget | None, text: str) -> bool:
     """Ask before anything the clerk could lose (tests replace this with a stub)."""
-    answer = QMessageBox.question(parent, "تایید", text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                  QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+    return ask(parent, "تایید", text, "بله", "خیر")  # Persian buttons; Enter/Escape: «خیر»
 
 
 def focus_target(widget: QWidget) -> QWidget:
