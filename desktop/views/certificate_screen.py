@@ -44,6 +44,7 @@ class Screen(QWidget):
         self.codes = QLabel("")
         self.codes.setObjectName("formInfo")
         self.codes.setStyleSheet("font-size: 13pt;")
+        self.codes.setWordWrap(True)  # its long line must not push the letter's preview to a strip
         self.result = answer_label()
         form = QFormLayout()
         form.addRow("کد ملی متقاضی:", self.national_code)
