@@ -69,7 +69,8 @@ class MainWindow(QMainWindow):
         self.entries = visible_screens(ctx.actor.role)
         self.pages: dict[str, QWidget] = {}
         self.signing_out = False
-        self.setWindowTitle(f"میز شعبه — شعبه {persian_digits(ctx.store.branch_code)}")
+        # Qt adds the application's display name («میز شعبه») itself: the title names only the branch.
+        self.setWindowTitle(f"شعبه {persian_digits(ctx.store.branch_code)}")
         self.resize(1280, 800)
 
         self.nav = QListWidget()

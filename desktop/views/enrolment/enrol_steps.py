@@ -124,7 +124,9 @@ class IdentityStep(StepPage):
             self.shown[key] = QLabel()
             self.form.addRow(label, self.shown[key])
         self.seen = self.add("documents_seen", "", QCheckBox("اصل مدارک هویتی را دیدم"))
-        self.seen.setChecked(True)
+        # Unticked until the clerk has actually looked at the originals (a tick by default
+        # would be a claim nobody made).
+        self.seen.setChecked(False)
         self.finish()
 
     def show_preview(self, p: IdentityPreview | None) -> None:
