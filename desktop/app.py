@@ -11,6 +11,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: start-up imports Qt and the screens when they are needed
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.services.actor import Actor
+    from desktop.services.store import Store
+    from desktop.views.main_window import MainWindow
+    from desktop.views.pending_store import PendingStore
+    from desktop.views.sign_in import SignInDialog
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -31,7 +41,8 @@ def run_gui(argv: list[str], shell_class: type[Shell] | None = None) -> int:
     from desktop.views.theme import apply_theme
 
     args = parse_args(argv)
-    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    existing = QApplication.instance()  # pytest-qt's, when a test drives the program
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
     apply_theme(app)
     install_qt_translations(app)  # Qt's own dialogs and standard buttons in Persian
     install_exception_hook()
@@ -49,11 +60,12 @@ def run_gui(argv: list[str], shell_class: type[Shell] | None = None) -> int:
 class Shell:
     """The flow between windows; keeps the open store for the whole session."""
 
-    def __init__(self, app, args: argparse.Namespace) -> None:
+    def __init__(self, app: QApplication, args: argparse.Namespace) -> None:
         self.app = app
         self.args = args
-        self.store = None
-        self.window = None
+        # Pending (opening in the background) until signing in hands over the open store.
+        self.store: Store | PendingStore | None = None
+        self.window: MainWindow | None = None
 
     def start(self) -> bool:
         from desktop.views.last_store import last_store
@@ -81,7 +93,7 @@ class Shell:
         remember_store(self.store.path)
         return self.sign_in()
 
-    def _pending(self, path: Path):
+    def _pending(self, path: Path) -> PendingStore | None:
         """Show sign-in at once and open the store meanwhile (see services/store_peek.py)."""
         from desktop.services.store_peek import peek_store
         from desktop.views.pending_store import PendingStore
@@ -89,7 +101,7 @@ class Shell:
         peek = peek_store(path)
         return PendingStore(peek.path, peek.branch_code, peek.branch_name) if peek else None
 
-    def _open(self, path: Path):
+    def _open(self, path: Path) -> Store | None:
         from PySide6.QtWidgets import QMessageBox
 
         from desktop.domain.errors import DomainError
@@ -104,33 +116,38 @@ class Shell:
     def sign_in(self) -> bool:
         from desktop.views.sign_in import SignInDialog
 
+        assert self.store is not None, "start() opens a store before anyone signs in"
         dialog = SignInDialog(self.store)
         self.sign_in_created(dialog)
-        accepted = dialog.exec() == dialog.DialogCode.Accepted and dialog.actor is not None
+        accepted = dialog.exec() == dialog.DialogCode.Accepted
+        actor = dialog.actor if accepted else None
         if dialog.store is not None:
             self.store = dialog.store  # the opened store replaces the pending one
-        if not accepted:
+        if actor is None:
             if dialog.store is not None:
                 dialog.store.close()
             return False
-        self.open_main(dialog.actor)
-        self.main_window_shown(self.window)
+        self.main_window_shown(self.open_main(actor))
         return True
 
-    def sign_in_created(self, dialog) -> None:
+    def sign_in_created(self, dialog: SignInDialog) -> None:
         """Hook: the sign-in dialog exists and is about to be shown (nothing to do here)."""
 
-    def main_window_shown(self, window) -> None:
+    def main_window_shown(self, window: MainWindow) -> None:
         """Hook: the main window is open after a sign-in (nothing to do here)."""
 
-    def open_main(self, actor) -> None:
+    def open_main(self, actor: Actor) -> MainWindow:
+        from desktop.services.store import Store
         from desktop.views.context import ViewContext
         from desktop.views.main_window import MainWindow
 
-        self.window = MainWindow(ViewContext(self.store, actor))
-        self.window.signedOut.connect(self._signed_out)
-        self.window.closed.connect(lambda signing_out: signing_out or self.app.quit())
-        self.window.show()
+        assert isinstance(self.store, Store), "a successful sign-in leaves the opened store"
+        window = MainWindow(ViewContext(self.store, actor))
+        window.signedOut.connect(self._signed_out)
+        window.closed.connect(lambda signing_out: signing_out or self.app.quit())
+        window.show()
+        self.window = window
+        return window
 
     def _signed_out(self) -> None:
         from PySide6.QtCore import QTimer

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh machine: installs what it needs, checks layers, runs pytest.
+# The whole test suite on a fresh machine: installs what it needs, lints, type-checks, checks
+# layers, runs pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# Lint and types gate first (issue 8, deliverable 10): any finding fails the run before pytest.
+.venv/bin/ruff check .
+.venv/bin/mypy
 .venv/bin/lint-imports
 .venv/bin/python -m pytest -n 2 "$@"

@@ -12,12 +12,15 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from desktop.db.registry_local import registry_path_for
 from desktop.domain import identifiers
 from desktop.domain.limits import SEED_MAX, check_range
 from desktop.domain.text import normalise_text
+from desktop.services.actor import Actor
 from desktop.services.admin import DEFAULT_ADMIN, init_store
+from desktop.services.store import Store
 from desktop.services.users import check_password
 
 from .base import Context, NotPermitted, Output, interactive, read_secret_file, store_errors
@@ -125,7 +128,7 @@ def cmd_demo(ctx: Context) -> Output:
         return _fill(ctx, fill_demo, store, sign_in(store, DEFAULT_ADMIN, DEMO_ADMIN_PASSWORD, audit_success=False))
 
 
-def _fill(ctx: Context, fill_demo, store, actor) -> Output:  # type: ignore[no-untyped-def]
+def _fill(ctx: Context, fill_demo: Callable[..., dict[str, Any]], store: Store, actor: Actor) -> Output:
     seen: list[str] = []
 
     def progress(done: int, total: int, stage: str) -> None:

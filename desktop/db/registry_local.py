@@ -56,11 +56,13 @@ class LocalRegistry:
             "SELECT spouse_national_code, date, ended, end_reason FROM marriage WHERE national_code=? ORDER BY date",
             (national_code,),
         ).fetchall()
+        # arg-type: `date` is NOT NULL, so _d gives a date there.
         return tuple(Marriage(r[0], _d(r[1]), _d(r[2]), r[3]) for r in rows)  # type: ignore[arg-type]
 
     def _identity(self, row: tuple[Any, ...]) -> RegistryIdentity:
         r = dict(zip(_COLS, row, strict=True))
         nc = r["national_code"]
+        # arg-type: birth_date is NOT NULL, so _d gives a date there.
         return RegistryIdentity(
             first_name=r["first_name"], last_name=r["last_name"], father_name=r["father_name"],
             birth_date=_d(r["birth_date"]), gender=r["gender"], national_code=nc,  # type: ignore[arg-type]

@@ -7,7 +7,12 @@ FTS5 yields matches in rowid order, so a name query with LIMIT stops after `limi
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection
+
+# One result row: the _HIT_COLS values as SQLite returns them (TEXT, INTEGER or NULL).
+SearchRow = tuple[Any, ...]
 
 # The status column: active = a relationship in force today (SPEC §1.4), via ix_relationship_person_start.
 _HIT_COLS = (
@@ -46,13 +51,13 @@ def _upper_bound(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def by_name(conn: Connection, terms: list[str], *, after: int, limit: int, today: str) -> list[tuple]:
+def by_name(conn: Connection, terms: list[str], *, after: int, limit: int, today: str) -> list[SearchRow]:
     params = {"match": fts_match(terms), "after": after, "limit": limit, "today": today}
     return list(conn.exec_driver_sql(BY_NAME, params).fetchall())
 
 
 def by_number(conn: Connection, prefix: str, *, padded: str | None, after: int, limit: int,
-              today: str) -> list[tuple]:
+              today: str) -> list[SearchRow]:
     params = {"lo": prefix, "hi": _upper_bound(prefix), "padded": padded or "", "after": after,
               "limit": limit, "today": today}
     return list(conn.exec_driver_sql(BY_NUMBER, params).fetchall())

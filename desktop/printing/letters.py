@@ -37,6 +37,9 @@ from .qr import draw_qr
 
 __all__ = ["Letter", "render_inquiry_pdf", "render_batch", "draw_letter"]
 
+# Typed here because ReportLab ships no types (A4 is its (width, height) in points).
+PAGE_W: float
+PAGE_H: float
 PAGE_W, PAGE_H = A4
 MARGIN = 50
 RIGHT = PAGE_W - MARGIN

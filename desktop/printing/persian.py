@@ -22,8 +22,10 @@ so a logical-order ActualText came out letter-reversed.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from arabic_reshaper import ArabicReshaper
 from bidi.algorithm import (
@@ -42,6 +44,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
 from desktop.domain.text import persian_digits
+
+if TYPE_CHECKING:  # annotations only: ReportLab ships no types, so these name what is passed
+    from reportlab.pdfbase.pdfdoc import PDFDocument
+    from reportlab.pdfgen.canvas import Canvas
 
 __all__ = [
     "FONT", "FONT_BOLD", "register_fonts", "reshape", "visual", "ltr", "shape_lines",
@@ -134,7 +140,7 @@ class _LogicalFont(TTFont):
                 face.charToGlyph[ord(alias)] = face.charToGlyph[shown]
                 face.charWidths[ord(alias)] = face.charWidths[shown]
 
-    def addObjects(self, doc) -> None:  # noqa: ANN001 - ReportLab's PDFDocument
+    def addObjects(self, doc: PDFDocument) -> None:
         subsets = [list(subset) for subset in self.state[doc].subsets]
         super().addObjects(doc)
         # Same names ReportLab gives the subsets' ToUnicode streams (TTFont.addObjects).
@@ -173,7 +179,8 @@ def ltr(text: object) -> str:
 @lru_cache(maxsize=8192)
 def reshape(text: str) -> str:
     """Logical text → logical text in contextual presentation forms (ZWNJ still breaks joins)."""
-    return _RESHAPER.reshape(text)
+    shaped: str = _RESHAPER.reshape(text)
+    return shaped
 
 
 @lru_cache(maxsize=8192)
@@ -217,7 +224,7 @@ def _words(line: str, font: str, size: float) -> tuple[tuple[float, float, str],
     return tuple((offset, width, word) for offset, word in reversed(placed))
 
 
-def _show(canvas, line: str, *, x: float, y: float, font: str, size: float,
+def _show(canvas: Canvas, line: str, *, x: float, y: float, font: str, size: float,
           anchor: str = "right", invisible: bool = False) -> None:
     """Draw one visual line anchored at x (its right end, centre or left end), word by word
     in reading order."""
@@ -245,7 +252,8 @@ def _show(canvas, line: str, *, x: float, y: float, font: str, size: float,
 
 
 def text_width(text: str, font: str, size: float) -> float:
-    return pdfmetrics.stringWidth(text, font, size)
+    width: float = pdfmetrics.stringWidth(text, font, size)
+    return width
 
 
 def _wrap(reshaped: str, font: str, size: float, width: float) -> list[str]:
@@ -285,7 +293,7 @@ def shape_lines(text: str, font: str, size: float, width: float) -> list[str]:
     return list(_shape_lines(text, font, float(size), float(width)))
 
 
-def draw_line(canvas, text: str, *, right: float, y: float, font: str = FONT,
+def draw_line(canvas: Canvas, text: str, *, right: float, y: float, font: str = FONT,
               size: float = 11) -> None:
     """One logical line, right-aligned at `right` (no wrapping)."""
     register_fonts()
@@ -293,7 +301,7 @@ def draw_line(canvas, text: str, *, right: float, y: float, font: str = FONT,
     _show(canvas, visual(reshape(text)), x=right, y=y, font=font, size=size)
 
 
-def draw_search_line(canvas, text: str, *, x: float, y: float, font: str = FONT,
+def draw_search_line(canvas: Canvas, text: str, *, x: float, y: float, font: str = FONT,
                      size: float = 8) -> None:
     """Invisible text (render mode 3) a reader finds and copies but nobody sees: the forms of
     an identifier the page does not print (Latin digits), placed from `x` rightwards."""
@@ -302,7 +310,7 @@ def draw_search_line(canvas, text: str, *, x: float, y: float, font: str = FONT,
           invisible=True)
 
 
-def draw_centred(canvas, text: str, *, x: float, y: float, font: str = FONT,
+def draw_centred(canvas: Canvas, text: str, *, x: float, y: float, font: str = FONT,
                  size: float = 11) -> None:
     """One logical line centred on `x` (no wrapping)."""
     register_fonts()
@@ -310,7 +318,7 @@ def draw_centred(canvas, text: str, *, x: float, y: float, font: str = FONT,
     _show(canvas, visual(reshape(text)), x=x, y=y, font=font, size=size, anchor="centre")
 
 
-def draw_paragraph(canvas, text: str, *, right: float, top: float, width: float,
+def draw_paragraph(canvas: Canvas, text: str, *, right: float, top: float, width: float,
                    font: str = FONT, size: float = 11, leading: float | None = None) -> float:
     """Draw a wrapped right-aligned paragraph whose first baseline is `top`; returns the next
     free baseline below it."""
@@ -323,13 +331,14 @@ def draw_paragraph(canvas, text: str, *, right: float, top: float, width: float,
     return y
 
 
-def _shape_row(cells, widths, face: str, size: float, padding: float):
+def _shape_row(cells: Sequence[object], widths: Sequence[float], face: str, size: float,
+               padding: float) -> tuple[list[tuple[str, ...]], float]:
     shaped = [_shape_lines(str(c), face, float(size), float(w - 2 * padding))
               for c, w in zip(cells, widths, strict=True)]
     return shaped, max(len(s) for s in shaped) * size * 1.6 + 2 * padding
 
 
-def _draw_row(canvas, shaped, widths, *, right: float, y: float, height: float, face: str,
+def _draw_row(canvas: Canvas, shaped: Sequence[tuple[str, ...]], widths: Sequence[float], *, right: float, y: float, height: float, face: str,
               size: float, padding: float, shade: bool) -> None:
     if shade:
         canvas.setFillGray(0.92)
@@ -347,10 +356,10 @@ def _draw_row(canvas, shaped, widths, *, right: float, y: float, height: float, 
         x_right -= w
 
 
-def draw_rtl_table(canvas, headers: list[str], rows: list[list[str]], *, right: float,
+def draw_rtl_table(canvas: Canvas, headers: list[str], rows: list[list[str]], *, right: float,
                    top: float, widths: list[float], font: str = FONT, bold: str = FONT_BOLD,
                    size: float = 9, padding: float = 4, bottom: float | None = None,
-                   new_page=None) -> float:
+                   new_page: Callable[[], float] | None = None) -> float:
     """A ruled table read right to left: `headers`, each row and `widths` are in logical
     order (first column at the right). Cells wrap inside their column and are centred.
 

@@ -7,9 +7,14 @@ operators: the code stays vector and small, and costs no per-rectangle float for
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import segno
+
+if TYPE_CHECKING:  # annotation only: ReportLab ships no types
+    from reportlab.pdfgen.canvas import Canvas
 
 __all__ = ["qr_matrix", "draw_qr"]
 
@@ -25,7 +30,7 @@ def qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(bool(v) for v in row) for row in code.matrix)
 
 
-def _runs(row: tuple[bool, ...]):
+def _runs(row: tuple[bool, ...]) -> Iterator[tuple[int, int]]:
     start = None
     for x, dark in enumerate((*row, False)):
         if dark and start is None:
@@ -35,7 +40,7 @@ def _runs(row: tuple[bool, ...]):
             start = None
 
 
-def draw_qr(canvas, payload: str, *, x: float, y: float, size: float) -> None:
+def draw_qr(canvas: Canvas, payload: str, *, x: float, y: float, size: float) -> None:
     """Draw the code with its bottom-left corner at (x, y), `size` points square."""
     matrix = qr_matrix(payload)
     n = len(matrix)

@@ -24,10 +24,10 @@ KEEP_NOTE = ("این برگه را نگه دارید. شماره تامین اج
 @dataclass(frozen=True)
 class SlipData:
     full_name: str
-    father_name: str
+    father_name: str | None  # the registry may not hold it (printed as «—»)
     birth_date: dt.date | None
     id_title: str  # «کد ملی» or «شماره اختصاصی اتباع خارجی»
-    id_number: str
+    id_number: str | None  # the national code, or a foreigner's id
     ssn: str
     relationship: str  # Persian title of the kind or relation
     start: dt.date | None

@@ -132,7 +132,8 @@ class ChangeFeed:
     # --- session events --------------------------------------------------------------------
     @staticmethod
     def _pending(session: Session) -> tuple[set[str], set[uuid.UUID]]:
-        return session.info.setdefault("changed", (set(), set()))
+        pending: tuple[set[str], set[uuid.UUID]] = session.info.setdefault("changed", (set(), set()))
+        return pending
 
     def _after_flush(self, session: Session, _flush_context: object) -> None:
         tables, persons = self._pending(session)

@@ -112,6 +112,7 @@ def fill_demo(store: Store, actor: Actor, *, persons: int, seed: int = 1,
         made = _people(cur, homes, factory, persons, store.branch_code, report)
         # The registry is another file: it is written on a second thread while SQLite builds the
         # documents and totals below (INSERT … SELECT runs in C without the GIL), using both cores.
+        # attr-defined: a demo store's registry is the LocalRegistry, which takes rows in bulk.
         registry = _in_background(store.registry.add_rows,  # type: ignore[attr-defined]
                                    sorted(factory.registry), sorted(factory.marriages))
         report(0, 3, "documents")
@@ -161,7 +162,8 @@ def _start_counters(cur: Any, persons: int) -> tuple[Counters, set[str]]:
 
 def _free_block(cur: Any, kind: str, preferred: int, need: int, maximum: int) -> int:
     """The first start (from `preferred` up, else from 1) where `need` numbers fit clear of the store's blocks."""
-    blocks = cur.execute("SELECT first, last FROM number_block WHERE kind = ?", (kind,)).fetchall()
+    blocks: list[tuple[int, int]] = cur.execute(
+        "SELECT first, last FROM number_block WHERE kind = ?", (kind,)).fetchall()
     starts = sorted({preferred, 1, *(b_last + 1 for _, b_last in blocks)})
     for start in [s for s in starts if s >= preferred] + [s for s in starts if s < preferred]:
         end = start + need - 1

@@ -120,6 +120,7 @@ def _write(unit: Unit, v: Verdict, main: Person, cand: Person | None, ident: Any
         s.add(PersonRole(person_id=cand.id, role="dependant", since=v.start))
     if not cand.ssn:
         cand.ssn = allocate_ssn(s)
+    ssn = cand.ssn  # known before, or allocated just now
     temporary = current_number(s, cand, "central_temporary") or issue_number(unit, cand, "central_temporary")
     for rid in v.takes_medical_link_from:  # the father's request wins the medical link
         other = s.get(Relationship, uuid.UUID(rid))
@@ -141,7 +142,8 @@ def _write(unit: Unit, v: Verdict, main: Person, cand: Person | None, ident: Any
         "central_temporary": temporary.value, "relation": v.relation, "start": v.start, "end": v.end,
         "end_reason": v.end_reason, "medical_link": v.medical_link, "papers": identifiers, "known_before": known,
     })
-    return DependantResult(cand.id, row.id, cand.ssn, temporary.value, v.relation, v.start, v.end,  # type: ignore[arg-type]
+    # arg-type: an eligible verdict always has its start (Verdict keeps it optional for refusals).
+    return DependantResult(cand.id, row.id, ssn, temporary.value, v.relation, v.start, v.end,  # type: ignore[arg-type]
                            v.end_reason, v.medical_link, known, identifiers)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop.domain.errors import InvalidValue, NotFound
 from desktop.domain.roles import require
@@ -42,7 +43,7 @@ def _check_kind(actor: Actor, kind: str) -> None:
     require(actor.role, DRAFT_KINDS[kind])
 
 
-def _own(session: Any, actor: Actor, draft_id: uuid.UUID) -> Draft:
+def _own(session: Session, actor: Actor, draft_id: uuid.UUID) -> Draft:
     draft = session.get(Draft, draft_id)
     if draft is None or draft.user_id != actor.id:
         raise NotFound("این پیش‌نویس پیدا نشد (شاید پیش‌تر حذف شده است).", f"no draft {draft_id} of this user")
@@ -84,7 +85,8 @@ def load_draft(store: Store, actor: Actor, draft_id: uuid.UUID) -> dict[str, Any
     with store.sessions() as session:
         draft = _own(session, actor, draft_id)
         _check_kind(actor, draft.kind)
-        return json.loads(draft.payload)
+        payload: dict[str, Any] = json.loads(draft.payload)
+        return payload
 
 
 def discard_draft(store: Store, actor: Actor, draft_id: uuid.UUID) -> None:

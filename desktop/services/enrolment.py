@@ -200,7 +200,7 @@ def enrol(store: Store, actor: Actor, data: dict[str, Any],
                              "end": request.relationship.end, "workshop_code": request.relationship.workshop_code},
             "numbers": numbers, "known_before": known,
         })
-        return EnrolmentResult(person.id, person.ssn, numbers, known)
+        return EnrolmentResult(person.id, ssn, numbers, known)
 
 
 def _added_person(unit: Unit, ident: RegistryIdentity, documents_seen: bool, ssn: str) -> Person:

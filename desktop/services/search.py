@@ -14,6 +14,7 @@ import functools
 import re
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from desktop.db.search_queries import HIT_KEYS, by_name, by_number
 from desktop.domain.errors import DomainError
@@ -115,7 +116,7 @@ def _jalali(iso: str) -> str:
     return format_jalali(dt.date.fromisoformat(iso))
 
 
-def _hit(r: dict) -> PersonHit:
+def _hit(r: dict[str, Any]) -> PersonHit:
     return PersonHit(
         id_hex=r["id"], first_name=r["first_name"], last_name=r["last_name"],
         national_code=r["national_code"], foreign_id=r["foreign_id"], ssn=r["ssn"],

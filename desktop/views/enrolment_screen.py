@@ -78,7 +78,7 @@ class Screen(QWidget):
         self.confirm_page.submit.connect(self.submit)
         self.number.open_file.clicked.connect(lambda: self._open_file(self._known_id()))
         self.confirm_page.open_file.clicked.connect(lambda: self._open_file(self._known_id()))
-        self.done.open_file.clicked.connect(lambda: self._open_file(self.result and self.result.person_id))
+        self.done.open_file.clicked.connect(lambda: self._open_file(self.result.person_id if self.result else None))
         self.done.print_button.clicked.connect(self.print_slip)
         self.done.again.clicked.connect(self.start_over)
         self.bar.resume.connect(self.resume)

@@ -3,6 +3,8 @@ Persian note with where its details were logged. Never a traceback."""
 
 from __future__ import annotations
 
+from types import TracebackType
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -58,10 +60,10 @@ def install_exception_hook() -> None:
     default prints a traceback to stderr, which a clerk never sees and which explains nothing."""
     import sys
 
-    def hook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
-            sys.__excepthook__(kind, exc, tb)  # type: ignore[arg-type]
+            sys.__excepthook__(kind, exc, tb)
             return
-        show_error(None, exc.with_traceback(tb))  # type: ignore[arg-type]
+        show_error(None, exc.with_traceback(tb))
 
     sys.excepthook = hook

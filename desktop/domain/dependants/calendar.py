@@ -18,13 +18,15 @@ def _clamped(year: int, month: int, day: int) -> jdatetime.date:
 
 def jalali_add_years(day: dt.date, years: int) -> dt.date:
     j = jdatetime.date.fromgregorian(date=day)
-    return _clamped(j.year + years, j.month, j.day).togregorian()
+    gregorian: dt.date = _clamped(j.year + years, j.month, j.day).togregorian()
+    return gregorian
 
 
 def jalali_add_months(day: dt.date, months: int) -> dt.date:
     j = jdatetime.date.fromgregorian(date=day)
     index = j.year * 12 + (j.month - 1) + months
-    return _clamped(index // 12, index % 12 + 1, j.day).togregorian()
+    gregorian: dt.date = _clamped(index // 12, index % 12 + 1, j.day).togregorian()
+    return gregorian
 
 
 def birthday(birth: dt.date, years: int) -> dt.date:

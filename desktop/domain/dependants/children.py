@@ -118,13 +118,13 @@ def adopted_child(facts: DependantFacts) -> Outcome:
     cand, day = facts.candidate, facts.request_date
     out = Outcome()
     final = [p for p in facts.papers_of("court_order_final") if p.date is None or p.date <= day]
-    trial = [p for p in facts.papers_of("court_order_trial") if p.date is not None and p.date <= day]
+    trial = [p.date for p in facts.papers_of("court_order_trial") if p.date is not None and p.date <= day]
     if final:
         out.start = min((p.date for p in final if p.date), default=day)
     elif trial:
-        order = max(trial, key=lambda p: p.date)  # type: ignore[arg-type, return-value]
-        last_day = jalali_add_months(order.date, TRIAL_ORDER_MONTHS) - ONE_DAY  # type: ignore[arg-type]
-        out.start = order.date
+        order_date = max(trial)  # the latest dated trial order counts
+        last_day = jalali_add_months(order_date, TRIAL_ORDER_MONTHS) - ONE_DAY
+        out.start = order_date
         out.end, out.end_reason = last_day, "trial_order"
         if day > last_day:
             out.reasons.append(reason(

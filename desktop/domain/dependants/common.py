@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from desktop.domain.errors import Reason
 from desktop.domain.jalali import format_jalali
+from desktop.domain.registry import Marriage
 from desktop.domain.vocabulary import MAIN_KINDS, PAPER_KINDS, RELATIONS
 
 from .facts import EMPLOYMENT_KINDS, NOT_EMPLOYMENT_ORIENTATION, DependantFacts, Link, Paper, Person
@@ -69,11 +70,11 @@ def is_registry_child(candidate: Person, parent: Person) -> bool:
     return bool(code) and code in (candidate.father_national_code, candidate.mother_national_code)
 
 
-def active_marriage(a: Person, b: Person, day: dt.date):  # noqa: ANN201 - Marriage | None
+def active_marriage(a: Person, b: Person, day: dt.date) -> Marriage | None:
     return next((m for m in a.marriages if m.spouse_national_code == b.national_code and m.active_on(day)), None)
 
 
-def last_marriage(a: Person, b: Person):  # noqa: ANN201 - Marriage | None
+def last_marriage(a: Person, b: Person) -> Marriage | None:
     with_b = [m for m in a.marriages if m.spouse_national_code == b.national_code]
     return max(with_b, key=lambda m: m.date) if with_b else None
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..text import persian_digits
+from desktop.domain.registry import Marriage
+from desktop.domain.text import persian_digits
+
 from .calendar import birthday, over_age
 from .common import (
     Outcome,
@@ -20,7 +22,7 @@ PARENT_AGE = {"father": 60, "mother": 55}
 _END_FA = {"divorce": "طلاق", "death": "فوت"}
 
 
-def _marriage_reasons(facts: DependantFacts, out: Outcome):  # noqa: ANN202 - Marriage | None
+def _marriage_reasons(facts: DependantFacts, out: Outcome) -> Marriage | None:
     """The marriage must be in the registry and in force on the request date."""
     main, cand, day = facts.main, facts.candidate, facts.request_date
     current = active_marriage(cand, main, day) or active_marriage(main, cand, day)

@@ -10,6 +10,9 @@ from typing import Any
 
 from desktop.domain.jalali import from_jalali, jalali_ymd
 
+# One store row for executemany: its column values in the table's column order.
+Row = tuple[object, ...]
+
 COLUMNS: dict[str, tuple[str, ...]] = {
     "person": ("id", "national_code", "foreign_id", "ssn", "first_name", "last_name", "father_name", "birth_date",
                "benefit_birth_date", "gender", "birth_certificate_number", "place_of_issue", "death_date",
@@ -98,11 +101,13 @@ def _secondary_indexes(cur: Any) -> list[tuple[str, str]]:
     """Non-unique indexes of the bulk tables: built once by a sort at the end, not row by row."""
     tables = (*COLUMNS, "document_line", "insurance_document")
     marks = ", ".join("?" * len(tables))
-    return cur.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-                       f" AND tbl_name IN ({marks}) ORDER BY name", tables).fetchall()
+    indexes: list[tuple[str, str]] = cur.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        f" AND tbl_name IN ({marks}) ORDER BY name", tables).fetchall()
+    return indexes
 
 
-def write_rows(cur: Any, rows: dict[str, list[tuple]]) -> int:
+def write_rows(cur: Any, rows: dict[str, list[Row]]) -> int:
     written = 0
     for table in TABLE_ORDER:
         batch = rows.get(table)
@@ -125,7 +130,7 @@ def documented_months(today: dt.date, count: int = 24) -> list[tuple[int, int, i
 
 
 def write_documents(cur: Any, months: list[tuple[int, int, int, int]], workshops: Iterable[tuple[str, int]],
-                    employment: list[tuple], branch: str, new_id: Any, line_prefix: str) -> None:
+                    employment: list[Row], branch: str, new_id: Any, line_prefix: str) -> None:
     """One monthly list per workshop per month; a line per person employed in that month.
 
     Wages rise 25% each Jalali year; days are the days of the month the person was employed."""

@@ -13,6 +13,7 @@ import random
 
 from desktop.domain.text import persian_digits
 
+from .bulk import Row
 from .people import PersonFactory, weighted
 from .pools import COMPANY_KINDS, COMPANY_WORDS, JOBS, TRADES
 
@@ -35,10 +36,10 @@ class Households:
     def __init__(self, rng: random.Random, people: PersonFactory, today: dt.date, window_start: dt.date) -> None:
         self.rng, self.p, self.today = rng, people, today.toordinal()
         self.window = window_start.toordinal()  # first day of the 24 documented months
-        self.relationships: list[tuple] = []
-        self.employers: list[tuple] = []
-        self.workshops: list[tuple] = []
-        self.employment: list[tuple] = []  # for monthly documents: (workshop, person, start, end, number, wage, job)
+        self.relationships: list[Row] = []
+        self.employers: list[Row] = []
+        self.workshops: list[Row] = []
+        self.employment: list[Row] = []  # for monthly documents: (workshop, person, start, end, number, wage, job)
         self._ws: list[tuple[str, int]] = []  # (workshop id, founded ordinal)
         self._ws_cum: list[float] = []
         self._ws_total = 0.0
@@ -195,15 +196,17 @@ class Households:
             ended = (wedding + rng.randrange(YEAR, max(YEAR + 1, today - wedding))) if divorced else None
             p.marriage(main_nc, wife_nc, wedding, ended, "divorce" if divorced else None)
             father_nc, mother_nc, father_first = main_nc, wife_nc, first
+            child_last = last
             if divorced:
                 return added
         else:
             husband_first = p.first_name("male")
-            husband_nc = p.identity(husband_first, last if rng.random() < 0.1 else p.last_name(),
-                                    p.first_name("male"), birth - rng.randrange(0, 8 * YEAR), "male")
+            husband_last = last if rng.random() < 0.1 else p.last_name()
+            husband_nc = p.identity(husband_first, husband_last, p.first_name("male"),
+                                    birth - rng.randrange(0, 8 * YEAR), "male")
             p.marriage(husband_nc, main_nc, wedding)
             father_nc, mother_nc, father_first = husband_nc, main_nc, husband_first
-        child_last = last if gender == "male" else p.registry[-1][4]
+            child_last = husband_last  # children take their father's surname
         born = wedding + rng.randrange(YEAR, 3 * YEAR)
         for _ in range(rng.choices((0, 1, 2, 3, 4), cum_weights=(15, 40, 75, 93, 100))[0]):
             if born >= today - 10 or added >= budget:
@@ -247,7 +250,7 @@ class Households:
         self.relationship(pid, relation, start, end, number, main=main,
                           reason="main_insured_ended" if end else None)
 
-    def take(self) -> dict[str, list[tuple]]:
+    def take(self) -> dict[str, list[Row]]:
         out = {"employer": self.employers, "workshop": self.workshops, "relationship": self.relationships}
         self.employers, self.workshops, self.relationships = [], [], []
         return out

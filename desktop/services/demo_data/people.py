@@ -15,6 +15,7 @@ from desktop.domain.identifiers import ssn_from_serial
 from desktop.domain.number_ranges import BRANCH_CODES, PERMANENT_SPAN, permanent_range
 from desktop.domain.text import search_key
 
+from .bulk import Row
 from .pools import ALLEYS, CITIES, Pools
 
 EDUCATION = (("none", 4), ("primary", 18), ("diploma", 40), ("bachelor", 28), ("master", 8), ("doctorate", 2))
@@ -68,12 +69,12 @@ class PersonFactory:
         self.rng, self.pools, self.ids, self.n, self.branch = rng, pools, ids, counters, branch
         self.stamp = stamp  # registry_checked_at / issued_at of the fill
         self.codes = taken_codes
-        self.persons: list[tuple] = []
-        self.numbers: list[tuple] = []
-        self.roles: list[tuple] = []
-        self.personal: list[tuple] = []
-        self.registry: list[tuple] = []
-        self.marriages: list[tuple] = []
+        self.persons: list[Row] = []
+        self.numbers: list[Row] = []
+        self.roles: list[Row] = []
+        self.personal: list[Row] = []
+        self.registry: list[Row] = []
+        self.marriages: list[Row] = []
         self._iso: dict[int, str] = {}
         self._keys: dict[tuple[str, str], str] = {}
         self._edu = weighted(EDUCATION)
@@ -189,7 +190,7 @@ class PersonFactory:
         self.marriages.append((husband, wife, d, e, reason))
         self.marriages.append((wife, husband, d, e, reason))
 
-    def take(self) -> dict[str, list[tuple]]:
+    def take(self) -> dict[str, list[Row]]:
         """Hand over the store rows gathered so far (registry rows stay until the end)."""
         out = {"person": self.persons, "insurance_number": self.numbers, "person_role": self.roles,
                "personal_info": self.personal}

@@ -6,6 +6,7 @@ calling Faker per row would be far too slow for a million people, so rows combin
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from desktop.domain.text import normalise_text
@@ -50,9 +51,9 @@ class Pools:
     streets: tuple[str, ...]
 
 
-def _clean(names: object) -> tuple[str, ...]:
+def _clean(names: Iterable[object]) -> tuple[str, ...]:
     seen: dict[str, None] = {}
-    for name in names:  # type: ignore[attr-defined]
+    for name in names:
         text = normalise_text(str(name))
         if text:
             seen[text] = None

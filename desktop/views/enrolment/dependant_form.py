@@ -60,9 +60,9 @@ class DependantForm(StepPage):
         self.paper_list = QListWidget()
         self.paper_list.setMaximumHeight(90)
         self.form.addRow("مدارک:", self.paper_list)
-        self.finish()
+        enter = self.finish()
         self.other_fund.setChecked(False)
-        self.enter.done = self._enter_at_end
+        enter.done = self._enter_at_end
         self.add_paper_button.clicked.connect(self.add_paper)
         self.paper_list.itemActivated.connect(self._remove_paper)
         self.paper_kind.currentIndexChanged.connect(self._dated)

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop.domain.errors import DomainError
@@ -252,7 +252,7 @@ class DraftBar(QFrame):
         self.listed.emit(len(drafts))
         return drafts
 
-    def _emit(self, signal: Signal) -> None:
+    def _emit(self, signal: SignalInstance) -> None:
         if self.drafts.currentData() is not None:
             signal.emit(self.drafts.currentData())
 

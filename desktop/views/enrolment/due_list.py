@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -33,6 +33,9 @@ from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
 from .fields import choice, choice_box, error_label, show_message
 from .live import fail_beside
 
+# What Qt passes a model as a cell's address (the stubs type the overridden methods so).
+Index = QModelIndex | QPersistentModelIndex
+
 COLUMNS = ("فرد تبعی", "کد ملی", "نسبت", "بیمه‌شده اصلی", "پایان", "روز مانده", "دلیل")
 
 
@@ -46,10 +49,10 @@ class DueModel(QAbstractTableModel):
         self.rows = rows
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
         return len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
@@ -57,7 +60,7 @@ class DueModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
             return None
         r = self.rows[index.row()]
@@ -95,8 +98,9 @@ class DueList(QWidget):
             top.addWidget(w)
         top.addStretch(1)
         action = QHBoxLayout()
-        for w in (QLabel("دلیل:"), self.reason, QLabel("تاریخ پایان:"), self.end_date, self.note, self.end_button):
-            action.addWidget(w)
+        for field in (QLabel("دلیل:"), self.reason, QLabel("تاریخ پایان:"), self.end_date, self.note,
+                      self.end_button):
+            action.addWidget(field)
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.table, 1)
@@ -167,12 +171,13 @@ class DueList(QWidget):
         if not index.isValid():
             show_message(self.message, "ابتدا یک ردیف را انتخاب کنید.")
             return
-        if self.end_date.date() is None:
+        day = self.end_date.date()
+        if day is None:
             show_message(self.message, "تاریخ پایان را وارد کنید.")
             return
         row = self.model.rows[index.row()]
         store, actor = self.ctx.store, self.ctx.actor
-        link, reason, day, note = row["relationship_id"], choice(self.reason), self.end_date.date(), self.note.text()
+        link, reason, note = row["relationship_id"], choice(self.reason), self.note.text()
 
         def ended(_result: object) -> None:
             # The list itself follows from the change channel (this is a relationship change).

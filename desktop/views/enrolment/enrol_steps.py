@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QWidget
 from desktop.domain import identifiers
 from desktop.domain.errors import DomainError
 from desktop.domain.roles import allowed
-from desktop.domain.text import persian_digits
+from desktop.domain.text import normalise_identifier, persian_digits
 from desktop.services.enrolment_lookup import (
     IdentityPreview,
     identity_preview,
@@ -28,7 +28,7 @@ ID_TITLES = {"national_code": "کد ملی", "foreign_id": "شماره اختص�
 def id_kind_of(text: str) -> str:
     """Twelve digits are a foreign national's id; anything else is read as a national code."""
     try:
-        digits = identifiers.normalise_identifier(text)
+        digits = normalise_identifier(text)
     except DomainError:
         return "national_code"
     return "foreign_id" if len(digits) == 12 else "national_code"
@@ -221,7 +221,7 @@ class RelationshipStep(StepPage):
 
 
 def _registration_number(text: str) -> None:
-    if not identifiers.normalise_identifier(text).isdigit():
+    if not normalise_identifier(text).isdigit():
         raise DomainError("شماره ثبت شرکت باید عدد باشد.", "registration number must be digits")
 
 
@@ -258,8 +258,7 @@ class PapersStep(StepPage):
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        for key, label in PAPERS:
-            self.add(key, label, FilePicker())
+        self.pickers = {key: self.add(key, label, FilePicker()) for key, label in PAPERS}
         self.finish()
         self.needs: tuple[str, ...] = ("questionnaire", "photo")
 
@@ -269,8 +268,8 @@ class PapersStep(StepPage):
         # SPEC §2: employers and dependants bring no questionnaire.
         self.needs = () if employer else ("questionnaire", "photo")
         for key in ("questionnaire", "photo"):
-            self.named[key].field.required = key in self.needs
+            self.pickers[key].field.required = key in self.needs
 
     def papers(self) -> list[dict[str, str]]:
-        return [{"kind": key, "path": str(self.named[key].path())}
-                for key, _ in PAPERS if self.visible(key) and self.named[key].path()]
+        return [{"kind": key, "path": str(self.pickers[key].path())}
+                for key, _ in PAPERS if self.visible(key) and self.pickers[key].path()]

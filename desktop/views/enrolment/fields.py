@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -214,7 +215,8 @@ class EnterAdvances(QObject):
             QWidget.setTabOrder(a, b)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
-        if event.type() != QEvent.Type.KeyPress or event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if (event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent)
+                or event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
             return False
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             return False  # Ctrl+Enter is the screen's "next step" shortcut

@@ -72,7 +72,7 @@ class GuidedFlow(QWidget):
     def index(self) -> int:
         return self.stack.currentIndex()
 
-    def current(self) -> QWidget:
+    def current(self) -> QWidget | None:  # None only while the stack is empty
         return self.stack.currentWidget()
 
     def show_page(self, index: int) -> None:

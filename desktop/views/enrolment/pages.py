@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
@@ -13,6 +13,10 @@ from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
 
 from .fields import EnterAdvances, FilePicker, ValidatedField, choice, set_choice
 from .live import LiveLookup
+
+# The widgets a form page holds, each read and written by read_widget / write_widget.
+FormField = ValidatedField | FilePicker | JalaliDateEdit | QComboBox | QCheckBox
+FieldT = TypeVar("FieldT", bound=FormField)
 
 
 class StepPage(QWidget):
@@ -28,7 +32,7 @@ class StepPage(QWidget):
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.named: dict[str, QWidget] = {}
+        self.named: dict[str, FormField] = {}
         self.labels: dict[str, str] = {}
         outer = QVBoxLayout(self)
         heading = QLabel(self.title)
@@ -52,7 +56,7 @@ class StepPage(QWidget):
         self._advance_wanted = False
         self.changed.connect(self._forget_advance)
 
-    def add(self, key: str, label: str, widget: QWidget) -> Any:
+    def add(self, key: str, label: str, widget: FieldT) -> FieldT:
         self.form.addRow(label, widget)
         self.named[key], self.labels[key] = widget, label
         signal = getattr(widget, "changed", None) or getattr(widget, "dateChanged", None)
@@ -62,9 +66,10 @@ class StepPage(QWidget):
             signal.connect(lambda *_: self.changed.emit())
         return widget
 
-    def finish(self) -> None:
+    def finish(self) -> EnterAdvances:
         """Call after the last `add`: wires Enter and the tab order in field order."""
         self.enter = EnterAdvances(list(self.named.values()), self.advance.emit, self)
+        return self.enter
 
     # --- questions to the store ------------------------------------------------------------
     def lookup(self) -> LiveLookup:
@@ -137,21 +142,21 @@ class StepPage(QWidget):
         return self.field_problems()
 
 
-def read_widget(widget: QWidget) -> Any:
+def read_widget(widget: FormField) -> Any:
     if isinstance(widget, QComboBox):
         return choice(widget)
     if isinstance(widget, JalaliDateEdit):
         day = widget.date()
         return format_jalali(day) if day else widget.text()
-    if hasattr(widget, "isChecked"):
+    if isinstance(widget, QCheckBox):
         return widget.isChecked()
     return widget.text()
 
 
-def write_widget(widget: QWidget, value: Any) -> None:
+def write_widget(widget: FormField, value: Any) -> None:
     if isinstance(widget, QComboBox):
         set_choice(widget, value)
-    elif hasattr(widget, "setChecked"):
+    elif isinstance(widget, QCheckBox):
         widget.setChecked(bool(value))
     else:
         widget.setText(str(value))
