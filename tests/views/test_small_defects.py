@@ -38,3 +38,25 @@ def test_the_day_count_box_shows_its_arrows():
     for rule, path in (("QSpinBox::up-arrow", theme.ARROW_UP), ("QSpinBox::down-arrow", theme.ARROW_DOWN)):
         assert f'{rule} {{ image: url("{path}")' in theme.STYLESHEET
         assert not QImage(path).isNull()
+
+
+def test_an_inline_error_does_not_move_the_fields_below(qtbot):
+    """Issue 9 item 10: the room for a field's one-line error is kept, shown or not."""
+    from desktop.views.enrolment.fields import ValidatedField
+    from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
+
+    field = ValidatedField(required=True)
+    date = JalaliDateEdit()
+    for widget in (field, date):
+        qtbot.addWidget(widget)
+        widget.show()
+    def heights() -> tuple[int, int]:
+        return (field.sizeHint().height(), date.sizeHint().height())
+
+    quiet = heights()
+    field.message.setText("این فیلد لازم است.")
+    field.message.show()
+    date.edit.setText("1403/13/01")  # an impossible month: the date's own error shows
+    assert date.message.isVisible()
+    date.message.setText("تاریخ نادرست است.")  # one line, as most are (a long one may take two)
+    assert heights() == quiet

@@ -37,6 +37,16 @@ def error_label(parent: QWidget | None = None) -> QLabel:
     return label
 
 
+def reserve_line(label: QLabel) -> QLabel:
+    """Keep one line of room for a field's inline error, shown or not, so the fields below do
+    not jump as the clerk types (a longer reason may still take a second line)."""
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
+    label.setMinimumHeight(label.fontMetrics().lineSpacing())
+    return label
+
+
 def show_message(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setVisible(bool(text))
@@ -58,7 +68,7 @@ class ValidatedField(QWidget):
         if ltr:  # identifiers and numbers read left to right even inside RTL forms
             self.edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
             self.edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.message = error_label(self)
+        self.message = reserve_line(error_label(self))
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
