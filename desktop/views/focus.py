@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -81,7 +82,9 @@ class EnterMovesOn(QObject):
             QWidget.setTabOrder(a, b)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
-        if event.type() != QEvent.Type.KeyPress or event.key() not in _ENTER:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if event.key() not in _ENTER:
             return False
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             return False

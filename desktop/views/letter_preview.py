@@ -80,7 +80,7 @@ class LetterPreview(QWidget):
         self.page_box = QWidget()
         self.page_layout = QVBoxLayout(self.page_box)
         self.page_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.scroll = scroll = QScrollArea()
+        self.pages_area = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.page_box)
         scroll.setStyleSheet("QScrollArea { background: #d9dee2; }")
@@ -126,7 +126,7 @@ class LetterPreview(QWidget):
     def page_width(self) -> int:
         """The width a page may take: the scroll area's viewport less the layout's margins."""
         margins = self.page_layout.contentsMargins()
-        return self.scroll.viewport().width() - margins.left() - margins.right()
+        return self.pages_area.viewport().width() - margins.left() - margins.right()
 
     def fit_pages(self) -> None:
         width = self.page_width()
@@ -134,7 +134,7 @@ class LetterPreview(QWidget):
             label.fit(width)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: ANN001, N802 - Qt's names and types
-        if obj is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+        if obj is self.pages_area.viewport() and event.type() == QEvent.Type.Resize:
             self.fit_pages()
         return super().eventFilter(obj, event)
 

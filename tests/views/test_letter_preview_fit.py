@@ -30,7 +30,7 @@ def assert_fits(preview) -> None:
     for page in preview.pages:
         assert page.width() <= room  # never wider than the column: nothing cropped
         assert page.width() >= room - 2  # and as wide as it allows
-    assert not preview.scroll.horizontalScrollBar().isVisible()
+    assert not preview.pages_area.horizontalScrollBar().isVisible()
 
 
 def test_certificate_preview_fits_the_page_width(qtbot, store, admin, registered, window):
