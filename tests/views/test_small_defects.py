@@ -60,3 +60,32 @@ def test_an_inline_error_does_not_move_the_fields_below(qtbot):
     assert date.message.isVisible()
     date.message.setText("تاریخ نادرست است.")  # one line, as most are (a long one may take two)
     assert heights() == quiet
+
+
+def test_enter_does_not_leave_an_empty_required_or_invalid_workshop_code(qtbot, store, clerk):
+    """Issue 9 item 6: a mandatory employee's workshop code must be given before Enter moves on;
+    the reason shows under the field and goes once the field is fixed."""
+    from PySide6.QtCore import Qt
+
+    from desktop.views.enrolment.enrol_steps import RelationshipStep
+    from desktop.views.enrolment.fields import set_choice
+
+    from .helpers import type_text
+
+    step = RelationshipStep(ViewContext(store, clerk))
+    qtbot.addWidget(step)
+    step.show()
+    wait_for_operations(qtbot)  # the relationship kinds load in the background
+    set_choice(step.kind, "mandatory")
+    edit = step.workshop.edit
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert step.focusWidget() is edit
+    assert step.workshop.message.text() == "«کد کارگاه» لازم است."
+    type_text(edit, "12")  # not a workshop code
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert step.focusWidget() is edit and step.workshop.error()
+    edit.clear()
+    type_text(edit, "")
+    assert step.workshop.error() == ""  # an emptied field drops the old reason until Enter
+    wait_for_operations(qtbot)

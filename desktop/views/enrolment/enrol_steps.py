@@ -170,6 +170,7 @@ class RelationshipStep(StepPage):
     def _by_kind(self) -> None:
         kind = choice(self.kind)
         self.show_row("workshop_code", kind in ("mandatory", "short_term", "construction_worker"))
+        self.workshop.required = self.visible("workshop_code")  # an employee names a workshop
         self.form.setRowVisible(self.workshop_label, self.visible("workshop_code"))
         self.show_row("orientation", kind == "self_employed")
         self.show_row("legal_name", kind == "employer_legal")

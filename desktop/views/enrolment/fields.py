@@ -235,8 +235,17 @@ class EnterAdvances(QObject):
         if isinstance(obj, QPushButton):
             obj.click()
             return True
+        if self._held(obj):
+            return True  # an empty required or invalid field: Enter stays, its reason shows
         self.next_after(obj)
         return True
+
+    def _held(self, obj: QObject) -> bool:
+        index = self.targets.index(obj) if obj in self.targets else -1
+        field = self.fields[index] if index >= 0 else None
+        if not isinstance(field, ValidatedField):
+            return False
+        return bool(field.problem(str(field.property("fieldTitle") or "این فیلد")))
 
     def next_after(self, obj: QObject) -> None:
         index = self.targets.index(obj) if obj in self.targets else -1
