@@ -35,6 +35,7 @@ def run_gui(argv: list[str], shell_class: type[Shell] | None = None) -> int:
     from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
+    from desktop.views.dialogs import install_qt_translations
     from desktop.views.gui_gc import collect_on_gui_thread
     from desktop.views.messages import install_exception_hook
     from desktop.views.theme import apply_theme
@@ -43,6 +44,7 @@ def run_gui(argv: list[str], shell_class: type[Shell] | None = None) -> int:
     existing = QApplication.instance()  # pytest-qt's, when a test drives the program
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
     apply_theme(app)
+    install_qt_translations(app)  # Qt's own dialogs and standard buttons in Persian
     install_exception_hook()
     collect_on_gui_thread()
     app.setQuitOnLastWindowClosed(False)  # signing out closes the window but not the program

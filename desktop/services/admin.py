@@ -79,7 +79,7 @@ def check_username(raw: str) -> str:
 def branch_facts(branch_code: str, branch_name: str, admin_password: str, admin_full_name: str,
                  admin_username: str = DEFAULT_ADMIN) -> BranchFacts:
     code = identifiers.branch_code(branch_code)
-    name = _text(branch_name, MAX_BRANCH_NAME, "branch_name", "نام شعبه") or f"شعبه {code}"
+    name = _text(branch_name, MAX_BRANCH_NAME, "branch_name", "نام شعبه") or f"شعبه {persian_digits(code)}"
     full_name = _text(admin_full_name, MAX_FULL_NAME, "admin_full_name", "نام مدیر") or DEFAULT_ADMIN_FULL_NAME
     return BranchFacts(code, name, check_password(admin_password), full_name, check_username(admin_username))
 

@@ -31,6 +31,7 @@ from desktop.services import authorities, users
 from desktop.services.changes import ChangeKind, Changes
 
 from .context import ViewContext
+from .focus import EnterMovesOn
 from .messages import ask, error_text
 from .operations import Operation
 
@@ -42,6 +43,9 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
+    # Arrows move between rows; Tab leaves the table for the actions and the form (not trapped
+    # walking cell by cell).
+    table.setTabKeyNavigation(False)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     return table
 
@@ -137,7 +141,12 @@ class UsersPanel(_Panel):
         box.addLayout(actions)
         box.addWidget(self.message)
         box.addWidget(group)
+        self.enter = EnterMovesOn([self.username, self.full_name, self.role, self.password],
+                                  self.create_user, self)
         self.reload()
+
+    def first_field(self) -> QWidget:
+        return self.username
 
     def reload(self) -> None:
         store, actor = self.ctx.store, self.ctx.actor
@@ -214,7 +223,11 @@ class AuthoritiesPanel(_Panel):
         box.addWidget(self.table, 1)
         box.addWidget(self.message)
         box.addWidget(group)
+        self.enter = EnterMovesOn([self.code, self.name, self.group], self.add, self)
         self.reload()
+
+    def first_field(self) -> QWidget:
+        return self.code
 
     def reload(self) -> None:
         store, actor = self.ctx.store, self.ctx.actor
@@ -241,8 +254,17 @@ class Screen(QWidget):
         tabs = QTabWidget()
         tabs.addTab(self.users, "کاربران")
         tabs.addTab(self.authorities, "مراجع بیرونی")
+        # Changing tab puts the cursor in that tab's form, not on the tab bar.
+        self.tabs = tabs
+        tabs.currentChanged.connect(self._tab_changed)
         title = QLabel("مدیریت")
         title.setObjectName("title")
         box = QVBoxLayout(self)
         box.addWidget(title)
         box.addWidget(tabs, 1)
+
+    def first_field(self) -> QWidget:
+        return self.tabs.currentWidget().first_field()  # type: ignore[attr-defined]  # a _Panel
+
+    def _tab_changed(self, _index: int) -> None:
+        self.first_field().setFocus()

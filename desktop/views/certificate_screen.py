@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from desktop.services.certificates import IssuedCertificate, issue_certificate, render_pdf
 
 from .context import ViewContext
+from .focus import EnterMovesOn
 from .inquiry_parts import answer_html, answer_label, authority_combo, code_text, message_label, say
 from .letter_preview import beside_preview, preview_pages
 from .messages import error_text
@@ -43,6 +44,7 @@ class Screen(QWidget):
         self.codes = QLabel("")
         self.codes.setObjectName("formInfo")
         self.codes.setStyleSheet("font-size: 13pt;")
+        self.codes.setWordWrap(True)  # its long line must not push the letter's preview to a strip
         self.result = answer_label()
         form = QFormLayout()
         form.addRow("کد ملی متقاضی:", self.national_code)
@@ -56,7 +58,8 @@ class Screen(QWidget):
             column.addWidget(widget)
         column.addWidget(self.result, 1)
         self.preview = beside_preview(self, left)
-        self.setTabOrder(self.national_code, self.authority)
+        # Enter: national code, then the receiving body, then issue.
+        self.enter = EnterMovesOn([self.national_code, self.authority], self.issue, self)
         self.setTabOrder(self.authority, self.issue_button)
 
     def issue(self) -> None:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -35,6 +38,7 @@ from .enrolment.live import expected_failure_text
 from .enrolment.outcome import summary_html
 from .messages import show_error
 from .operations import Operation
+from .rtl import code_run
 
 
 class Screen(QWidget):
@@ -78,9 +82,16 @@ class Screen(QWidget):
         side.addWidget(self.message)
         self.form.note.setWordWrap(True)
         self.form.note.setMinimumWidth(380)
+        # The form scrolls inside the tab: paper-date rows appearing never grow the window past
+        # the screen (issue 9 item 8).
+        self.form_scroll = QScrollArea()
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form_scroll.setWidget(self.form)
         tab = QWidget()
         row = QHBoxLayout(tab)
-        row.addWidget(self.form, 3)
+        row.addWidget(self.form_scroll, 3)
         row.addWidget(verdict_box, 2)
         return tab
 
@@ -152,8 +163,8 @@ class Screen(QWidget):
         self.keeper.detach()
         r = result
         self.outcome.setText(summary_html([
-            ("ثبت شد:", "✔"), ("شماره تامین اجتماعی:", persian_digits(r.ssn)),
-            ("شماره موقت متمرکز:", persian_digits(r.central_temporary)),
+            ("ثبت شد:", "✔"), ("شماره تامین اجتماعی:", code_run(r.ssn)),
+            ("شماره موقت متمرکز:", code_run(r.central_temporary) if r.central_temporary else ""),
             ("مدارک بایگانی‌شده:", persian_digits(len(r.papers))),
         ]))
         self.register_button.setEnabled(False)

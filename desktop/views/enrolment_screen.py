@@ -40,6 +40,7 @@ from .enrolment.outcome import ConfirmPage, DonePage
 from .messages import show_error
 from .operations import Operation
 from .person_file import open_person_file
+from .rtl import code_run
 
 NUMBER, IDENTITY, RELATIONSHIP, PERSONAL, PAPERS, CONFIRM, DONE = range(7)
 
@@ -117,13 +118,14 @@ class Screen(QWidget):
     def _summary(self) -> list[tuple[str, str]]:
         p = self.number.preview
         rel = self.relationship.relationship()
-        rows = [("شماره:", persian_digits(p.number) if p else ""), ("نام:", p.full_name if p else ""),
+        rows = [("شماره:", code_run(p.number) if p else ""), ("نام:", p.full_name if p else ""),
                 ("ارتباط:", RELATIONSHIP_TYPES.get(rel["kind"], ("", ""))[1]),
                 ("تاریخ شروع:", self.relationship.start.persianText()),
                 ("کارگاه:", self.relationship.workshop_label.text() if "workshop_code" in rel else "")]
         employer = self.relationship.employer() or {}
         rows += [("شرکت:", employer.get("legal_name", "")),
-                 ("شماره ثبت:", persian_digits(employer.get("registration_number", "")))]
+                 ("شماره ثبت:", code_run(employer["registration_number"])
+                  if employer.get("registration_number") else "")]
         if not self._known():
             rows.append(("مدارک:", "، ".join(Path(x["path"]).name for x in self.papers.papers()) or "—"))
         return rows

@@ -8,7 +8,6 @@ import platformdirs
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.store import Store, default_store_path, open_store
 
+from .dialogs import open_file_name, save_file_name
 from .messages import error_text
 from .operations import Job, Operation
 
@@ -184,11 +184,11 @@ class FirstRunDialog(QDialog):
         self._fail(error_text(exc))
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "محل پایگاه داده شعبه", self.path.text(), "SQLite (*.sqlite)")
+        name = save_file_name(self, "محل پایگاه داده شعبه", self.path.text(), "SQLite (*.sqlite)")
         if name:
             self.path.setText(name)
 
     def _open_existing(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "باز کردن پایگاه داده شعبه", "", "SQLite (*.sqlite)")
+        name = open_file_name(self, "باز کردن پایگاه داده شعبه", "", "SQLite (*.sqlite)")
         if name:
             self._open(name)

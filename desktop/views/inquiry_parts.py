@@ -10,12 +10,12 @@ from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from desktop.domain.inquiry import InquiryAnswer, Requester
 from desktop.domain.letters import TABLE_HEADERS, letter_content
-from desktop.domain.text import persian_digits
 from desktop.services.authorities import list_authorities
 from desktop.services.changes import ChangeKind, Changes
 
 from .context import ViewContext
 from .operations import Operation
+from .rtl import code_run, esc, rtl_html, rtl_table
 
 STATE_TITLES = {
     "not_found": "اطلاعاتی یافت نشد",
@@ -23,8 +23,6 @@ STATE_TITLES = {
     "in_period": "در دوره خواسته‌شده ارتباط بیمه‌ای داشته است",
     "active": "ارتباط بیمه‌ای فعال دارد",
 }
-# The letters module embeds identifiers in LTR marks for PDF layout; Qt's rich text does its own bidi.
-_MARKS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e"))
 
 
 class AuthorityCombo(QComboBox):
@@ -79,20 +77,19 @@ def say(label: QLabel, text: str, *, error: bool) -> None:
 
 
 def answer_html(answer: InquiryAnswer, certificate: Requester | None = None) -> str:
-    """The answer as the letter words it, in Persian, for the screen."""
+    """The answer as the letter words it, in Persian, for the screen: right to left, the table's
+    first column on the right as in the PDF, identifiers in written order (rtl.py)."""
     content = letter_content(answer, certificate)
-    esc = lambda text: html.escape(str(text).translate(_MARKS))  # noqa: E731 - local shorthand
     parts = [f"<h3>{esc(STATE_TITLES[answer.state])}</h3>",
              f"<p><b>{esc(content.authority)}</b> — {esc(content.date)} — کد پیگیری "
-             f"<span dir='ltr'>{esc(content.tracking_code)}</span></p>"]
+             f"{html.escape(code_run(content.tracking_code))}</p>"]
     parts += [f"<p>{esc(p)}</p>" for p in content.paragraphs]
     if content.table:
-        head = "".join(f"<th>{esc(h)}</th>" for h in TABLE_HEADERS)
-        rows = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in content.table)
-        parts.append(f"<table border='1' cellspacing='0' cellpadding='4'><tr>{head}</tr>{rows}</table>")
+        parts.append(rtl_table([[esc(c) for c in row] for row in content.table],
+                               [esc(h) for h in TABLE_HEADERS]))
     parts += [f"<p><b>{esc(label)}:</b> {esc(value)}</p>" for label, value in content.details]
     parts += [f"<p><i>{esc(line)}</i></p>" for line in content.closing]
-    return "".join(parts)
+    return rtl_html("".join(parts))
 
 
 def answer_label() -> QLabel:
@@ -107,4 +104,4 @@ def answer_label() -> QLabel:
 def code_text(text: str) -> str:
     """A tracking code or passcode in Persian digits kept in written order inside RTL text
     (after Persian words its digit groups would otherwise swap around the dash)."""
-    return f"\u202a{persian_digits(text)}\u202c"
+    return code_run(text)

@@ -22,6 +22,7 @@ from desktop.services.certificates import render_pdf
 from desktop.services.inquiry import answer_inquiry
 
 from .context import ViewContext
+from .focus import EnterMovesOn
 from .inquiry_parts import answer_html, answer_label, authority_combo, message_label, say
 from .letter_preview import beside_preview, preview_pages
 from .messages import error_text
@@ -50,7 +51,6 @@ class Screen(QWidget):
         self.ask_button = QPushButton("استعلام (Enter)")
         self.ask_button.setObjectName("primary")
         self.ask_button.clicked.connect(self.ask)
-        self.national_code.returnPressed.connect(self.ask)
         self.message = message_label()
         form = QFormLayout()
         form.addRow("مرجع استعلام‌کننده:", self.authority)
@@ -69,10 +69,16 @@ class Screen(QWidget):
         left_layout.addWidget(self.message)
         left_layout.addWidget(self.result, 1)
         self.preview = beside_preview(self, left)
-        self.setTabOrder(self.authority, self.national_code)
-        self.setTabOrder(self.national_code, self.from_date)
-        self.setTabOrder(self.from_date, self.to_date)
-        self.setTabOrder(self.to_date, self.ask_button)
+        # Enter moves on through the fields (the Jalali dates too) and asks from the last one;
+        # with no period typed, Enter in the national code asks at once.
+        self.enter = EnterMovesOn(
+            [self.authority, self.national_code, self.from_date, self.to_date], self.ask, self,
+            required=2, rest_empty=lambda: not (self.from_date.text() or self.to_date.text()))
+        self.setTabOrder(self.to_date.edit, self.ask_button)
+
+    def first_field(self) -> QWidget:
+        """The national code: the authority is remembered from the last inquiry."""
+        return self.national_code if self.authority.currentData() else self.authority
 
     def ask(self) -> None:
         code = self.authority.currentData()

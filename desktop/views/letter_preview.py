@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -28,11 +27,31 @@ from PySide6.QtWidgets import (
 
 from desktop.services.pdf_preview import pdf_pages_png
 
+from .dialogs import save_file_name
 from .messages import error_text
 from .operations import Operation
+from .rtl import ltr_run
 
 PREVIEW_DPI = 80
 PRINT_DPI = 200
+MAX_ZOOM = 1.6  # past this the 80-dpi page image only gets blurrier
+
+
+class PageImage(QLabel):
+    """One page, scaled to the width it is given: the whole page is always seen (never cropped
+    on its left, where the QR code is), and reads as large as the column allows."""
+
+    def __init__(self, png: bytes) -> None:
+        super().__init__()
+        self.original = QPixmap()
+        self.original.loadFromData(png, "PNG")
+        self.setStyleSheet("background: white; border: 1px solid #9aa5ad;")
+
+    def fit(self, width: int) -> None:
+        width = max(50, min(width, int(self.original.width() * MAX_ZOOM)))
+        page = self.original.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+        self.setPixmap(page)
+        self.setFixedSize(page.size())  # a squeezed label would crop the page, not scroll
 
 
 def preview_pages(pdf: bytes | None) -> list[bytes]:
@@ -45,7 +64,7 @@ class LetterPreview(QWidget):
         super().__init__(parent)
         self.pdf: bytes | None = None
         self.suggested_name = "letter.pdf"
-        self.pages: list[QLabel] = []
+        self.pages: list[PageImage] = []
         self.print_button = QPushButton("چاپ… (Ctrl+P)")
         self.print_button.setShortcut("Ctrl+P")
         self.save_button = QPushButton("ذخیره PDF… (Ctrl+S)")
@@ -61,10 +80,15 @@ class LetterPreview(QWidget):
         self.page_box = QWidget()
         self.page_layout = QVBoxLayout(self.page_box)
         self.page_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        scroll = QScrollArea()
+        self.pages_area = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.page_box)
         scroll.setStyleSheet("QScrollArea { background: #d9dee2; }")
+        # Pages fit the column's width (they scroll only downwards).
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        scroll.viewport().installEventFilter(self)
+        self.setMinimumWidth(320)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
@@ -94,26 +118,37 @@ class LetterPreview(QWidget):
         self.print_button.setEnabled(pdf is not None)
         self.save_button.setEnabled(pdf is not None)
         for png in pages:
-            label = QLabel()
-            pixmap = QPixmap()
-            pixmap.loadFromData(png, "PNG")
-            label.setPixmap(pixmap)
-            label.setFixedSize(pixmap.size())  # a squeezed label would crop the page, not scroll
-            label.setStyleSheet("background: white; border: 1px solid #9aa5ad;")
-            self.page_layout.addWidget(label)
+            label = PageImage(png)
             self.pages.append(label)
+            self.page_layout.addWidget(label)
+        self.fit_pages()
+
+    def page_width(self) -> int:
+        """The width a page may take: the scroll area's viewport less the layout's margins."""
+        margins = self.page_layout.contentsMargins()
+        return self.pages_area.viewport().width() - margins.left() - margins.right()
+
+    def fit_pages(self) -> None:
+        width = self.page_width()
+        for label in self.pages:
+            label.fit(width)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: ANN001, N802 - Qt's names and types
+        if obj is self.pages_area.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_pages()
+        return super().eventFilter(obj, event)
 
     def save_to(self, path: str | Path) -> None:
         pdf = self.pdf
         if pdf is None:
             return
         (Operation(self, lambda _job: Path(path).write_bytes(pdf))
-         .on_success(lambda _n: self.message.setText(f"ذخیره شد: {path}"))
+         .on_success(lambda _n: self.message.setText(f"ذخیره شد: {ltr_run(path)}"))
          .on_failure(lambda exc: self.message.setText(f"ذخیره ممکن نشد: {getattr(exc, 'strerror', None) or error_text(exc)}"))
          .run())
 
     def save_with_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "ذخیره نامه", self.suggested_name, "PDF (*.pdf)")
+        path = save_file_name(self, "ذخیره نامه", self.suggested_name, "PDF (*.pdf)")
         if path:
             self.save_to(path)
 

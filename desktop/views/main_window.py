@@ -25,6 +25,7 @@ from desktop.services.changes import ChangeKind, Changes
 from desktop.services.status import branch_facts, pending_outbox, sync_configured
 
 from .context import ViewContext
+from .focus import focus_first_field
 from .messages import error_text
 from .navigation import SCREENS, ScreenEntry
 from .operations import Operation
@@ -68,7 +69,8 @@ class MainWindow(QMainWindow):
         self.entries = visible_screens(ctx.actor.role)
         self.pages: dict[str, QWidget] = {}
         self.signing_out = False
-        self.setWindowTitle(f"میز شعبه — شعبه {persian_digits(ctx.store.branch_code)}")
+        # Qt adds the application's display name («میز شعبه») itself: the title names only the branch.
+        self.setWindowTitle(f"شعبه {persian_digits(ctx.store.branch_code)}")
         self.resize(1280, 800)
 
         self.nav = QListWidget()
@@ -90,12 +92,18 @@ class MainWindow(QMainWindow):
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
         self.nav.currentRowChanged.connect(self._on_row)
+        # Arrow keys in the list only look through the screens; a click or Enter opens one, and
+        # the cursor goes into its first field.
+        self.nav.itemActivated.connect(lambda _item: self.focus_current())
+        self.nav.itemClicked.connect(lambda _item: self.focus_current())
 
         self._build_menu()
         self._build_status_bar()
         if self.entries:
             self.nav.setCurrentRow(0)
-        self.nav.setFocus()
+        # Signed in: the hands are on the first screen's first field (the search box), not on
+        # the menu, where typed letters would jump between items.
+        self.focus_current()
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu("میز شعبه")
@@ -165,6 +173,14 @@ class MainWindow(QMainWindow):
         keys = self.screen_keys()
         if key in keys:
             self.nav.setCurrentRow(keys.index(key))
+            self.focus_current()
+
+    def focus_current(self) -> None:
+        """The cursor into the shown screen's first field; a page with none (a feature still to
+        come) leaves it in the menu, never on the page itself."""
+        page = self.stack.currentWidget()
+        if page is None or not focus_first_field(page):
+            self.nav.setFocus()
 
     def current_page(self) -> QWidget | None:
         return self.stack.currentWidget()

@@ -44,6 +44,7 @@ from .person_file_parts import (
     shown,
     table,
 )
+from .rtl import VALUE_ALIGNMENT, code_run
 from .timeline import RelationshipTimeline
 
 _STATE_TITLES = dict(zip(INQUIRY_STATES, ("یافت نشد", "غیرفعال", "در دوره", "فعال"), strict=True))
@@ -126,7 +127,9 @@ class PersonFileDialog(QDialog):
             if key in ("national_code", "foreign_id") and not value:
                 continue
             text = GENDERS.get(str(value), value) if key == "gender" else value
-            form.addRow(f"{IDENTITY_LABELS[key]}:", QLabel(shown(key, text)))
+            value_label = QLabel(shown(key, text))
+            value_label.setAlignment(VALUE_ALIGNMENT)  # digits-only values sit by their label
+            form.addRow(f"{IDENTITY_LABELS[key]}:", value_label)
         self.requery_button = QPushButton("استعلام دوباره از ثبت احوال")
         self.requery_button.setEnabled(f.can_update)
         self.requery_button.clicked.connect(self.requery_identity)
@@ -142,7 +145,7 @@ class PersonFileDialog(QDialog):
         return page
 
     def _numbers_tab(self, f: PersonFile) -> QWidget:
-        return table(("نوع شماره", "شماره"), [(NUMBER_KINDS.get(n.kind, n.kind), persian_digits(n.value))
+        return table(("نوع شماره", "شماره"), [(NUMBER_KINDS.get(n.kind, n.kind), code_run(n.value))
                                                  for n in f.numbers])
 
     def _personal_tab(self, f: PersonFile) -> QWidget:
@@ -223,8 +226,9 @@ class PersonFileDialog(QDialog):
                       for c in f.corrections])
 
     def _inquiries_tab(self, f: PersonFile) -> QWidget:
-        return table(("کد رهگیری", "مرجع", "پاسخ", "از", "تا", "گواهی شخص", "تاریخ"),
-                     [(persian_digits(i.tracking_code), i.authority, _STATE_TITLES.get(i.state, i.state),
+        # «کد پیگیری», the letters' own words for it.
+        return table(("کد پیگیری", "مرجع", "پاسخ", "از", "تا", "گواهی شخص", "تاریخ"),
+                     [(code_run(i.tracking_code), i.authority, _STATE_TITLES.get(i.state, i.state),
                        persian_digits(i.from_date) or "—", persian_digits(i.to_date) or "—",
                        "بله" if i.certificate else "خیر", persian_digits(i.at)) for i in f.inquiries])
 

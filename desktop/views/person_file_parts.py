@@ -26,6 +26,7 @@ from desktop.domain.vocabulary import BLOOD_GROUPS, EDUCATION, GENDERS, MARITAL,
 
 from .messages import error_text
 from .operations import Operation
+from .rtl import VALUE_ALIGNMENT, code_run, ltr_run
 
 IDENTITY_LABELS = {
     "first_name": "نام", "last_name": "نام خانوادگی", "father_name": "نام پدر",
@@ -44,8 +45,9 @@ CHOICES: dict[str, dict[str, str]] = {
     "education": EDUCATION, "military_status": MILITARY, "marital_status": MARITAL,
     "blood_group": {g: g for g in BLOOD_GROUPS}, "gender": GENDERS,
 }
-# Values shown left-to-right inside RTL text (identifiers, blood groups) keep their order.
-_LTR = "\u200e{}\u200e"
+# Identifiers read as one left-to-right run, the same in every place (rtl.py).
+IDENTIFIER_KEYS = frozenset({"national_code", "foreign_id", "ssn", "birth_certificate_number",
+                             "postal_code", "phone", "mobile", "iban"})
 
 
 def shown(key: str, value: Any) -> str:
@@ -56,9 +58,9 @@ def shown(key: str, value: Any) -> str:
         return "بله" if value else "خیر"
     if key in CHOICES:
         value = CHOICES[key].get(str(value), value)
-        return _LTR.format(value) if key == "blood_group" else str(value)
-    if key in ("iban",):
-        return _LTR.format(persian_digits(value))
+        return ltr_run(value) if key == "blood_group" else str(value)  # «O+», never «+O»
+    if key in IDENTIFIER_KEYS:
+        return code_run(value)
     return persian_digits(value)
 
 
@@ -78,7 +80,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, min_rows: in
         t.setItem(0, 0, QTableWidgetItem("موردی ثبت نشده است."))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            t.setItem(r, c, QTableWidgetItem(value if isinstance(value, str) else persian_digits(value)))
+            item = QTableWidgetItem(value if isinstance(value, str) else persian_digits(value))
+            item.setTextAlignment(VALUE_ALIGNMENT)  # a number-only cell beside its label, not far left
+            t.setItem(r, c, item)
     shown_rows = max(min(len(rows), 8), min(min_rows, len(rows) or 1))
     t.setMinimumHeight(t.horizontalHeader().sizeHint().height() + 2 * t.frameWidth() + 2
                        + t.verticalHeader().defaultSectionSize() * shown_rows)

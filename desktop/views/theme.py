@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QApplication
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 FONT_DIR = RESOURCES / "fonts"
 ICON_PATH = RESOURCES / "icon.svg"
+# A styled QSpinBox loses Fusion's arrows: the day-count box draws these instead.
+ARROW_UP, ARROW_DOWN = (str(RESOURCES / f"arrow-{way}.svg").replace("\\", "/") for way in ("up", "down"))
 FONT_FAMILY = "Vazirmatn"
 FONT_POINT_SIZE = 10
 
@@ -61,6 +63,9 @@ QGroupBox {{ border: 1px solid #d3d9dd; border-radius: 6px; margin-top: 14px; pa
 QGroupBox::title {{ subcontrol-origin: margin; subcontrol-position: top right; padding: 0 8px; }}
 QProgressBar {{ border: 1px solid #c5cdd3; border-radius: 6px; text-align: center; background: #fff; }}
 QProgressBar::chunk {{ background: {ACCENT}; border-radius: 5px; }}
+QSpinBox::up-button, QSpinBox::down-button {{ width: 18px; border-left: 1px solid #c5cdd3; }}
+QSpinBox::up-arrow {{ image: url("{ARROW_UP}"); width: 10px; height: 6px; }}
+QSpinBox::down-arrow {{ image: url("{ARROW_DOWN}"); width: 10px; height: 6px; }}
 """
 
 

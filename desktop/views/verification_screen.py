@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from desktop.services.certificates import ShownCertificate, render_pdf, verify_certificate
 
 from .context import ViewContext
+from .focus import EnterMovesOn
 from .inquiry_parts import answer_html, answer_label, message_label, say
 from .letter_preview import beside_preview, preview_pages
 from .messages import error_text
@@ -38,7 +39,6 @@ class Screen(QWidget):
         self.show_button = QPushButton("نمایش گواهی")
         self.show_button.setObjectName("primary")
         self.show_button.clicked.connect(self.verify)
-        self.passcode.returnPressed.connect(self.verify)
         self.message = message_label()
         self.result = answer_label()
         form = QFormLayout()
@@ -53,6 +53,11 @@ class Screen(QWidget):
         column.addWidget(self.message)
         column.addWidget(self.result, 1)
         self.preview = beside_preview(self, left)
+        # Enter: tracking code, then passcode, which shows the certificate unless a requester
+        # is typed (optional), then the requester.
+        self.enter = EnterMovesOn([self.tracking, self.passcode, self.source], self.verify, self,
+                                  required=2, rest_empty=lambda: not self.source.text())
+        self.setTabOrder(self.source, self.show_button)
 
     def verify(self) -> None:
         store, actor = self.ctx.store, self.ctx.actor

@@ -311,3 +311,10 @@ def test_a_daughters_past_voluntary_link_does_not_move_her_start():
     assert v.eligible and v.start == J(1382, 1, 1)
     worked = dataclasses.replace(daughter, links=(Link("mandatory", J(1401, 1, 1), J(1402, 1, 1)),))
     assert decide(facts("daughter", worked, papers=[Paper("commitment_form")])).start == DAY
+
+
+def test_the_age_reason_says_its_years_in_persian_digits():
+    """Issue 9 item 10: «بیش از ۶۰ سال», never «بیش از 60 سال», in a Persian sentence."""
+    v = decide(parent_facts("father", J(1344, 6, 15)))
+    text = next(r.fa for r in v.reasons if r.rule == "age_or_disability")
+    assert "بیش از ۶۰ سال" in text and not any(c.isascii() and c.isdigit() for c in text)

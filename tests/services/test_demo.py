@@ -217,3 +217,13 @@ def test_a_demo_for_the_last_branch_code_keeps_every_number_valid(tmp_path):
             assert k1 != k2 or last1 < first2  # no two blocks of a kind overlap
     finally:
         store.close()
+
+
+def test_workshop_names_and_the_default_branch_name_use_persian_digits(demo) -> None:
+    """Issue 9 item 10: «(شعبه ۲)» and «شعبه ۴۴۰۱», not Latin digits inside Persian names."""
+    from desktop.services.admin import branch_facts
+
+    store, _ = demo
+    names = [r[0] for r in q(store, "SELECT name FROM workshop WHERE name LIKE '%(شعبه%'")]
+    assert names and not any(c.isascii() and c.isdigit() for name in names for c in name)
+    assert branch_facts("4401", "", "a-strong-password1", "").name == "شعبه ۴۴۰۱"

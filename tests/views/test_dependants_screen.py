@@ -243,3 +243,15 @@ def fill_request_no_wait(qtbot, screen, main: str, candidate: str, relation: str
     box.setCurrentIndex(box.findData(relation))
     type_text(screen.form.main.edit, main)
     type_text(screen.form.candidate.edit, candidate)
+
+
+def test_paper_date_rows_scroll_instead_of_growing_the_window(qtbot, screen):
+    """Issue 9 item 8: the request form scrolls; the screen never asks for more than 800 px."""
+    box = screen.form.paper_kind
+    box.setCurrentIndex(box.findData("university_enrolment"))  # its date rows appear
+    for n in range(12):  # and a long list of papers
+        screen.form.paper_list.addItem(f"مدرک {n}")
+    qtbot.wait(50)
+    assert screen.form.paper_date.isVisibleTo(screen)
+    assert screen.minimumSizeHint().height() < 800
+    assert screen.form_scroll.widget() is screen.form

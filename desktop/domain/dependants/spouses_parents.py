@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop.domain.registry import Marriage
+from desktop.domain.text import persian_digits
 
 from .calendar import birthday, over_age
 from .common import (
@@ -81,7 +82,8 @@ def _age_or_disability(facts: DependantFacts, out: Outcome, years: int, who_fa: 
     first_day = birthday(cand.birth_date, years)
     out.reasons.append(reason(
         "age_or_disability",
-        f"{who_fa} در تاریخ درخواست بیش از {years} سال ندارد (از {fa_date(first_day)} به بعد بیش از {years} سال دارد) "
+        f"{who_fa} در تاریخ درخواست بیش از {persian_digits(years)} سال ندارد (از {fa_date(first_day)} به بعد "
+        f"بیش از {persian_digits(years)} سال دارد) "
         "و گواهی ازکارافتادگی کلی هم ارائه نشده است.",
         f"not over {years} on the request date and no total-disability certificate",
         "گواهی ازکارافتادگی کلی کمیسیون پزشکی (ماده ۹۱) را ارائه کنید یا پس از رسیدن به سن درخواست دهید.",

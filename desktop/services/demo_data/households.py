@@ -11,6 +11,8 @@ import bisect
 import datetime as dt
 import random
 
+from desktop.domain.text import persian_digits
+
 from .bulk import Row
 from .people import PersonFactory, weighted
 from .pools import COMPANY_KINDS, COMPANY_WORDS, JOBS, TRADES
@@ -67,7 +69,7 @@ class Households:
             code = f"{branch}{serial:05d}{k}"
             address = p.personal[-1][1]
             ws_id = p.ids.new(0x3C0)
-            self.workshops.append((ws_id, code, name if k == 0 else f"{name} (شعبه {k + 1})", address,
+            self.workshops.append((ws_id, code, name if k == 0 else f"{name} (شعبه {persian_digits(k + 1)})", address,
                                    employer_id, branch))
             self._ws.append((ws_id, founded))
             self._ws_total += min(rng.paretovariate(1.3), 60.0)

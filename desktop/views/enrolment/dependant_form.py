@@ -21,6 +21,7 @@ from desktop.services.dependants import check_dependant
 from desktop.services.enrolment_lookup import identity_preview, paper_kinds, relationship_kinds
 from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
 
+from ..rtl import rtl_html
 from .fields import FilePicker, ValidatedField, choice, choice_box, fill_choices
 from .pages import StepPage
 
@@ -257,5 +258,5 @@ def verdict_html(v: Verdict) -> str:
                                       if r.remedy_fa else "") + "</li>" for r in v.reasons)
     needed = "، ".join(PAPER_KINDS.get(p, p) for p in v.papers_needed)
     notes = "".join(f"<p style='color:#5b6770'>{html.escape(n)}</p>" for n in v.notes_fa)
-    return (head + period + (f"<p><b>دلایل:</b></p><ul>{reasons}</ul>" if reasons else "")
-            + (f"<p><b>مدارک لازم:</b> {html.escape(needed)}</p>" if needed else "") + notes)
+    return rtl_html(head + period + (f"<p><b>دلایل:</b></p><ul>{reasons}</ul>" if reasons else "")
+                    + (f"<p><b>مدارک لازم:</b> {html.escape(needed)}</p>" if needed else "") + notes)

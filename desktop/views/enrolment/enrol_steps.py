@@ -124,7 +124,9 @@ class IdentityStep(StepPage):
             self.shown[key] = QLabel()
             self.form.addRow(label, self.shown[key])
         self.seen = self.add("documents_seen", "", QCheckBox("اصل مدارک هویتی را دیدم"))
-        self.seen.setChecked(True)
+        # Unticked until the clerk has actually looked at the originals (a tick by default
+        # would be a claim nobody made).
+        self.seen.setChecked(False)
         self.finish()
 
     def show_preview(self, p: IdentityPreview | None) -> None:
@@ -168,6 +170,7 @@ class RelationshipStep(StepPage):
     def _by_kind(self) -> None:
         kind = choice(self.kind)
         self.show_row("workshop_code", kind in ("mandatory", "short_term", "construction_worker"))
+        self.workshop.required = self.visible("workshop_code")  # an employee names a workshop
         self.form.setRowVisible(self.workshop_label, self.visible("workshop_code"))
         self.show_row("orientation", kind == "self_employed")
         self.show_row("legal_name", kind == "employer_legal")

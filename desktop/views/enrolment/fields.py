@@ -11,11 +11,9 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -23,6 +21,8 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.errors import DomainError
 from desktop.domain.text import normalise_text
+from desktop.views.dialogs import open_file_name
+from desktop.views.messages import ask
 from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
 
 Validator = Callable[[str], Any]  # raises DomainError with a Persian `fa`
@@ -34,6 +34,16 @@ def error_label(parent: QWidget | None = None) -> QLabel:
     label.setObjectName("fieldError")
     label.setWordWrap(True)
     label.hide()
+    return label
+
+
+def reserve_line(label: QLabel) -> QLabel:
+    """Keep one line of room for a field's inline error, shown or not, so the fields below do
+    not jump as the clerk types (a longer reason may still take a second line)."""
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
+    label.setMinimumHeight(label.fontMetrics().lineSpacing())
     return label
 
 
@@ -58,7 +68,7 @@ class ValidatedField(QWidget):
         if ltr:  # identifiers and numbers read left to right even inside RTL forms
             self.edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
             self.edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.message = error_label(self)
+        self.message = reserve_line(error_label(self))
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
@@ -171,7 +181,7 @@ class FilePicker(QWidget):
             raise DomainError("این فایل پیدا نشد.", "no such file")
 
     def _choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "انتخاب فایل", "", "اسناد (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)")
+        path = open_file_name(self, "انتخاب فایل", "", "اسناد (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)")
         if path:
             self.field.setText(path)
 
@@ -188,9 +198,7 @@ class FilePicker(QWidget):
 
 def confirm(parent: QWidget | None, text: str) -> bool:
     """Ask before anything the clerk could lose (tests replace this with a stub)."""
-    answer = QMessageBox.question(parent, "تایید", text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                  QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+    return ask(parent, "تایید", text, "بله", "خیر")  # Persian buttons; Enter/Escape: «خیر»
 
 
 def focus_target(widget: QWidget) -> QWidget:
@@ -227,8 +235,17 @@ class EnterAdvances(QObject):
         if isinstance(obj, QPushButton):
             obj.click()
             return True
+        if self._held(obj):
+            return True  # an empty required or invalid field: Enter stays, its reason shows
         self.next_after(obj)
         return True
+
+    def _held(self, obj: QObject) -> bool:
+        index = self.targets.index(obj) if obj in self.targets else -1
+        field = self.fields[index] if index >= 0 else None
+        if not isinstance(field, ValidatedField):
+            return False
+        return bool(field.problem(str(field.property("fieldTitle") or "این فیلد")))
 
     def next_after(self, obj: QObject) -> None:
         index = self.targets.index(obj) if obj in self.targets else -1

@@ -7,16 +7,16 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop.domain.text import persian_digits
-
+from ..rtl import code_run, esc, rtl_html, rtl_table
 from .fields import EnterAdvances, error_label, show_message
 from .pages import StepPage
 
 
 def summary_html(rows: list[tuple[str, str]]) -> str:
-    cells = "".join(f"<tr><td style='padding:3px 10px;color:#5b6770'>{html.escape(k)}</td>"
-                    f"<td style='padding:3px 10px'><b>{html.escape(v)}</b></td></tr>" for k, v in rows if v)
-    return f"<table>{cells}</table>"
+    """Label on the right, its value beside it on the left (rtl.py: Qt lays tables LTR)."""
+    cells = [[esc(k), f"<b>{esc(v)}</b>"] for k, v in rows if v]
+    return rtl_html(rtl_table(cells, attrs="", cell_style=("padding:3px 10px;color:#5b6770",
+                                                         "padding:3px 10px")))
 
 
 class ConfirmPage(StepPage):
@@ -79,9 +79,9 @@ class DonePage(QWidget):
         self.enter = EnterAdvances([self.print_button, self.open_file, self.again], lambda: None, self)
 
     def show_numbers(self, rows: list[tuple[str, str]]) -> None:
-        big = "".join(f"<tr><td style='padding:4px 12px'>{html.escape(k)}</td>"
-                      f"<td style='padding:4px 12px;font-size:16pt'><b>{persian_digits(v)}</b></td></tr>"
-                      for k, v in rows)
-        self.numbers.setText(f"<table>{big}</table>")
+        # The numbers are identifiers: one left-to-right run each, labels on the right.
+        big = [[esc(k), f"<b>{html.escape(code_run(v))}</b>"] for k, v in rows]
+        self.numbers.setText(rtl_html(rtl_table(
+            big, attrs="", cell_style=("padding:4px 12px", "padding:4px 12px;font-size:16pt"))))
         self.info.setText("")
         self.print_button.setFocus()

@@ -59,6 +59,7 @@ class StepPage(QWidget):
     def add(self, key: str, label: str, widget: FieldT) -> FieldT:
         self.form.addRow(label, widget)
         self.named[key], self.labels[key] = widget, label
+        widget.setProperty("fieldTitle", label.rstrip(":"))  # named in «… لازم است.»
         signal = getattr(widget, "changed", None) or getattr(widget, "dateChanged", None)
         if isinstance(widget, QComboBox):
             signal = widget.currentIndexChanged

@@ -62,6 +62,11 @@ class JalaliDateEdit(QWidget):
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
         self.message.hide()
+        # One line kept for the error, shown or not, so the form does not jump (issue 9 item 10).
+        policy = self.message.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.message.setSizePolicy(policy)
+        self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing())
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
