@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import TypeVar
 
 from desktop.domain.errors import DomainError
 from desktop.domain.inquiry import InquiryAnswer
 from desktop.domain.text import persian_digits
-from desktop.services.certificates import issue_certificate, verify_certificate
+from desktop.services.certificates import IssuedCertificate, issue_certificate, verify_certificate
 from desktop.services.hashchain import verify_chain
-from desktop.services.inquiry import answer_inquiry
+from desktop.services.inquiry import Deliver, answer_inquiry
 
 from .base import Context, Output
 from .output_file import PdfTarget
@@ -51,33 +53,35 @@ def _summary(answer: InquiryAnswer) -> str:
             f"{answer.state} — tracking code {answer.tracking_code}")
 
 
-def cmd_inquiry(ctx: Context) -> Output:
-    a = ctx.args
-    target = PdfTarget.checked(a.pdf)  # before anything is recorded
+T = TypeVar("T", InquiryAnswer, IssuedCertificate)
+
+
+def _recorded_with_pdf(raw_path: str | None, record: Callable[[Deliver | None], T]) -> T:
+    """Check `--pdf` before anything is recorded; the PDF is written inside the record's
+    transaction and put in place only once the record committed (else it is removed)."""
+    target = PdfTarget.checked(raw_path)
     try:
-        answer = answer_inquiry(ctx.store(), ctx.actor(), a.authority, a.national_code, a.from_date, a.to_date,
-                                deliver=target.deliver if target else None)
+        result = record(target.deliver if target else None)
     except BaseException:
         if target:
             target.discard()
         raise
     if target:
-        target.commit(answer.tracking_code)
+        target.commit(result.tracking_code)
+    return result
+
+
+def cmd_inquiry(ctx: Context) -> Output:
+    a = ctx.args
+    answer = _recorded_with_pdf(a.pdf, lambda deliver: answer_inquiry(
+        ctx.store(), ctx.actor(), a.authority, a.national_code, a.from_date, a.to_date, deliver=deliver))
     return Output(answer.as_json(), _summary(answer))
 
 
 def cmd_certificate(ctx: Context) -> Output:
     a = ctx.args
-    target = PdfTarget.checked(a.pdf)
-    try:
-        issued = issue_certificate(ctx.store(), ctx.actor(), a.national_code, a.authority,
-                                   deliver=target.deliver if target else None)
-    except BaseException:
-        if target:
-            target.discard()
-        raise
-    if target:
-        target.commit(issued.tracking_code)
+    issued = _recorded_with_pdf(a.pdf, lambda deliver: issue_certificate(
+        ctx.store(), ctx.actor(), a.national_code, a.authority, deliver=deliver))
     return Output(issued.as_json(),
                   _summary(issued.answer) + f"\nکد رمز / passcode: {issued.passcode}")
 
