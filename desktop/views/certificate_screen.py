@@ -17,10 +17,16 @@ from desktop.services.certificates import IssuedCertificate, issue_certificate, 
 
 from .context import ViewContext
 from .focus import EnterMovesOn
-from .inquiry_parts import answer_html, answer_label, authority_combo, code_text, message_label, say
-from .letter_preview import beside_preview, preview_pages
-from .messages import error_text
-from .operations import Operation
+from .inquiry_parts import (
+    answer_html,
+    answer_label,
+    authority_combo,
+    code_text,
+    message_label,
+    run_letter,
+    say,
+)
+from .letter_preview import beside_preview
 
 
 class Screen(QWidget):
@@ -69,24 +75,18 @@ class Screen(QWidget):
             return
         store, actor, national_code = self.ctx.store, self.ctx.actor, self.national_code.text()
 
-        def work(_job: object) -> tuple[IssuedCertificate, bytes | None, list[bytes]]:
+        def make() -> tuple[IssuedCertificate, bytes]:
             issued = issue_certificate(store, actor, national_code, code)
             # The printed copy for the person carries the passcode; the box copy does not.
-            pdf = render_pdf(issued.answer, issued.requester)
-            return issued, pdf, preview_pages(pdf)
+            return issued, render_pdf(issued.answer, issued.requester)
 
         self.issued = None
         self.codes.setText("")
         self.result.setText("")
         self.preview.show_letter(None, [])
-        self.issue_button.setEnabled(False)
-        (Operation(self, work)
-         .on_success(lambda done: self.show_issued(*done))
-         .on_failure(lambda exc: say(self.message, error_text(exc), error=True))
-         .on_finished(lambda: self.issue_button.setEnabled(True))
-         .run())
+        run_letter(self, make, self.issue_button, self.message, self.show_issued)
 
-    def show_issued(self, issued: IssuedCertificate, pdf: bytes | None, pages: list[bytes]) -> None:
+    def show_issued(self, issued: IssuedCertificate, pdf: bytes, pages: list[bytes]) -> None:
         self.issued = issued
         cert = issued.requester
         say(self.message, "گواهی صادر شد و در صندوق شخصی متقاضی قرار گرفت.", error=False)

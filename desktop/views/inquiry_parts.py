@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import html
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QWidget
 
 from desktop.domain.inquiry import InquiryAnswer, Requester
 from desktop.domain.letters import TABLE_HEADERS, letter_content
@@ -14,6 +15,8 @@ from desktop.services.authorities import list_authorities
 from desktop.services.changes import ChangeKind, Changes
 
 from .context import ViewContext
+from .letter_preview import preview_pages
+from .messages import error_text
 from .operations import Operation
 from .rtl import code_run, esc, rtl_html, rtl_table
 
@@ -105,3 +108,23 @@ def code_text(text: str) -> str:
     """A tracking code or passcode in Persian digits kept in written order inside RTL text
     (after Persian words its digit groups would otherwise swap around the dash)."""
     return code_run(text)
+
+
+R = TypeVar("R")
+
+
+def run_letter(owner: QWidget, make: Callable[[], tuple[R, bytes]], button: QPushButton, message: QLabel,
+               show: Callable[[R, bytes, list[bytes]], None]) -> None:
+    """The letter screens' one operation: record the answer and render its letter and preview
+    pages off the GUI thread (`make` returns the result and its PDF), then `show` them; the
+    button waits meanwhile, a refusal goes to the message line."""
+    def work(_job: object) -> tuple[R, bytes, list[bytes]]:
+        result, pdf = make()
+        return result, pdf, preview_pages(pdf)
+
+    button.setEnabled(False)
+    (Operation(owner, work)
+     .on_success(lambda done: show(*done))
+     .on_failure(lambda exc: say(message, error_text(exc), error=True))
+     .on_finished(lambda: button.setEnabled(True))
+     .run())

@@ -23,10 +23,15 @@ from desktop.services.inquiry import answer_inquiry
 
 from .context import ViewContext
 from .focus import EnterMovesOn
-from .inquiry_parts import answer_html, answer_label, authority_combo, message_label, say
-from .letter_preview import beside_preview, preview_pages
-from .messages import error_text
-from .operations import Operation
+from .inquiry_parts import (
+    answer_html,
+    answer_label,
+    authority_combo,
+    message_label,
+    run_letter,
+    say,
+)
+from .letter_preview import beside_preview
 from .widgets.jalali_date_edit import JalaliDateEdit
 
 
@@ -89,26 +94,20 @@ class Screen(QWidget):
         store, actor = self.ctx.store, self.ctx.actor
         question = (code, self.national_code.text(), self.from_date.text() or None, self.to_date.text() or None)
 
-        def work(_job: object) -> tuple[InquiryAnswer, bytes | None, list[bytes]]:
+        def make() -> tuple[InquiryAnswer, bytes]:
             answer = answer_inquiry(store, actor, *question)
-            pdf = render_pdf(answer)
-            return answer, pdf, preview_pages(pdf)
+            return answer, render_pdf(answer)
 
         self.clear_answer()  # a stale answer must never stay printable beside a new question
         say(self.message, "در حال استعلام…", error=False)
-        self.ask_button.setEnabled(False)
-        (Operation(self, work)
-         .on_success(lambda done: self.show_answer(*done))
-         .on_failure(lambda exc: say(self.message, error_text(exc), error=True))
-         .on_finished(lambda: self.ask_button.setEnabled(True))
-         .run())
+        run_letter(self, make, self.ask_button, self.message, self.show_answer)
 
     def clear_answer(self) -> None:
         self.answer = None
         self.result.setText("")
         self.preview.show_letter(None, [])
 
-    def show_answer(self, answer: InquiryAnswer, pdf: bytes | None, pages: list[bytes]) -> None:
+    def show_answer(self, answer: InquiryAnswer, pdf: bytes, pages: list[bytes]) -> None:
         self.answer = answer
         say(self.message, "پاسخ ثبت شد.", error=False)
         self.result.setText(answer_html(answer))

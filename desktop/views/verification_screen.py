@@ -16,10 +16,8 @@ from desktop.services.certificates import ShownCertificate, render_pdf, verify_c
 
 from .context import ViewContext
 from .focus import EnterMovesOn
-from .inquiry_parts import answer_html, answer_label, message_label, say
-from .letter_preview import beside_preview, preview_pages
-from .messages import error_text
-from .operations import Operation
+from .inquiry_parts import answer_html, answer_label, message_label, run_letter, say
+from .letter_preview import beside_preview
 
 
 class Screen(QWidget):
@@ -64,22 +62,16 @@ class Screen(QWidget):
         tracking, passcode, source = self.tracking.text(), self.passcode.text(), self.source.text().strip()
         self.passcode.clear()  # never left on screen, right or wrong
 
-        def work(_job: object) -> tuple[ShownCertificate, bytes | None, list[bytes]]:
+        def make() -> tuple[ShownCertificate, bytes]:
             shown = verify_certificate(store, actor, tracking, passcode, source=source)
-            pdf = render_pdf(shown.answer, shown.requester)
-            return shown, pdf, preview_pages(pdf)
+            return shown, render_pdf(shown.answer, shown.requester)
 
         self.shown = None
         self.result.setText("")
         self.preview.show_letter(None, [])
-        self.show_button.setEnabled(False)
-        (Operation(self, work)
-         .on_success(lambda done: self.show_certificate(*done))
-         .on_failure(lambda exc: say(self.message, error_text(exc), error=True))
-         .on_finished(lambda: self.show_button.setEnabled(True))
-         .run())
+        run_letter(self, make, self.show_button, self.message, self.show_certificate)
 
-    def show_certificate(self, shown: ShownCertificate, pdf: bytes | None, pages: list[bytes]) -> None:
+    def show_certificate(self, shown: ShownCertificate, pdf: bytes, pages: list[bytes]) -> None:
         self.shown = shown
         say(self.message, "گواهی معتبر است.", error=False)
         self.result.setText(answer_html(shown.answer, shown.requester))
