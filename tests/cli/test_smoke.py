@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,10 @@ def test_branch_desk_script_init_sign_in_and_bad_input(tmp_path):
                 env)
     assert done.returncode == 0, done.stderr.decode()
     assert json.loads(done.stdout)["branch"] == "1021"
+    with sqlite3.connect(db) as conn:  # the shipped cost (in-process tests hash cheaply)
+        (admin_hash,) = conn.execute("SELECT password_hash FROM app_user WHERE username = 'admin'").fetchone()
+    conn.close()
+    assert admin_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), admin_hash
     env["BRANCH_DESK_PASSWORD"] = "a-strong-password"
     missing = _run([script, "person", "--db", str(db), "--national-code", "0012345679", "--json"], env)
     assert missing.returncode == 2 and json.loads(missing.stdout)["ok"] is False
