@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,20 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _temp_in_memory() -> None:
+    """Stores, registries and case folders go to a RAM disk when there is one: every SQLite commit
+    fsyncs, and on this machine's shared disk those waits were a sixth of the suite's wall time.
+    The files are as real as on disk (same SQLite, same WAL); a TMPDIR set by the caller wins.
+    Subprocesses inherit it through TMPDIR."""
+    shm = Path("/dev/shm")
+    if "TMPDIR" not in os.environ and shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
+        os.environ["TMPDIR"] = str(shm)
+        tempfile.tempdir = None  # recomputed from TMPDIR on next use
+
+
+_temp_in_memory()
 
 from desktop.domain.jalali import from_jalali  # noqa: E402
 from desktop.services import certificates as _certificates  # noqa: E402
