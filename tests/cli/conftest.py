@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from desktop.cli.main import run
+
+from ..conftest import STORE_FILES
 
 ADMIN_PASSWORD = "admin-pass-1021"
 
@@ -60,14 +63,28 @@ def admin_password_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def cli_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store made by `branch-desk init` per test process; each test gets a byte copy of the
+    closed files, not an init (Alembic's migrations take ~0.1 s per store)."""
+    folder = tmp_path_factory.mktemp("cli-template")
+    password = folder / "admin.pw"
+    password.write_text(ADMIN_PASSWORD + "\n", encoding="utf-8")
+    Cli(folder / "branch.sqlite")("init", "--branch", "1021", "--name", "شعبه ۲۱",
+                                  "--admin-password-file", str(password))
+    password.unlink()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(STORE_FILES)  # closed: no -wal/-shm
+    return folder
+
+
 @pytest.fixture
-def cli(tmp_path: Path, admin_password_file: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+def cli(tmp_path: Path, cli_template: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
     """A fresh store whose admin password the commands get from $BRANCH_DESK_PASSWORD."""
     monkeypatch.setenv("BRANCH_DESK_PASSWORD", ADMIN_PASSWORD)
     monkeypatch.setenv("BRANCH_DESK_LOG_DIR", str(tmp_path / "logs"))
-    c = Cli(tmp_path / "branch.sqlite")
-    c("init", "--branch", "1021", "--name", "شعبه ۲۱", "--admin-password-file", str(admin_password_file))
-    return c
+    for name in STORE_FILES:
+        shutil.copyfile(cli_template / name, tmp_path / name)
+    return Cli(tmp_path / STORE_FILES[0])
 
 
 def write_json(path: Path, data) -> str:

@@ -12,8 +12,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from argon2 import PasswordHasher
-
 from desktop.models import utcnow
 from desktop.services.store import open_store
 from desktop.services.users import create_user, deactivate_user, sign_in
@@ -21,9 +19,8 @@ from desktop.services.users import create_user, deactivate_user, sign_in
 from ..factories import identity, questionnaire
 from .conftest import run_cli, write_json
 
-# Every password of the template is hashed with cheap argon2 parameters: verification runs the
-# real code path (argon2 reads the parameters from the hash) in ~1 ms instead of ~100 ms.
-CHEAP = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+# Passwords and passcodes are hashed with the suite's cheap argon2 parameters (tests/conftest.py):
+# verification runs the real code path (argon2 reads the parameters from the hash) in ~1 ms.
 USERS = {  # username → (role, password); "admin" comes from init
     "admin": ("admin", "admin-pass-1"),
     "super": ("supervisor", "super-pass-1"),
@@ -99,13 +96,13 @@ def _fill(folder: Path, db: Path, pw: Path) -> Template:
                           son["national_code"], "--relation", "son", "--date", "1403/01/01", "--json"))
     cert = json.loads(_ok("certificate", *d, "--national-code", main["national_code"], "--authority", "J1", "--json"))
     shutil.rmtree(tmp)
-    _users_and_cheap_hashes(db, cert["tracking_code"], cert["passcode"])
+    _users(db)
     return Template(folder, main["national_code"], wife["national_code"], son["national_code"],
                     daughter["national_code"], other["national_code"], stranger["national_code"], ssn,
                     link["relationship_id"], cert["tracking_code"], cert["passcode"])
 
 
-def _users_and_cheap_hashes(db: Path, tracking: str, passcode: str) -> None:
+def _users(db: Path) -> None:
     store = open_store(db)
     try:
         admin = sign_in(store, "admin", USERS["admin"][1])
@@ -116,12 +113,8 @@ def _users_and_cheap_hashes(db: Path, tracking: str, passcode: str) -> None:
     finally:
         store.close()
     with sqlite3.connect(db) as conn:
-        for name, (_role, password) in USERS.items():
-            conn.execute("UPDATE app_user SET password_hash = ? WHERE username = ?", (CHEAP.hash(password), name))
         locked_until = (utcnow() + dt.timedelta(days=3650)).isoformat(sep=" ")
         conn.execute("UPDATE app_user SET locked_until = ? WHERE username = 'locked'", (locked_until,))
-        conn.execute("UPDATE certificate SET passcode_hash = ? WHERE tracking_code = ?",
-                     (CHEAP.hash(passcode.replace("-", "")), tracking))
     conn.close()
 
 
@@ -133,6 +126,11 @@ def tables(path: Path) -> dict[str, list[tuple]]:
         return {n: sorted(map(repr, conn.execute(f'SELECT * FROM "{n}"'))) for n in names}
     finally:
         conn.close()
+
+
+def file_sha(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def folder_state(folder: Path, skip: set[str]) -> dict[str, str]:

@@ -141,7 +141,11 @@ def _process_worker(path: str, national_code: str, n: int, out) -> None:  # noqa
 
 
 def test_tracking_codes_unique_across_processes(store, admin, cast):
-    ctx = multiprocessing.get_context("spawn")
+    # Four separate processes, each with its own connections, started by a fork server that has
+    # imported this module once: spawning four fresh interpreters cost ~6 s of imports. A forked
+    # child inherits no connection from the test (the server never opened one).
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])
     queue = ctx.Queue()
     procs = [ctx.Process(target=_process_worker, args=(str(store.path), cast.main, 10, queue)) for _ in range(4)]
     for p in procs:

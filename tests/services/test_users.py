@@ -21,6 +21,17 @@ from desktop.services.users import (
 )
 
 from ..conftest import count_rows
+from ..support.hashing import SHIPPED_HASHERS
+
+
+def test_the_shipped_hashers_are_argon2id_at_full_cost():
+    """The suite hashes cheaply in-process (tests/conftest.py); what ships is argon2id at
+    argon2-cffi's RFC 9106 low-memory profile: 3 passes over 64 MiB, 4 lanes."""
+    from argon2 import Type
+
+    for name, hasher in SHIPPED_HASHERS.items():
+        shipped = (hasher.type, hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+        assert shipped == (Type.ID, 3, 65536, 4), name
 
 
 def test_sign_in_ok_and_wrong_password(store, users):

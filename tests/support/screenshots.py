@@ -8,7 +8,32 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-SETTLE_MS = 400  # let fonts, layouts and lazy screens paint before grabbing
+# Before grabbing, let fonts, layouts and lazy screens paint: at least SETTLE_MS, then until no
+# background operation (a screen loading its rows) is still to deliver — a fixed 400 ms per
+# screen was 5 s of a test that waits for nothing most of that time.
+SETTLE_MS = 120
+POLL_MS = 30
+LONGEST_MS = 10_000
+
+
+def when_settled(action: Callable[[], None]) -> None:
+    """Run `action` on the GUI thread once the screen has settled (or after LONGEST_MS)."""
+    from desktop.views import operations
+
+    waited = SETTLE_MS
+    quiet = 0
+
+    def poll() -> None:
+        nonlocal waited, quiet
+        QApplication.processEvents()
+        quiet = quiet + 1 if operations.running() == 0 else 0
+        if quiet >= 2 or waited >= LONGEST_MS:  # idle on two polls in a row: results delivered
+            action()
+            return
+        waited += POLL_MS
+        QTimer.singleShot(POLL_MS, poll)
+
+    QTimer.singleShot(SETTLE_MS, poll)
 
 
 def save(widget: QWidget, path: Path) -> None:
@@ -27,7 +52,7 @@ def drive_sign_in(dialog, folder: Path, login: str) -> None:
         save(dialog, folder / "sign-in.png")
         dialog.try_sign_in()
 
-    dialog.shown.connect(lambda: QTimer.singleShot(SETTLE_MS, fill_and_sign_in))
+    dialog.shown.connect(lambda: when_settled(fill_and_sign_in))
 
 
 def shoot_screens(window, folder: Path, on_done: Callable[[], None]) -> None:
@@ -39,6 +64,6 @@ def shoot_screens(window, folder: Path, on_done: Callable[[], None]) -> None:
             return
         key = keys.pop(0)
         window.show_screen(key)
-        QTimer.singleShot(SETTLE_MS, lambda: (save(window, folder / f"main-{key}.png"), next_screen()))
+        when_settled(lambda: (save(window, folder / f"main-{key}.png"), next_screen()))
 
-    QTimer.singleShot(SETTLE_MS, next_screen)
+    when_settled(next_screen)

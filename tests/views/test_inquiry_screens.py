@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from PySide6.QtPrintSupport import QPrinter
@@ -17,6 +14,7 @@ from desktop.views.inquiry_parts import select_authority
 from desktop.views.inquiry_screen import Screen as InquiryScreen
 from desktop.views.verification_screen import Screen as VerificationScreen
 
+from ..cli.conftest import run_cli
 from ..conftest import ADMIN_PASSWORD, count_rows
 from ..services.inquiry_helpers import MAIN_ADDRESS, setup_cast
 from .helpers import type_text, wait_for_operations
@@ -49,16 +47,17 @@ def ask(qtbot, screen, authority, national_code, start="", end=""):
     wait_for_operations(qtbot)
 
 
-def test_inquiry_screen_answers_like_the_cli(qtbot, store, admin, cast):
-    store.clock = dt.date.today  # the CLI subprocess answers for the real today
+def test_inquiry_screen_answers_like_the_cli(qtbot, store, admin, cast, monkeypatch):
+    store.clock = dt.date.today  # the CLI, opening the store itself, answers for the real today
     screen = make(qtbot, InquiryScreen, ViewContext(store, admin))
     ask(qtbot, screen, "J1", cast.main)
     assert screen.answer.state == "active" and screen.answer.judicial.address == MAIN_ADDRESS
     assert "ارتباط بیمه‌ای فعال" in screen.result.text() and MAIN_ADDRESS in screen.result.text()
     assert screen.preview.pages and screen.preview.print_button.isEnabled()
-    proc = subprocess.run([sys.executable, "-m", "desktop", "inquiry", "--db", str(store.path), "--authority", "J1",
-                           "--national-code", cast.main, "--json"], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8", "BRANCH_DESK_PASSWORD": ADMIN_PASSWORD})
+    monkeypatch.setenv("BRANCH_DESK_PASSWORD", ADMIN_PASSWORD)
+    proc = run_cli(["inquiry", "--db", str(store.path), "--authority", "J1", "--national-code", cast.main,
+                    "--json"])  # in this process, as the CLI tests run it (test_smoke.py: as a subprocess)
+    assert proc.returncode == 0, proc.stderr
     cli = json.loads(proc.stdout)
     strip = lambda d: {k: v for k, v in d.items() if k not in VOLATILE}  # noqa: E731
     assert strip(cli) == strip(screen.answer.as_json())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -20,10 +22,13 @@ pytestmark = [pytest.mark.xvfb,
 
 def _demo_store(path: Path) -> None:
     """A small demo store, made as an operator would: `demo` on a new path makes a demo branch
-    store whose users are the documented demo users (admin/admin1234 …)."""
-    run = [sys.executable, "-m", "desktop"]
-    subprocess.run([*run, "demo", "--db", str(path), "--persons", "200", "--branch", "1021"],
-                   check=True, capture_output=True, cwd=ROOT, timeout=600)
+    store whose users are the documented demo users (admin/admin1234 …). The command runs in this
+    process (the application under test is the subprocess below)."""
+    from desktop.cli.main import run
+
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
+        code = run(["demo", "--db", str(path), "--persons", "200", "--branch", "1021"])
+    assert code == 0, err.getvalue()
 
 
 def test_real_application_screenshots(tmp_path):
