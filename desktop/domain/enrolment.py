@@ -200,6 +200,8 @@ def parse_identity(data: Any, today: dt.date | None = None) -> RegistryIdentity:
         death_date=death,
         birth_date_changed_on=parse_optional(shapes.text(data, "birth_date_changed_on", "تاریخ تغییر تاریخ تولد"),
                                              field="birth_date_changed_on", not_after=today),
+        earlier_certificate_annulled=shapes.flag(data, "earlier_certificate_annulled",
+                                                 "ابطال شناسنامه پیشین", False),
         marriages=marriages,
         **opt_nc,
     )

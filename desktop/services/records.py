@@ -15,6 +15,7 @@ from desktop.domain import identifiers
 from desktop.domain.enrolment import HEALTH_FIELDS, RelationshipInput, parse_personal
 from desktop.domain.errors import Conflict, InvalidValue, NotFound
 from desktop.domain.jalali import BIRTH_DATE_FREEZE, format_jalali
+from desktop.domain.registry import RegistryIdentity
 from desktop.domain.roles import require
 from desktop.domain.text import normalise_text, persian_digits, search_key
 from desktop.models import (
@@ -128,7 +129,8 @@ def _text(value: Any) -> str | None:
 
 
 def requery_identity(store: Store, actor: Actor, person_id: uuid.UUID, *, committee_approval: str | None = None) -> list[str]:
-    """Identity changes only by a fresh registry query; the benefit birth date is kept (SPEC §5.1)."""
+    """Identity changes only by a fresh registry query; the benefit birth date is kept unless the
+    change predates 1379/08/08 or the registry annulled the earlier birth certificate (SPEC §5.1)."""
     with mutation(store, actor, "person.update") as unit:
         s = unit.session
         person = enrolled_person(s, person_id=person_id)
@@ -142,8 +144,12 @@ def requery_identity(store: Store, actor: Actor, person_id: uuid.UUID, *, commit
         for f in changed:
             s.add(IdentityChange(person_id=person.id, field=f, old_value=_text(getattr(person, f)),
                                  new_value=_text(getattr(fresh, f)), user_id=actor.id))
+        benefit_before = person.benefit_birth_date
         _apply_identity(person, fresh, store)
-        unit.record("identity.requery", "person", person.id, {"fields": changed, "committee_approval": committee_approval})
+        unit.record("identity.requery", "person", person.id, {
+            "fields": changed, "committee_approval": committee_approval,
+            "benefit_birth_date_moved": person.benefit_birth_date != benefit_before,
+            "earlier_certificate_annulled": fresh.earlier_certificate_annulled})
         return changed
 
 
@@ -161,10 +167,16 @@ def _require_committee(session: Session, person: Person, approval: str | None) -
         )
 
 
-def _apply_identity(person: Person, fresh: Any, store: Store) -> None:
+def benefit_date_moves(fresh: RegistryIdentity, changed_on: dt.date) -> bool:
+    """SPEC §5.1: a birth-date change counts for benefits when it was made before 1379/08/08,
+    or — whenever it was made — because the registry annulled the earlier birth certificate."""
+    return changed_on <= BIRTH_DATE_FREEZE or fresh.earlier_certificate_annulled
+
+
+def _apply_identity(person: Person, fresh: RegistryIdentity, store: Store) -> None:
     changed_on = fresh.birth_date_changed_on or store.today()
-    if fresh.birth_date != person.birth_date and changed_on <= BIRTH_DATE_FREEZE:
-        person.benefit_birth_date = fresh.birth_date  # before the cut-off the new date counts for benefits too
+    if fresh.birth_date != person.birth_date and benefit_date_moves(fresh, changed_on):
+        person.benefit_birth_date = fresh.birth_date
     for f in IDENTITY_FIELDS:
         setattr(person, f, getattr(fresh, f))
     person.identity_complete = fresh.complete
