@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.enrolment import (
-    HEALTH_FIELDS,
+    AcquaintanceInput,
     EmployerInput,
     EnrolmentInput,
     RelationshipInput,
@@ -23,6 +23,7 @@ from desktop.domain.registry import RegistryIdentity
 from desktop.domain.roles import require
 from desktop.domain.text import persian_digits, search_key
 from desktop.models import (
+    Acquaintance,
     Employer,
     InsuranceNumber,
     Person,
@@ -169,7 +170,7 @@ def enrol(store: Store, actor: Actor, data: dict[str, Any],
     `papers` (kind, filename, data, media type) — the scanned questionnaire and photo — are
     archived against the person in the same transaction, once the SSN is given."""
     request = EnrolmentInput.parse(data, store.today())
-    if HEALTH_FIELDS & {k for k, v in request.personal.items() if v is not None}:
+    if request.health_given:
         require(actor.role, "person.health")  # as for later updates of the same fields
     papers = list(papers)
     for kind, name, content, media in papers:
@@ -190,6 +191,7 @@ def enrol(store: Store, actor: Actor, data: dict[str, Any],
             number = _record_relationship(unit, person, request, known)
             if request.personal and (not known or s.get(PersonalInfo, person.id) is None):
                 s.add(PersonalInfo(person_id=person.id, **request.personal))
+            add_acquaintances(s, person, request.acquaintances)
         s.flush()
         for kind, name, content, media in papers:
             store_paper(unit, person.id, kind, name, content, media)
@@ -198,9 +200,15 @@ def enrol(store: Store, actor: Actor, data: dict[str, Any],
             "national_code": person.national_code, "foreign_id": person.foreign_id, "ssn": person.ssn,
             "relationship": {"kind": request.relationship.kind, "start": request.relationship.start,
                              "end": request.relationship.end, "workshop_code": request.relationship.workshop_code},
-            "numbers": numbers, "known_before": known,
+            "numbers": numbers, "known_before": known, "acquaintances": len(request.acquaintances),
         })
         return EnrolmentResult(person.id, ssn, numbers, known)
+
+
+def add_acquaintances(session: Session, person: Person, acquaintances: Iterable[AcquaintanceInput]) -> None:
+    for a in acquaintances:
+        session.add(Acquaintance(person_id=person.id, first_name=a.first_name, last_name=a.last_name,
+                                 national_code=a.national_code, address=a.address, mobile=a.mobile))
 
 
 def _added_person(unit: Unit, ident: RegistryIdentity, documents_seen: bool, ssn: str) -> Person:

@@ -80,3 +80,69 @@ def test_letter_staff_may_not_enrol(store, users, registered):
     with pytest.raises(PermissionDenied):
         enrol(store, users["letter_staff"], questionnaire(person["national_code"]))
     assert count_rows(store, "person") == 0
+
+
+FULL_PERSONAL = {
+    "address": "تهران، خیابان انقلاب", "mobile": "09121234567", "dependants_count": 3,
+    "acquaintances": [
+        {"first_name": "رضا", "last_name": "احمدی", "national_code": "0012345679",
+         "address": "کرج، میدان آزادگان", "mobile": "09351234567"},
+        {"first_name": "مینا", "last_name": "کاظمی"},
+    ],
+}
+HEALTH = {"special_disease": "دیابت نوع ۱", "blood_group": "O+", "medical_history": "جراحی قلب ۱۳۹۸"}
+
+
+def test_personal_information_takes_acquaintances_dependants_count_and_health(store, clerk, registered):
+    person = registered()
+    result = enrol(store, clerk, questionnaire(person["national_code"], personal={**FULL_PERSONAL, **HEALTH}))
+    personal = get_person(store, clerk, ssn=result.ssn).as_json()["personal"]
+    assert personal["dependants_count"] == 3
+    assert {k: personal[k] for k in HEALTH} == HEALTH
+    assert [(a["first_name"], a["national_code"], a["mobile"]) for a in personal["acquaintances"]] == [
+        ("رضا", "0012345679", "09351234567"), ("مینا", None, None)]
+    assert count_rows(store, "acquaintance") == 2
+
+
+@pytest.mark.parametrize("role, health_allowed", [("clerk", True), ("supervisor", True), ("admin", False)])
+def test_health_fields_at_enrolment_follow_the_role(store, users, registered, role, health_allowed):
+    """person.health decides, in the service: a role without it is refused and nothing is
+    written; without health values the same role enrols (letter staff may not enrol at all)."""
+    person = registered()
+    data = questionnaire(person["national_code"], personal={**FULL_PERSONAL, **HEALTH})
+    if health_allowed:
+        assert enrol(store, users[role], data).ssn
+        return
+    before = snapshot(store)
+    with pytest.raises(PermissionDenied):
+        enrol(store, users[role], data)
+    assert snapshot(store) == before and count_rows(store, "acquaintance") == 0
+    for key in HEALTH:  # each field alone is health data
+        with pytest.raises(PermissionDenied):
+            enrol(store, users[role], questionnaire(person["national_code"], personal={key: HEALTH[key]}))
+    result = enrol(store, users[role], questionnaire(person["national_code"], personal=FULL_PERSONAL))
+    personal = get_person(store, users[role], ssn=result.ssn).as_json()["personal"]
+    assert len(personal["acquaintances"]) == 2 and HEALTH.keys().isdisjoint(personal)
+
+
+def test_letter_staff_may_not_enrol_even_without_health_fields(store, users, registered):
+    person = registered()
+    with pytest.raises(PermissionDenied):
+        enrol(store, users["letter_staff"], questionnaire(person["national_code"], personal=FULL_PERSONAL))
+
+
+@pytest.mark.parametrize("acquaintances, field", [
+    ([{"first_name": "رضا"}], "acquaintances.last_name"),
+    ([{"first_name": "رضا", "last_name": "احمدی", "national_code": "0012345678"}], "national_code"),
+    ([{"first_name": "رضا", "last_name": "احمدی", "mobile": "0912"}], "mobile"),
+    ([{"first_name": "رضا", "last_name": "احمدی", "age": "40"}], "acquaintances"),
+    ({"first_name": "رضا"}, "acquaintances"),
+    ([{"first_name": "رضا", "last_name": "احمدی"}] * 11, "acquaintances"),
+])
+def test_bad_acquaintances_are_refused_bilingually_and_nothing_written(store, clerk, registered, acquaintances, field):
+    person = registered()
+    before = snapshot(store)
+    with pytest.raises(InvalidValue) as err:
+        enrol(store, clerk, questionnaire(person["national_code"], personal={"acquaintances": acquaintances}))
+    assert err.value.fa and err.value.en and err.value.field == field
+    assert snapshot(store) == before and count_rows(store, "acquaintance") == 0
