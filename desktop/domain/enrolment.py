@@ -11,7 +11,7 @@ from .errors import InvalidValue
 from .jalali import parse_jalali, parse_optional
 from .limits import RELATIONSHIP_START_AHEAD_DAYS
 from .registry import Marriage, RegistryIdentity
-from .text import normalise_identifier, normalise_text, persian_digits
+from .text import ascii_digits, normalise_identifier, normalise_text, persian_digits
 from .vocabulary import (
     BLOOD_GROUPS,
     EDUCATION,
@@ -136,7 +136,7 @@ def parse_personal(data: Any, *, with_acquaintances: bool = False) -> dict[str, 
             raise InvalidValue(f"فیلد «{shapes.shown(key)}» در اطلاعات شخصی شناخته نیست.",
                                f"unknown personal field {shapes.shown(key)!r}", field="personal")
         if key == "dependants_count":
-            out[key] = None if raw is None or raw == "" else _count(raw)
+            out[key] = None if raw is None or raw == "" else dependants_count(raw)
             continue
         value = shapes.text({key: raw}, key, key)
         if value is None:
@@ -150,12 +150,15 @@ def parse_personal(data: Any, *, with_acquaintances: bool = False) -> dict[str, 
     return out
 
 
-def _count(raw: Any) -> int:
+def dependants_count(raw: Any) -> int:
+    """The number of dependants (appendix 4): 0–30, as a number or digits (Persian ones too)."""
     value = -1
     if isinstance(raw, int) and not isinstance(raw, bool):
         value = raw
-    elif isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit() and len(raw) < 4:
-        value = int(raw)
+    elif isinstance(raw, str) and len(raw) < 8:
+        digits = ascii_digits(raw.strip())
+        if digits.isascii() and digits.isdigit() and len(digits) < 4:
+            value = int(digits)
     if not 0 <= value <= 30:
         raise InvalidValue("تعداد افراد تبعی باید عددی بین ۰ و ۳۰ باشد.", "dependants_count must be 0..30", field="dependants_count")
     return value

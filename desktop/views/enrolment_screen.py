@@ -127,6 +127,11 @@ class Screen(QWidget):
                  ("شماره ثبت:", code_run(employer["registration_number"])
                   if employer.get("registration_number") else "")]
         if not self._known():
+            personal = self.personal.personal()
+            count = personal.get("dependants_count")
+            rows += [("تعداد افراد تبعی:", persian_digits(count) if count else ""),
+                     ("آشنایان:", "، ".join(f"{a.get('first_name', '')} {a.get('last_name', '')}"
+                                          for a in personal.get("acquaintances", [])))]
             rows.append(("مدارک:", "، ".join(Path(x["path"]).name for x in self.papers.papers()) or "—"))
         return rows
 

@@ -107,8 +107,27 @@ def test_new_person_enrolled_with_the_keyboard_alone(qtbot, screen, store, clerk
     assert "۱۱ رقم" in screen.personal.named["mobile"].error() or screen.personal.named["mobile"].error()
     type_here("4567")
     assert screen.personal.named["mobile"].error() == ""
-    key(qtbot, Qt.Key.Key_Return, 6)  # past IBAN, education, marital, military, blood group
-    assert screen.flow.index() == PAPERS
+    key(qtbot, Qt.Key.Key_Return, 5)  # past IBAN, education, marital, military
+    assert focused() is screen.personal.named["dependants_count"].edit
+    type_here("۲")
+    key(qtbot, Qt.Key.Key_Return)
+    type_here("دیابت")  # special disease: a clerk has person.health
+    key(qtbot, Qt.Key.Key_Return, 2)  # past the blood group
+    type_here("جراحی زانو ۱۴۰۰")
+    key(qtbot, Qt.Key.Key_Return)
+    assert focused() is screen.personal.named["acq.1.first_name"].edit
+    type_here("رضا")
+    key(qtbot, Qt.Key.Key_Return)
+    type_here("احمدی")
+    key(qtbot, Qt.Key.Key_Return, 3)  # no national code or address
+    type_here("۰۹۳۵۱۲۳۴۵۶۷")
+    qtbot.keyClick(focused(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert focused() is screen.personal.named["acq.2.first_name"].edit  # a second acquaintance
+    type_here("مینا")
+    key(qtbot, Qt.Key.Key_Return)
+    type_here("کاظمی")
+    key(qtbot, Qt.Key.Key_Return, 4)
+    assert screen.flow.index() == PAPERS, screen.flow.status.text()
     qtbot.keyClick(focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # next step
     assert screen.flow.index() == PAPERS and "لازم" in screen.flow.status.text()
     type_here(str(tmp_path / "q.pdf"))
@@ -126,6 +145,11 @@ def test_new_person_enrolled_with_the_keyboard_alone(qtbot, screen, store, clerk
     record = get_person(store, clerk, ssn=ssn).as_json()
     assert record["relationships"][0]["kind"] == "voluntary"
     assert record["personal"]["mobile"] == "09121234567"
+    assert record["personal"]["dependants_count"] == 2
+    assert record["personal"]["special_disease"] == "دیابت"
+    assert record["personal"]["medical_history"] == "جراحی زانو ۱۴۰۰"
+    assert [(a["first_name"], a["last_name"], a["mobile"]) for a in record["personal"]["acquaintances"]] == [
+        ("رضا", "احمدی", "09351234567"), ("مینا", "کاظمی", None)]
     assert sorted(p["paper_kind"] for p in papers_of(store, clerk, screen.result.person_id)) == ["photo", "questionnaire"]
 
     key(qtbot, Qt.Key.Key_Return)  # print button has the focus
@@ -175,7 +199,7 @@ def test_legal_employer(qtbot, screen, store, clerk, registered):
     type_here("۱۲۳۴۵۶")
     key(qtbot, Qt.Key.Key_Return)
     assert screen.flow.index() == PERSONAL
-    key(qtbot, Qt.Key.Key_Return, 9)
+    key(qtbot, Qt.Key.Key_Return, len(screen.personal.enter.targets))  # every field left empty
     assert screen.flow.index() == PAPERS
     key(qtbot, Qt.Key.Key_Return, 2)  # employers bring no questionnaire
     assert screen.flow.index() == CONFIRM, screen.flow.status.text()
@@ -200,7 +224,7 @@ def test_foreign_national(qtbot, screen, store, clerk, registered, tmp_path):
     key(qtbot, Qt.Key.Key_Down)  # voluntary
     key(qtbot, Qt.Key.Key_Return)
     type_here("1404/01/15")
-    key(qtbot, Qt.Key.Key_Return, 10)
+    key(qtbot, Qt.Key.Key_Return, 1 + len(screen.personal.enter.targets))
     assert screen.flow.index() == PAPERS
     assert screen.papers.named["residence_permit"].isVisibleTo(screen)
     for path in ("q.pdf", "p.jpg", "r.pdf"):
@@ -364,3 +388,52 @@ def test_drafts_bar_follows_the_change_channel(qtbot, screen, store, clerk):
     assert [screen.bar.drafts.itemData(i) for i in range(screen.bar.drafts.count())] == [other]
     discard_draft(store, clerk, other)
     qtbot.waitUntil(lambda: not screen.bar.isVisible())
+
+
+HEALTH_KEYS = ("special_disease", "blood_group", "medical_history")
+
+
+@pytest.mark.parametrize("role, health", [("clerk", True), ("supervisor", True), ("admin", False),
+                                          ("letter_staff", False)])
+def test_personal_step_shows_health_fields_only_to_roles_with_person_health(qtbot, store, users, role, health):
+    from desktop.views.enrolment.enrol_steps import PersonalStep
+
+    page = PersonalStep(ViewContext(store, users[role]))
+    qtbot.addWidget(page)
+    assert all((k in page.named) is health for k in HEALTH_KEYS)
+    for k in ("dependants_count", "acq.1.first_name", "acq.1.last_name", "acq.1.national_code",
+              "acq.1.address", "acq.1.mobile"):
+        assert k in page.named  # not health data: every role that enrols sees them
+
+
+def test_acquaintance_needs_its_names_and_valid_numbers(qtbot, screen):
+    page = screen.personal
+    type_text(page.named["acq.1.mobile"].edit, "۰۹۳۵۱۲۳۴۵۶۷")
+    assert "آشنای ۱" in page.problem()
+    type_text(page.named["acq.1.first_name"].edit, "رضا")
+    type_text(page.named["acq.1.last_name"].edit, "احمدی")
+    assert page.problem() == ""
+    type_text(page.named["acq.1.national_code"].edit, "0012345678")  # wrong check digit
+    assert page.named["acq.1.national_code"].error() and page.problem()
+    page.named["acq.1.national_code"].setText("")
+    type_text(page.named["dependants_count"].edit, "۴۰")
+    assert "۳۰" in page.problem()
+    page.named["dependants_count"].setText("۳")
+    assert page.personal()["acquaintances"] == [{"first_name": "رضا", "last_name": "احمدی", "mobile": "۰۹۳۵۱۲۳۴۵۶۷"}]
+    assert page.personal()["dependants_count"] == "۳"
+
+
+def test_acquaintances_survive_a_draft_and_a_fresh_start_drops_the_extra_ones(qtbot, screen):
+    page = screen.personal
+    page.add_acquaintance(focus=False)
+    page.add_acquaintance(focus=False)
+    type_text(page.named["acq.3.first_name"].edit, "مینا")
+    type_text(page.named["acq.3.last_name"].edit, "کاظمی")
+    values = page.values()
+    page.reset()
+    assert len(page.acquaintances) == 1 and "acq.2.first_name" not in page.named
+    assert len(page.enter.targets) == len(page.named)
+    page.restore(values)
+    assert len(page.acquaintances) == 3
+    assert page.acquaintance_list() == [{"first_name": "مینا", "last_name": "کاظمی"}]
+    assert page.enter.targets[-1] is page.named["acq.3.mobile"].edit
