@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,11 +25,19 @@ from desktop.models import (
     Person,
     PersonalInfo,
     PersonalInfoChange,
+    PersonRole,
     Relationship,
 )
 
 from .actor import Actor
-from .enrolment import add_relationship_row, number_for_relationship, workshop_by_code
+from .archive import check_paper, store_paper
+from .enrolment import (
+    add_relationship_row,
+    becomes_main_insured,
+    number_for_relationship,
+    require_questionnaire,
+    workshop_by_code,
+)
 from .store import Store
 from .unit import mutation
 
@@ -77,11 +86,21 @@ class RelationshipAdded:
                 "ssn": self.ssn}
 
 
-def add_relationship(store: Store, actor: Actor, national_code: str, data: dict[str, Any]) -> RelationshipAdded:
-    """Record a further main-insured or employer relationship (e.g. history from older records)."""
+def add_relationship(store: Store, actor: Actor, national_code: str, data: dict[str, Any],
+                     papers: Iterable[tuple[str, str, bytes, str]] = ()) -> RelationshipAdded:
+    """Record a further main-insured or employer relationship (e.g. history from older records).
+    A person who so far held their SSN only as a dependant or an employer hands in the enrolment
+    questionnaire with their first main-insured relationship (SPEC §2): it must be among
+    `papers` (kind, filename, data, media type), which are archived in the same transaction."""
     rel = RelationshipInput.parse(data, store.today())
+    papers = list(papers)
+    for kind, name, content, media in papers:
+        check_paper(kind, name, content, media)
     with mutation(store, actor, "person.update") as unit:
         person = enrolled_person(unit.session, national_code=national_code)
+        if becomes_main_insured(unit.session, person, rel.kind):
+            require_questionnaire(kind for kind, *_ in papers)
+            unit.session.add(PersonRole(person_id=person.id, role="main_insured", since=rel.start))
         workshop = workshop_by_code(unit.session, rel.workshop_code)
         clash = _overlapping(unit.session, person, rel, workshop.id if workshop else None)
         if clash is not None:
@@ -93,6 +112,8 @@ def add_relationship(store: Store, actor: Actor, national_code: str, data: dict[
         number = number_for_relationship(unit, person, rel, None)
         row = add_relationship_row(unit, person, rel, number.value, workshop=workshop)
         unit.session.flush()
+        for kind, name, content, media in papers:
+            store_paper(unit, person.id, kind, name, content, media)
         payload = {"person_id": person.id, "kind": rel.kind, "start": rel.start, "end": rel.end,
                    "workshop_code": rel.workshop_code, "insurance_number": number.value}
         unit.record("relationship.add", "relationship", row.id, payload)

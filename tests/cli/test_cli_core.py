@@ -130,3 +130,25 @@ def test_enrol_json_takes_acquaintances_and_health_by_role_and_person_shows_them
     hidden = cli.json("person", "--ssn", ssn, "--json")["personal"]  # admin
     assert {"special_disease", "blood_group", "medical_history"}.isdisjoint(hidden)
     assert hidden["acquaintances"] == shown["acquaintances"]
+
+
+def test_a_dependant_starting_as_main_insured_hands_in_the_questionnaire_at_the_cli(cli, tmp_path):
+    """SPEC §2 through `enrol --paper questionnaire=FILE` (and `relationship add --paper …`)."""
+    wife = identity(gender="female", first_name="مریم")
+    husband = identity(marriages=[{"spouse_national_code": wife["national_code"], "date": "1388/05/05"}])
+    cli("registry", "add", "--json", write_json(tmp_path / "r.json", [wife, husband]))
+    cli("enrol", "--json", write_json(tmp_path / "h.json", questionnaire(husband["national_code"])))
+    ssn = cli.json("dependant", "add", "--main", husband["national_code"], "--national-code",
+                   wife["national_code"], "--relation", "wife", "--json")["ssn"]
+    path = write_json(tmp_path / "w.json", {"national_code": wife["national_code"],
+                                            "relationship": {"kind": "voluntary", "start": "1403/01/01"}})
+    before = table_counts(cli.db)
+    refused = cli("enrol", "--json", path, check=False)
+    assert refused.returncode == 2 and "پرسشنامه" in refused.stderr and "questionnaire" in refused.stderr
+    assert table_counts(cli.db) == before
+    scan = tmp_path / "questionnaire.pdf"
+    scan.write_bytes(b"%PDF-1.4\n%scan\n")
+    out = cli.json("enrol", "--json", path, "--paper", f"questionnaire={scan}")
+    assert out["ssn"] == ssn and out["known_before"] is True
+    kinds = [r.get("kind") or r.get("relation") for r in cli.json("person", "--ssn", ssn, "--json")["relationships"]]
+    assert sorted(kinds) == ["voluntary", "wife"]
