@@ -94,6 +94,12 @@ class Screen(QWidget):
         p = self.number.preview
         return bool(p and p.known and not p.ssn)
 
+    def _becoming_main(self) -> bool:
+        """SPEC §2: an SSN held only as a dependant or employer; a main relationship now, with
+        the questionnaire and without the personal-information form."""
+        p = self.number.preview
+        return bool(p and p.ssn and p.ssn_without_main)
+
     def _known_id(self) -> uuid.UUID | None:
         return self.number.preview.person_id if self.number.preview else None
 
@@ -101,7 +107,7 @@ class Screen(QWidget):
         """A person already known takes the short path: identity, relationship, SSN (SPEC §2)."""
         if self.result is not None:
             return [DONE]
-        skip = {PERSONAL, PAPERS} if self._known() else set()
+        skip = {PERSONAL, PAPERS} if self._known() else {PERSONAL} if self._becoming_main() else set()
         return [i for i in range(DONE) if i not in skip]
 
     def _entered(self, index: int) -> None:
@@ -109,9 +115,12 @@ class Screen(QWidget):
         self.flow.header.setText(f"{p.full_name} — {persian_digits(p.number)}" if p and index > NUMBER else "")
         if index == IDENTITY:
             self.identity.show_preview(self.number.preview)
+        elif index == RELATIONSHIP:
+            self.relationship.main_only = self._becoming_main()
         elif index == PAPERS:
             self.papers.configure(foreign="foreign_id" in self.number.keyed(),
-                                  employer=self.relationship.employer() is not None)
+                                  employer=self.relationship.employer() is not None,
+                                  becoming_main=self._becoming_main())
         elif index == CONFIRM:
             self.confirm_page.show_summary(self._summary())
 
@@ -126,7 +135,10 @@ class Screen(QWidget):
         rows += [("شرکت:", employer.get("legal_name", "")),
                  ("شماره ثبت:", code_run(employer["registration_number"])
                   if employer.get("registration_number") else "")]
-        if not self._known():
+        if self._becoming_main():
+            rows += [("شماره تامین اجتماعی موجود:", code_run(p.ssn) if p and p.ssn else ""),
+                     ("مدارک:", "، ".join(Path(x["path"]).name for x in self.papers.papers()) or "—")]
+        elif not self._known():
             personal = self.personal.personal()
             count = personal.get("dependants_count")
             rows += [("تعداد افراد تبعی:", persian_digits(count) if count else ""),
@@ -143,7 +155,7 @@ class Screen(QWidget):
         employer = self.relationship.employer()
         if employer:
             data["employer"] = employer
-        if not self._known():
+        if not self._known() and not self._becoming_main():  # SPEC §2: no personal form then
             data["personal"] = self.personal.personal()
         return data
 

@@ -437,3 +437,48 @@ def test_acquaintances_survive_a_draft_and_a_fresh_start_drops_the_extra_ones(qt
     assert len(page.acquaintances) == 3
     assert page.acquaintance_list() == [{"first_name": "مینا", "last_name": "کاظمی"}]
     assert page.enter.targets[-1] is page.named["acq.3.mobile"].edit
+
+
+def test_dependant_starting_as_main_insured_hands_in_the_questionnaire(qtbot, screen, store, clerk, registered,
+                                                                        tmp_path):
+    """SPEC §2: the short path for an SSN held only as a dependant: relationship, then the
+    questionnaire (required; no personal-information form), recorded on the same SSN."""
+    from desktop.services.dependants import add_dependant
+
+    wife = registered(gender="female", first_name="مریم", last_name="صالحی", birth_date="1366/01/01")
+    husband = registered(marriages=[{"spouse_national_code": wife["national_code"], "date": "1388/05/05"}])
+    enrol(store, clerk, questionnaire(husband["national_code"]))
+    ssn = add_dependant(store, clerk, husband["national_code"], wife["national_code"], "wife").ssn
+    (tmp_path / "q.pdf").write_bytes(PDF)
+
+    type_here(wife["national_code"])
+    wait_for_operations(qtbot)
+    assert "پرسشنامه" in screen.number.note.text() and persian_digits(ssn) in screen.number.note.text()
+    key(qtbot, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
+    assert screen.flow.index() == IDENTITY, screen.flow.status.text()
+    assert "پرسشنامه" in screen.identity.shown["known"].text()
+    key(qtbot, Qt.Key.Key_Return)
+    choose_kind(qtbot, screen, "employer_natural")  # not on this path
+    key(qtbot, Qt.Key.Key_Return)
+    type_here("1404/05/01")
+    key(qtbot, Qt.Key.Key_Return)
+    assert screen.flow.index() == RELATIONSHIP and "بیمه‌شده اصلی" in screen.flow.status.text()
+    screen.relationship.kind.setCurrentIndex(screen.relationship.kind.findData("voluntary"))
+    screen.relationship.start.setFocus()
+    key(qtbot, Qt.Key.Key_Return)
+    assert screen.flow.index() == PAPERS  # no personal-information form (SPEC §2)
+    assert "پرسشنامه" in screen.papers.note.text()
+    qtbot.keyClick(focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert screen.flow.index() == PAPERS and "لازم" in screen.flow.status.text()
+    type_here(str(tmp_path / "q.pdf"))
+    key(qtbot, Qt.Key.Key_Return, 2)  # the photo is on file already: not asked
+    assert screen.flow.index() == CONFIRM, screen.flow.status.text()
+    assert "personal" not in screen.request()
+    key(qtbot, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
+    assert screen.flow.index() == DONE, screen.confirm_page.error.text()
+    assert screen.result.ssn == ssn and screen.result.known_before
+    kinds = [r.get("kind") or r["relation"] for r in get_person(store, clerk, ssn=ssn).as_json()["relationships"]]
+    assert sorted(kinds) == ["voluntary", "wife"]
+    assert [p["paper_kind"] for p in papers_of(store, clerk, screen.result.person_id)] == ["questionnaire"]

@@ -13,6 +13,7 @@ from desktop.domain.enrolment import dependants_count
 from desktop.domain.errors import DomainError
 from desktop.domain.roles import allowed
 from desktop.domain.text import normalise_identifier, persian_digits
+from desktop.domain.vocabulary import EMPLOYER_KINDS
 from desktop.services.enrolment_lookup import (
     IdentityPreview,
     identity_preview,
@@ -22,6 +23,7 @@ from desktop.services.enrolment_lookup import (
 )
 from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
 
+from ..rtl import code_run
 from .fields import FilePicker, ValidatedField, Validator, choice, choice_box, fill_choices
 from .pages import StepPage
 
@@ -92,8 +94,12 @@ class NumberStep(StepPage):
         p = self.preview
         if p is None:
             return ""
+        if p.ssn and p.ssn_without_main:
+            return (f"این شخص شماره تامین اجتماعی {code_run(p.ssn)} را فقط به عنوان فرد تبعی یا کارفرما "
+                    "دارد؛ آغاز ارتباط بیمه‌شده اصلی با همین شماره ممکن است و پرسشنامه نام‌نویسی لازم است "
+                    "(فرم اطلاعات شخصی لازم نیست).")
         if p.ssn:
-            return (f"این شخص پیش‌تر نام‌نویسی شده است؛ شماره تامین اجتماعی: {persian_digits(p.ssn)}. "
+            return (f"این شخص پیش‌تر نام‌نویسی شده است؛ شماره تامین اجتماعی: {code_run(p.ssn)}. "
                     "نام‌نویسی دوباره ممکن نیست؛ تغییرات از پرونده شخص ثبت می‌شود.")
         if not p.in_registry:
             return "این شماره در پایگاه ثبت احوال (یا اتباع) نیست؛ بدون هویت ثبت‌شده نام‌نویسی ممکن نیست."
@@ -109,7 +115,7 @@ class NumberStep(StepPage):
         p = self.preview
         if p is None:
             return "شماره را وارد کنید."
-        if p.ssn or not p.in_registry or p.dead_on_fa:
+        if (p.ssn and not p.ssn_without_main) or not p.in_registry or p.dead_on_fa:
             return self._describe()
         return ""
 
@@ -136,13 +142,22 @@ class IdentityStep(StepPage):
         for key, label in self.shown.items():
             value = getattr(p, key, "") if p else ""
             if key == "known":
-                value = ("در این شعبه شناخته است، بدون شماره تامین اجتماعی: فقط ارتباط ثبت می‌شود"
-                         if p and p.known else "شخص جدید")
+                value = _standing(p)
             label.setText(str(value))
+
+
+def _standing(p: IdentityPreview | None) -> str:
+    """What this store already knows of the person, in the identity step's «وضعیت»."""
+    if p is not None and p.ssn and p.ssn_without_main:
+        return "شماره تامین اجتماعی دارد (فرد تبعی یا کارفرما): ارتباط بیمه‌شده اصلی با پرسشنامه ثبت می‌شود"
+    if p is not None and p.known:
+        return "در این شعبه شناخته است، بدون شماره تامین اجتماعی: فقط ارتباط ثبت می‌شود"
+    return "شخص جدید"
 
 
 class RelationshipStep(StepPage):
     title = "۳. ارتباط بیمه‌ای"
+    main_only = False  # a person with an SSN as dependant/employer starts a main relationship here
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -204,6 +219,9 @@ class RelationshipStep(StepPage):
             return "تاریخ شروع ارتباط را وارد کنید."
         if self.kind.count() == 0:
             return "فهرست انواع ارتباط هنوز بار نشده است."
+        if self.main_only and choice(self.kind) in EMPLOYER_KINDS:
+            return ("این شخص شماره تامین اجتماعی دارد؛ در این صفحه فقط ارتباط بیمه‌شده اصلی آغاز می‌شود "
+                    "(ارتباط کارفرمایی از پرونده شخص).")
         if choice(self.kind) == "mandatory" and not self.workshop_found:
             return "برای بیمه اجباری کد کارگاهی ثبت‌شده لازم است."
         return ""
@@ -372,13 +390,19 @@ class PapersStep(StepPage):
         self.finish()
         self.needs: tuple[str, ...] = ("questionnaire", "photo")
 
-    def configure(self, *, foreign: bool, employer: bool) -> None:
+    def configure(self, *, foreign: bool, employer: bool, becoming_main: bool = False) -> None:
         self.show_row("residence_permit", foreign)
         self.show_row("work_permit", foreign)
-        # SPEC §2: employers and dependants bring no questionnaire.
-        self.needs = () if employer else ("questionnaire", "photo")
+        # SPEC §2: employers and dependants bring no questionnaire; a person with an SSN as a
+        # dependant or employer who now starts as a main insured brings it (the photo is on file).
+        if becoming_main:
+            self.needs = ("questionnaire",)
+        else:
+            self.needs = () if employer else ("questionnaire", "photo")
         for key in ("questionnaire", "photo"):
             self.pickers[key].field.required = key in self.needs
+        self.note.setText("این شخص شماره تامین اجتماعی را به عنوان فرد تبعی یا کارفرما دارد؛ برای آغاز "
+                          "ارتباط بیمه‌شده اصلی پرسشنامه نام‌نویسی لازم است." if becoming_main else "")
 
     def papers(self) -> list[dict[str, str]]:
         return [{"kind": key, "path": str(self.pickers[key].path())}
