@@ -41,7 +41,9 @@ def screen(qtbot, store, clerk, monkeypatch):
 
 def make_screen(qtbot, store, actor, *, owned_by_test: bool = True) -> Screen:
     s = Screen(ViewContext(store, actor))
-    s.open_slip = lambda path: None  # no PDF viewer in tests
+    # No real printer and no modal question in tests unless a test asks for them.
+    s.slip_printing.printer_names = lambda: []
+    s.slip_printing.offer_save = lambda: False
     if owned_by_test:
         qtbot.addWidget(s)
     s.resize(1200, 800)
@@ -155,6 +157,7 @@ def test_new_person_enrolled_with_the_keyboard_alone(qtbot, screen, store, clerk
     key(qtbot, Qt.Key.Key_Return)  # print button has the focus
     wait_for_operations(qtbot)
     assert screen.slip_path is not None and screen.slip_path.stat().st_size > 1000
+    assert "چاپگری" in screen.done.info.text()  # no printer here: said so
 
 
 def test_already_enrolled_national_code_is_refused_with_its_ssn(qtbot, screen, store, clerk, registered):
@@ -482,3 +485,89 @@ def test_dependant_starting_as_main_insured_hands_in_the_questionnaire(qtbot, sc
     kinds = [r.get("kind") or r["relation"] for r in get_person(store, clerk, ssn=ssn).as_json()["relationships"]]
     assert sorted(kinds) == ["voluntary", "wife"]
     assert [p["paper_kind"] for p in papers_of(store, clerk, screen.result.person_id)] == ["questionnaire"]
+
+
+# --- printing the registration slip (issue 9 items 3 and 6) ------------------------------------
+
+def _enrolled_done_page(qtbot, screen, registered) -> None:
+    person = registered(first_name="زهرا", last_name="کریمی", gender="female")
+    number_and_identity(qtbot, screen, person["national_code"])
+    screen.request = lambda: questionnaire(person["national_code"])  # the form's steps are tested above
+    screen.flow.show_page(CONFIRM)
+    screen.submit()
+    wait_for_operations(qtbot)
+    assert screen.flow.index() == DONE, screen.confirm_page.error.text()
+    assert focused() is screen.done.print_button
+
+
+def _pdf_pages(path) -> int:
+    import re
+    import shutil
+    import subprocess
+
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    return len(re.findall(rb"/Type\s*/Page[^s]", path.read_bytes()))
+
+
+def test_print_opens_the_print_dialog_and_prints_the_slip_pages(qtbot, screen, registered, tmp_path):
+    """Ctrl+P: Qt's print dialog chooses the printer — here a PDF "printer", as the offscreen
+    platform has no other — and the slip's pages are painted onto it."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    _enrolled_done_page(qtbot, screen, registered)
+    out = tmp_path / "printed.pdf"
+    asked: list[str] = []
+
+    def choose(title: str) -> QPrinter:
+        asked.append(title)
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        return printer
+
+    screen.slip_printing.printer_names = lambda: ["PDF"]
+    screen.slip_printing.choose_printer = choose
+    qtbot.keyClick(focused(), Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    wait_for_operations(qtbot)
+    assert asked == ["چاپ برگه نام‌نویسی"]
+    assert out.stat().st_size > 10_000 and _pdf_pages(out) >= 1
+    assert "به چاپگر فرستاده شد" in screen.done.info.text()
+
+
+def test_print_button_shows_qts_print_dialog(qtbot, screen, registered):
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    _enrolled_done_page(qtbot, screen, registered)
+    screen.slip_printing.printer_names = lambda: ["office"]
+    seen: list[str] = []
+
+    def cancel_it() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(50, cancel_it)
+            return
+        seen.append(f"{type(dialog).__name__}:{dialog.windowTitle()}")
+        dialog.reject()
+
+    QTimer.singleShot(50, cancel_it)
+    screen.done.print_button.click()
+    wait_for_operations(qtbot)
+    assert seen == [f"{QPrintDialog.__name__}:چاپ برگه نام‌نویسی"]
+    assert screen.done.info.text() == "چاپ انجام نشد (انصراف)."
+
+
+def test_no_printer_is_said_in_persian_and_the_slip_may_be_saved_with_its_path_left_to_right(
+        qtbot, screen, registered, tmp_path):
+    _enrolled_done_page(qtbot, screen, registered)
+    target = tmp_path / "برگه ها" / "slip.pdf"
+    target.parent.mkdir()
+    offered: list[str] = []
+    screen.slip_printing.offer_save = lambda: offered.append(screen.done.info.text()) or True
+    screen.slip_printing.choose_save_path = lambda name: str(target) if name.startswith("slip-") else ""
+    screen.print_slip()
+    wait_for_operations(qtbot)
+    assert offered and "چاپگری" in offered[0]
+    assert target.read_bytes().startswith(b"%PDF")
+    assert screen.done.info.text() == f"ذخیره شد: \u2066{target}\u2069"  # one LTR run
