@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QSizePolicy, QWidget
 
 from desktop.domain import identifiers
 from desktop.domain.enrolment import dependants_count
@@ -287,6 +287,7 @@ class PersonalStep(StepPage):
             self.add("medical_history", "سوابق بیماری:", ValidatedField())
         self.more = QPushButton("افزودن آشنای دیگر (Ctrl+Shift+A)")
         self.more.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Enter walks the fields; the shortcut adds
+        self.more.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # a button, not a field
         self.more.clicked.connect(lambda: self.add_acquaintance(focus=True))
         self.form.addRow("", self.more)
         self.acquaintances: list[tuple[QLabel, list[ValidatedField]]] = []
