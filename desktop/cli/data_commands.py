@@ -11,6 +11,11 @@ from desktop.services.records import add_relationship
 from desktop.services.reference import add_authority, add_registry_identities, add_workshops
 
 from .base import Context, Output, common_options, read_json_file
+from .dependant_commands import parse_paper
+
+SCAN_HELP = ("a scanned paper to archive with it, KIND=FILE (questionnaire, photo, residence_permit, "
+             "work_permit …), repeatable; the questionnaire is required when a person who holds an SSN "
+             "only as a dependant or employer starts a main-insured relationship")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
@@ -36,12 +41,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
 
     p = sub.add_parser("enrol", parents=[common_in], help="enrol one person (questionnaire as JSON)")
     p.add_argument("--json-file", "--json", dest="json_file", required=True, metavar="FILE")
+    p.add_argument("--paper", action="append", default=[], metavar="KIND=FILE", help=SCAN_HELP)
     p.set_defaults(handler=cmd_enrol)
 
     p = sub.add_parser("relationship", help="insurance relationships")
     v = p.add_subparsers(dest="verb", required=True).add_parser("add", parents=[common_in])
     v.add_argument("--national-code", required=True)
     v.add_argument("--json-file", "--json", dest="json_file", required=True, metavar="FILE")
+    v.add_argument("--paper", action="append", default=[], metavar="KIND=FILE", help=SCAN_HELP)
     v.set_defaults(handler=cmd_relationship_add)
 
     p = sub.add_parser("person", parents=[common], help="a person's full record")
@@ -68,13 +75,19 @@ def cmd_authority_add(ctx: Context) -> Output:
     return Output(data, f"مرجع {data['name']} افزوده شد / authority {data['code']} added")
 
 
+def scans(specs: list[str]) -> list[tuple[str, str, bytes, str]]:
+    """`--paper KIND=FILE` options as the services take them (kind, name, bytes, media type)."""
+    return [(kind, name, data, media) for kind, name, data, media, _attrs in map(parse_paper, specs)]
+
+
 def cmd_enrol(ctx: Context) -> Output:
-    result = enrol(ctx.store(), ctx.actor(), read_json_file(ctx.args.json_file))
+    result = enrol(ctx.store(), ctx.actor(), read_json_file(ctx.args.json_file), scans(ctx.args.paper))
     return Output(result.as_json(), result.ssn)
 
 
 def cmd_relationship_add(ctx: Context) -> Output:
-    added = add_relationship(ctx.store(), ctx.actor(), ctx.args.national_code, read_json_file(ctx.args.json_file))
+    added = add_relationship(ctx.store(), ctx.actor(), ctx.args.national_code, read_json_file(ctx.args.json_file),
+                             scans(ctx.args.paper))
     return Output(added.as_json(), f"ارتباط ثبت شد / relationship recorded: {added.insurance_number}")
 
 

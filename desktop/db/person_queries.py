@@ -32,6 +32,9 @@ _PERSONAL_COLS = ("address", "postal_code", "phone", "mobile", "iban", "educatio
                   "marital_status", "dependants_count", "special_disease", "blood_group", "medical_history")
 _PERSONAL_SQL = f"SELECT {', '.join(_PERSONAL_COLS)} FROM personal_info WHERE person_id = ?"
 
+ACQ_KEYS = ("first_name", "last_name", "national_code", "address", "mobile")
+_ACQ_SQL = f"SELECT {', '.join(ACQ_KEYS)} FROM acquaintance WHERE person_id = ? ORDER BY rowid"
+
 REL_KEYS = ("id", "type_code", "category", "start", "end", "end_reason", "insurance_number", "branch_code",
             "workshop_code", "workshop_name", "orientation", "main_insured_ssn", "main_first_name",
             "main_last_name", "medical_link")
@@ -41,7 +44,8 @@ DEP_KEYS = ("ssn", "national_code", "foreign_id", "first_name", "last_name", "ge
 
 def person_record(conn: Connection, *, national_code: str | None = None, ssn: str | None = None,
                   foreign_id: str | None = None, person_id: str | None = None) -> dict[str, Any] | None:
-    """Identity, numbers, relationships, dependants and personal information, raw (ISO dates)."""
+    """Identity, numbers, relationships, dependants, personal information and acquaintances,
+    raw (ISO dates)."""
     return _record(lambda sql, params: conn.exec_driver_sql(sql, params).fetchall(),
                    national_code=national_code, ssn=ssn, foreign_id=foreign_id, person_id=person_id)
 
@@ -68,4 +72,5 @@ def _record(rows: Callable[[str, tuple[Any, ...]], Sequence[Any]], *, national_c
     person["dependants"] = [dict(zip(DEP_KEYS, r, strict=True)) for r in rows(_DEPS_SQL, pid)]
     info = rows(_PERSONAL_SQL, pid)
     person["personal"] = dict(zip(_PERSONAL_COLS, info[0], strict=True)) if info else {}
+    person["acquaintances"] = [dict(zip(ACQ_KEYS, r, strict=True)) for r in rows(_ACQ_SQL, pid)]
     return person

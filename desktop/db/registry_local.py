@@ -15,7 +15,7 @@ CREATE TABLE IF NOT EXISTS identity (
   first_name TEXT NOT NULL, last_name TEXT NOT NULL, father_name TEXT NOT NULL,
   birth_date TEXT NOT NULL, gender TEXT NOT NULL, birth_certificate_number TEXT,
   place_of_issue TEXT, death_date TEXT, father_national_code TEXT, mother_national_code TEXT,
-  birth_date_changed_on TEXT
+  birth_date_changed_on TEXT, earlier_certificate_annulled INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS ix_identity_father ON identity(father_national_code);
 CREATE INDEX IF NOT EXISTS ix_identity_mother ON identity(mother_national_code);
@@ -26,7 +26,9 @@ CREATE TABLE IF NOT EXISTS marriage (
 """
 _COLS = ("key", "national_code", "foreign_id", "first_name", "last_name", "father_name", "birth_date",
          "gender", "birth_certificate_number", "place_of_issue", "death_date", "father_national_code",
-         "mother_national_code", "birth_date_changed_on")
+         "mother_national_code", "birth_date_changed_on", "earlier_certificate_annulled")
+# The demo generator's bulk rows predate the annulment flag (it defaults to 0 there).
+_BULK_COLS = _COLS[:-1]
 
 
 def _d(value: str | None) -> dt.date | None:
@@ -47,6 +49,15 @@ class LocalRegistry:
         self.path = Path(path)
         self._conn = sqlite3.connect(self.path, check_same_thread=False)
         self._conn.executescript(_SCHEMA)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """A registry file made before the annulment flag existed gains its column (default 0)."""
+        have = {row[1] for row in self._conn.execute("PRAGMA table_info(identity)")}
+        if "earlier_certificate_annulled" not in have:
+            with self._conn:
+                self._conn.execute("ALTER TABLE identity ADD COLUMN earlier_certificate_annulled "
+                                   "INTEGER NOT NULL DEFAULT 0")
 
     def close(self) -> None:
         self._conn.close()
@@ -70,6 +81,7 @@ class LocalRegistry:
             place_of_issue=r["place_of_issue"], death_date=_d(r["death_date"]),
             father_national_code=r["father_national_code"], mother_national_code=r["mother_national_code"],
             birth_date_changed_on=_d(r["birth_date_changed_on"]),
+            earlier_certificate_annulled=bool(r["earlier_certificate_annulled"]),
             marriages=self._marriages(nc) if nc else (),
         )
 
@@ -94,7 +106,8 @@ class LocalRegistry:
                     (ident.key, ident.national_code, ident.foreign_id, ident.first_name, ident.last_name,
                      ident.father_name, _s(ident.birth_date), ident.gender, ident.birth_certificate_number,
                      ident.place_of_issue, _s(ident.death_date), ident.father_national_code,
-                     ident.mother_national_code, _s(ident.birth_date_changed_on)),
+                     ident.mother_national_code, _s(ident.birth_date_changed_on),
+                     int(ident.earlier_certificate_annulled)),
                 )
                 self._add_marriages(ident)
         return len(identities)
@@ -114,7 +127,8 @@ class LocalRegistry:
         """Bulk load for the demo generator: rows already in column order."""
         with self._conn:
             self._conn.executemany(
-                f"INSERT OR REPLACE INTO identity ({', '.join(_COLS)}) VALUES ({', '.join('?' * len(_COLS))})",
+                f"INSERT OR REPLACE INTO identity ({', '.join(_BULK_COLS)}) "
+                f"VALUES ({', '.join('?' * len(_BULK_COLS))})",
                 identity_rows,
             )
             self._conn.executemany("INSERT OR REPLACE INTO marriage VALUES (?, ?, ?, ?, ?)", marriage_rows)

@@ -11,7 +11,7 @@ from .errors import InvalidValue
 from .jalali import parse_jalali, parse_optional
 from .limits import RELATIONSHIP_START_AHEAD_DAYS
 from .registry import Marriage, RegistryIdentity
-from .text import normalise_identifier, normalise_text
+from .text import ascii_digits, normalise_identifier, normalise_text, persian_digits
 from .vocabulary import (
     BLOOD_GROUPS,
     EDUCATION,
@@ -36,6 +36,8 @@ PERSONAL_TEXT = ("address", "special_disease", "medical_history")
 HEALTH_FIELDS = frozenset({"special_disease", "blood_group", "medical_history"})
 PERSONAL_FIELDS = (*PERSONAL_TEXT, *PERSONAL_VALIDATORS, *PERSONAL_CHOICES, "dependants_count")
 CONTACT_FIELDS = frozenset({"address", "postal_code", "phone", "mobile"})
+ACQUAINTANCES_KEY = "acquaintances"  # inside "personal": relatives or friends to reach (SPEC §1.2)
+MAX_ACQUAINTANCES = 10
 
 
 MARRIAGE_END_REASONS = ("divorce", "death")
@@ -79,15 +81,62 @@ class RelationshipInput:
         return cls(kind, start, end, workshop, orientation)
 
 
-def parse_personal(data: Any) -> dict[str, Any]:
-    """Validate the personal-information fields that are present; unknown keys are refused."""
+@dataclass(frozen=True)
+class AcquaintanceInput:
+    """A relative or friend the organisation may reach the person through (SPEC §1.2)."""
+
+    first_name: str
+    last_name: str
+    national_code: str | None = None
+    address: str | None = None
+    mobile: str | None = None
+
+    @classmethod
+    def parse(cls, raw: Any, index: int) -> AcquaintanceInput:
+        fa = f"آشنای {index + 1}"
+        data = shapes.obj(raw, f"acquaintances[{index}]", fa)
+        unknown = set(data) - {"first_name", "last_name", "national_code", "address", "mobile"}
+        if unknown:
+            key = sorted(unknown)[0]
+            raise InvalidValue(f"فیلد «{shapes.shown(key)}» در اطلاعات {fa} شناخته نیست.",
+                               f"unknown acquaintance field {shapes.shown(key)!r}", field="acquaintances")
+
+        def given(key: str, title: str, *, required: bool = False) -> str | None:
+            value = shapes.text(data, key, f"{title} {fa}", required=required, field=f"acquaintances.{key}")
+            return normalise_text(value, field=key) if value else None
+
+        nc, mobile = given("national_code", "کد ملی"), given("mobile", "تلفن همراه")
+        return cls(
+            first_name=given("first_name", "نام", required=True) or "",
+            last_name=given("last_name", "نام خانوادگی", required=True) or "",
+            national_code=identifiers.national_code(nc) if nc else None,
+            address=given("address", "نشانی"),
+            mobile=identifiers.mobile(mobile) if mobile else None,
+        )
+
+
+def parse_acquaintances(data: Any) -> tuple[AcquaintanceInput, ...]:
+    """The `acquaintances` list of the personal information (one or more, at most ten)."""
+    raw = shapes.items(shapes.optional_obj(data, "personal", "اطلاعات شخصی").get(ACQUAINTANCES_KEY),
+                       ACQUAINTANCES_KEY, "آشنایان")
+    if len(raw) > MAX_ACQUAINTANCES:
+        raise InvalidValue(f"بیش از {persian_digits(MAX_ACQUAINTANCES)} آشنا پذیرفته نمی‌شود.",
+                           f"at most {MAX_ACQUAINTANCES} acquaintances", field=ACQUAINTANCES_KEY)
+    return tuple(AcquaintanceInput.parse(item, i) for i, item in enumerate(raw))
+
+
+def parse_personal(data: Any, *, with_acquaintances: bool = False) -> dict[str, Any]:
+    """Validate the personal-information fields that are present; unknown keys are refused.
+    `with_acquaintances` lets the `acquaintances` list through (read by parse_acquaintances)."""
     out: dict[str, Any] = {}
     for key, raw in shapes.optional_obj(data, "personal", "اطلاعات شخصی").items():
+        if with_acquaintances and key == ACQUAINTANCES_KEY:
+            continue
         if key not in PERSONAL_FIELDS:
             raise InvalidValue(f"فیلد «{shapes.shown(key)}» در اطلاعات شخصی شناخته نیست.",
                                f"unknown personal field {shapes.shown(key)!r}", field="personal")
         if key == "dependants_count":
-            out[key] = None if raw is None or raw == "" else _count(raw)
+            out[key] = None if raw is None or raw == "" else dependants_count(raw)
             continue
         value = shapes.text({key: raw}, key, key)
         if value is None:
@@ -101,12 +150,15 @@ def parse_personal(data: Any) -> dict[str, Any]:
     return out
 
 
-def _count(raw: Any) -> int:
+def dependants_count(raw: Any) -> int:
+    """The number of dependants (appendix 4): 0–30, as a number or digits (Persian ones too)."""
     value = -1
     if isinstance(raw, int) and not isinstance(raw, bool):
         value = raw
-    elif isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit() and len(raw) < 4:
-        value = int(raw)
+    elif isinstance(raw, str) and len(raw) < 8:
+        digits = ascii_digits(raw.strip())
+        if digits.isascii() and digits.isdigit() and len(digits) < 4:
+            value = int(digits)
     if not 0 <= value <= 30:
         raise InvalidValue("تعداد افراد تبعی باید عددی بین ۰ و ۳۰ باشد.", "dependants_count must be 0..30", field="dependants_count")
     return value
@@ -142,6 +194,12 @@ class EnrolmentInput:
     personal: dict[str, Any] = field(default_factory=dict)
     employer: EmployerInput | None = None
     documents_seen: bool = True  # the clerk saw the original identity documents
+    acquaintances: tuple[AcquaintanceInput, ...] = ()
+
+    @property
+    def health_given(self) -> bool:
+        """Whether any health field (special disease, blood group, medical history) has a value."""
+        return any(self.personal.get(k) is not None for k in HEALTH_FIELDS)
 
     @classmethod
     def parse(cls, data: Any, today: dt.date | None = None) -> EnrolmentInput:
@@ -153,9 +211,10 @@ class EnrolmentInput:
             national_code=identifiers.national_code(nc) if nc else None,
             foreign_id=identifiers.foreign_id(fid) if fid else None,
             relationship=rel,
-            personal=parse_personal(data.get("personal")),
+            personal=parse_personal(data.get("personal"), with_acquaintances=True),
             employer=EmployerInput.parse(rel.kind, data.get("employer")),
             documents_seen=shapes.flag(data, "documents_seen", "مدارک اصلی دیده شد", True),
+            acquaintances=parse_acquaintances(data.get("personal")),
         )
 
 
@@ -200,6 +259,8 @@ def parse_identity(data: Any, today: dt.date | None = None) -> RegistryIdentity:
         death_date=death,
         birth_date_changed_on=parse_optional(shapes.text(data, "birth_date_changed_on", "تاریخ تغییر تاریخ تولد"),
                                              field="birth_date_changed_on", not_after=today),
+        earlier_certificate_annulled=shapes.flag(data, "earlier_certificate_annulled",
+                                                 "ابطال شناسنامه پیشین", False),
         marriages=marriages,
         **opt_nc,
     )

@@ -34,6 +34,9 @@ class RegistryIdentity:
     mother_national_code: str | None = None
     # When the registry last changed the birth date (SPEC §5.1's 1379/08/08 rule looks at it).
     birth_date_changed_on: dt.date | None = None
+    # The registry's answer that it annulled the earlier birth certificate (سند سجلی ابطال‌شده):
+    # then the new birth date counts for benefits too, whenever it changed (SPEC §5.1).
+    earlier_certificate_annulled: bool = False
     marriages: tuple[Marriage, ...] = field(default_factory=tuple)
 
     @property

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.enrolment import (
-    HEALTH_FIELDS,
+    AcquaintanceInput,
     EmployerInput,
     EnrolmentInput,
     RelationshipInput,
@@ -22,7 +22,9 @@ from desktop.domain.jalali import format_jalali
 from desktop.domain.registry import RegistryIdentity
 from desktop.domain.roles import require
 from desktop.domain.text import persian_digits, search_key
+from desktop.domain.vocabulary import MAIN_KINDS
 from desktop.models import (
+    Acquaintance,
     Employer,
     InsuranceNumber,
     Person,
@@ -78,6 +80,36 @@ def find_person(session: Session, national_code: str | None, foreign_id: str | N
     if national_code:
         return session.scalar(select(Person).where(Person.national_code == national_code))
     return session.scalar(select(Person).where(Person.foreign_id == foreign_id))
+
+
+def holds_main_relationship(session: Session, person: Person) -> bool:
+    """Whether the person has ever been a main insured here (a role or a relationship of a
+    main-insured kind), as opposed to holding an SSN only as a dependant or an employer."""
+    role = session.scalar(select(PersonRole.id).where(PersonRole.person_id == person.id,
+                                                      PersonRole.role == "main_insured").limit(1))
+    if role is not None:
+        return True
+    kinds = session.scalars(select(Relationship.type_code).where(Relationship.person_id == person.id)).all()
+    return any(kind in MAIN_KINDS for kind in kinds)
+
+
+def becomes_main_insured(session: Session, person: Person | None, kind: str) -> bool:
+    """SPEC §2: a person who holds an SSN only as a dependant or an employer and now starts a
+    main-insured relationship — recorded on their SSN, with the enrolment questionnaire."""
+    return (person is not None and bool(person.ssn) and kind in MAIN_KINDS
+            and not holds_main_relationship(session, person))
+
+
+def require_questionnaire(kinds: Iterable[str]) -> None:
+    """The rule's paper (no personal-information form is needed then, SPEC §2)."""
+    if "questionnaire" not in set(kinds):
+        raise InvalidValue(
+            "این شخص شماره تامین اجتماعی را فقط به عنوان فرد تبعی یا کارفرما گرفته است؛ برای آغاز "
+            "ارتباط بیمه‌شده اصلی، پرسشنامه نام‌نویسی (اسکن‌شده) لازم است.",
+            "a person who holds an SSN only as a dependant or employer must hand in the enrolment "
+            "questionnaire to start a main-insured relationship",
+            field="questionnaire",
+        )
 
 
 def refuse_if_enrolled(person: Person | None) -> None:
@@ -164,12 +196,15 @@ def add_employer(unit: Unit, person: Person, rel: RelationshipInput, employer: E
 
 def enrol(store: Store, actor: Actor, data: dict[str, Any],
           papers: Iterable[tuple[str, str, bytes, str]] = ()) -> EnrolmentResult:
-    """Enrol once per person. Known persons without an SSN take the shorter path of SPEC §2.
+    """Enrol once per person. Known persons without an SSN take the shorter path of SPEC §2;
+    so does a person who holds an SSN only as a dependant or an employer and now starts a
+    main-insured relationship — it is recorded on that SSN, and the enrolment questionnaire
+    must be among the papers (SPEC §2). Anyone else with an SSN is refused with it.
 
     `papers` (kind, filename, data, media type) — the scanned questionnaire and photo — are
     archived against the person in the same transaction, once the SSN is given."""
     request = EnrolmentInput.parse(data, store.today())
-    if HEALTH_FIELDS & {k for k, v in request.personal.items() if v is not None}:
+    if request.health_given:
         require(actor.role, "person.health")  # as for later updates of the same fields
     papers = list(papers)
     for kind, name, content, media in papers:
@@ -178,18 +213,25 @@ def enrol(store: Store, actor: Actor, data: dict[str, Any],
     with mutation(store, actor, "person.enrol") as unit:
         s = unit.session
         person = find_person(s, request.national_code, request.foreign_id)
-        refuse_if_enrolled(person)
+        becoming_main = becomes_main_insured(s, person, request.relationship.kind)
+        if becoming_main:
+            require_questionnaire(kind for kind, *_ in papers)
+        else:
+            refuse_if_enrolled(person)
         known = person is not None
-        ssn = allocate_ssn(s)
         if person is None:
+            ssn = allocate_ssn(s)
             person = _added_person(unit, ident, request.documents_seen, ssn)
             s.flush()  # the person row first: the mappers declare no relationship() to order by
+        elif person.ssn:
+            ssn = person.ssn  # held as a dependant or employer: it stays (one SSN for life)
         else:
-            person.ssn = ssn
+            ssn = person.ssn = allocate_ssn(s)
         with s.no_autoflush:  # the dependent rows are built, then written in one flush
             number = _record_relationship(unit, person, request, known)
             if request.personal and (not known or s.get(PersonalInfo, person.id) is None):
                 s.add(PersonalInfo(person_id=person.id, **request.personal))
+            add_acquaintances(s, person, request.acquaintances)
         s.flush()
         for kind, name, content, media in papers:
             store_paper(unit, person.id, kind, name, content, media)
@@ -198,9 +240,16 @@ def enrol(store: Store, actor: Actor, data: dict[str, Any],
             "national_code": person.national_code, "foreign_id": person.foreign_id, "ssn": person.ssn,
             "relationship": {"kind": request.relationship.kind, "start": request.relationship.start,
                              "end": request.relationship.end, "workshop_code": request.relationship.workshop_code},
-            "numbers": numbers, "known_before": known,
+            "numbers": numbers, "known_before": known, "acquaintances": len(request.acquaintances),
+            "became_main_insured": becoming_main,
         })
         return EnrolmentResult(person.id, ssn, numbers, known)
+
+
+def add_acquaintances(session: Session, person: Person, acquaintances: Iterable[AcquaintanceInput]) -> None:
+    for a in acquaintances:
+        session.add(Acquaintance(person_id=person.id, first_name=a.first_name, last_name=a.last_name,
+                                 national_code=a.national_code, address=a.address, mobile=a.mobile))
 
 
 def _added_person(unit: Unit, ident: RegistryIdentity, documents_seen: bool, ssn: str) -> Person:

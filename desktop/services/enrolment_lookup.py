@@ -29,6 +29,7 @@ from desktop.models import PaperKind, Person, RelationshipType, Workshop
 from desktop.printing.registration_slip import SlipData, render_registration_slip
 
 from .actor import Actor
+from .enrolment import holds_main_relationship
 from .people import get_person
 from .store import Store
 
@@ -46,7 +47,10 @@ class IdentityPreview:
     gender_fa: str = ""
     dead_on_fa: str = ""
     person_id: uuid.UUID | None = None  # known in this store
-    ssn: str | None = None  # known and enrolled: a second enrolment is refused
+    ssn: str | None = None  # known and enrolled: a second enrolment is refused …
+    # … unless the SSN is held only as a dependant or an employer: then a main-insured
+    # relationship may start, with the enrolment questionnaire (SPEC §2).
+    ssn_without_main: bool = False
 
     @property
     def known(self) -> bool:
@@ -62,14 +66,17 @@ def identity_preview(store: Store, actor: Actor, *, national_code: str | None = 
     ident = store.registry.lookup(national_code=nc, foreign_id=fid)
     with store.sessions() as s:
         column = Person.national_code if nc else Person.foreign_id
-        row = s.execute(select(Person.id, Person.ssn).where(column == (nc or fid))).first()
-    person_id, ssn = (row[0], row[1]) if row else (None, None)
+        person = s.scalar(select(Person).where(column == (nc or fid)))
+        person_id, ssn = (person.id, person.ssn) if person else (None, None)
+        without_main = bool(person and person.ssn and not holds_main_relationship(s, person))
     if ident is None:
-        return IdentityPreview(nc or fid or "", False, person_id=person_id, ssn=ssn)
+        return IdentityPreview(nc or fid or "", False, person_id=person_id, ssn=ssn,
+                               ssn_without_main=without_main)
     return IdentityPreview(
         nc or fid or "", True, f"{ident.first_name} {ident.last_name}", ident.father_name,
         format_jalali(ident.birth_date, persian=True), ident.gender, GENDERS.get(ident.gender, ""),
         format_jalali(ident.death_date, persian=True) if ident.death_date else "", person_id, ssn,
+        without_main,
     )
 
 

@@ -126,6 +126,25 @@ class PersonalDetails:
         return {k: getattr(self, k) for k in _PERSONAL_KEYS if self.health_shown or k not in HEALTH_FIELDS}
 
 
+@dataclass(frozen=True)
+class AcquaintanceRow:
+    """A relative or friend to reach the person through (SPEC §1.2); not health data."""
+
+    first_name: str
+    last_name: str
+    national_code: str | None = None
+    address: str | None = None
+    mobile: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"first_name": self.first_name, "last_name": self.last_name,
+                "national_code": self.national_code, "address": self.address, "mobile": self.mobile}
+
+
 # In declaration order, which is the order `person --json` has always printed them in.
 _PERSONAL_KEYS = tuple(f.name for f in fields(PersonalDetails) if f.name != "health_shown")
 
@@ -153,6 +172,7 @@ class PersonRecord:
     relationships: tuple[RecordRelationship, ...]
     dependants: tuple[DependantRow, ...]
     personal: PersonalDetails | None  # None: no personal information recorded
+    acquaintances: tuple[AcquaintanceRow, ...] = ()
 
     @property
     def full_name(self) -> str:
@@ -172,6 +192,8 @@ class PersonRecord:
             "dependants": [d.as_json() for d in self.dependants],
             "personal": self.personal.as_json() if self.personal else {},
         }
+        if self.acquaintances:  # in "personal", as `enrol` takes them
+            out["personal"]["acquaintances"] = [a.as_json() for a in self.acquaintances]
         if self.national_code:
             out["national_code"] = self.national_code
         else:
@@ -226,6 +248,7 @@ def shape_person(raw: dict[str, Any], role: str) -> PersonRecord:
         relationships=tuple(_relationship(r) for r in raw["relationships"]),
         dependants=tuple(_dependant(d) for d in raw["dependants"]),
         personal=_personal(raw["personal"], allowed(role, "person.health")),
+        acquaintances=tuple(AcquaintanceRow(**a) for a in raw.get("acquaintances", ())),
     )
 
 

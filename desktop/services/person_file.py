@@ -41,6 +41,7 @@ from desktop.models import (
 
 from .actor import Actor
 from .people import (
+    AcquaintanceRow,
     DependantRow,
     NumberRow,
     PersonalDetails,
@@ -207,6 +208,10 @@ class PersonFile:
     @property
     def dependants(self) -> tuple[DependantRow, ...]:
         return self.person.dependants
+
+    @property
+    def acquaintances(self) -> tuple[AcquaintanceRow, ...]:
+        return self.person.acquaintances
 
     @property
     def active(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from desktop.domain import identifiers
 from desktop.domain.enrolment import HEALTH_FIELDS, RelationshipInput, parse_personal
 from desktop.domain.errors import Conflict, InvalidValue, NotFound
 from desktop.domain.jalali import BIRTH_DATE_FREEZE, format_jalali
+from desktop.domain.registry import RegistryIdentity
 from desktop.domain.roles import require
 from desktop.domain.text import normalise_text, persian_digits, search_key
 from desktop.models import (
@@ -23,11 +25,19 @@ from desktop.models import (
     Person,
     PersonalInfo,
     PersonalInfoChange,
+    PersonRole,
     Relationship,
 )
 
 from .actor import Actor
-from .enrolment import add_relationship_row, number_for_relationship, workshop_by_code
+from .archive import check_paper, store_paper
+from .enrolment import (
+    add_relationship_row,
+    becomes_main_insured,
+    number_for_relationship,
+    require_questionnaire,
+    workshop_by_code,
+)
 from .store import Store
 from .unit import mutation
 
@@ -76,11 +86,21 @@ class RelationshipAdded:
                 "ssn": self.ssn}
 
 
-def add_relationship(store: Store, actor: Actor, national_code: str, data: dict[str, Any]) -> RelationshipAdded:
-    """Record a further main-insured or employer relationship (e.g. history from older records)."""
+def add_relationship(store: Store, actor: Actor, national_code: str, data: dict[str, Any],
+                     papers: Iterable[tuple[str, str, bytes, str]] = ()) -> RelationshipAdded:
+    """Record a further main-insured or employer relationship (e.g. history from older records).
+    A person who so far held their SSN only as a dependant or an employer hands in the enrolment
+    questionnaire with their first main-insured relationship (SPEC §2): it must be among
+    `papers` (kind, filename, data, media type), which are archived in the same transaction."""
     rel = RelationshipInput.parse(data, store.today())
+    papers = list(papers)
+    for kind, name, content, media in papers:
+        check_paper(kind, name, content, media)
     with mutation(store, actor, "person.update") as unit:
         person = enrolled_person(unit.session, national_code=national_code)
+        if becomes_main_insured(unit.session, person, rel.kind):
+            require_questionnaire(kind for kind, *_ in papers)
+            unit.session.add(PersonRole(person_id=person.id, role="main_insured", since=rel.start))
         workshop = workshop_by_code(unit.session, rel.workshop_code)
         clash = _overlapping(unit.session, person, rel, workshop.id if workshop else None)
         if clash is not None:
@@ -92,6 +112,8 @@ def add_relationship(store: Store, actor: Actor, national_code: str, data: dict[
         number = number_for_relationship(unit, person, rel, None)
         row = add_relationship_row(unit, person, rel, number.value, workshop=workshop)
         unit.session.flush()
+        for kind, name, content, media in papers:
+            store_paper(unit, person.id, kind, name, content, media)
         payload = {"person_id": person.id, "kind": rel.kind, "start": rel.start, "end": rel.end,
                    "workshop_code": rel.workshop_code, "insurance_number": number.value}
         unit.record("relationship.add", "relationship", row.id, payload)
@@ -128,7 +150,8 @@ def _text(value: Any) -> str | None:
 
 
 def requery_identity(store: Store, actor: Actor, person_id: uuid.UUID, *, committee_approval: str | None = None) -> list[str]:
-    """Identity changes only by a fresh registry query; the benefit birth date is kept (SPEC §5.1)."""
+    """Identity changes only by a fresh registry query; the benefit birth date is kept unless the
+    change predates 1379/08/08 or the registry annulled the earlier birth certificate (SPEC §5.1)."""
     with mutation(store, actor, "person.update") as unit:
         s = unit.session
         person = enrolled_person(s, person_id=person_id)
@@ -142,8 +165,12 @@ def requery_identity(store: Store, actor: Actor, person_id: uuid.UUID, *, commit
         for f in changed:
             s.add(IdentityChange(person_id=person.id, field=f, old_value=_text(getattr(person, f)),
                                  new_value=_text(getattr(fresh, f)), user_id=actor.id))
+        benefit_before = person.benefit_birth_date
         _apply_identity(person, fresh, store)
-        unit.record("identity.requery", "person", person.id, {"fields": changed, "committee_approval": committee_approval})
+        unit.record("identity.requery", "person", person.id, {
+            "fields": changed, "committee_approval": committee_approval,
+            "benefit_birth_date_moved": person.benefit_birth_date != benefit_before,
+            "earlier_certificate_annulled": fresh.earlier_certificate_annulled})
         return changed
 
 
@@ -161,10 +188,16 @@ def _require_committee(session: Session, person: Person, approval: str | None) -
         )
 
 
-def _apply_identity(person: Person, fresh: Any, store: Store) -> None:
+def benefit_date_moves(fresh: RegistryIdentity, changed_on: dt.date) -> bool:
+    """SPEC §5.1: a birth-date change counts for benefits when it was made before 1379/08/08,
+    or — whenever it was made — because the registry annulled the earlier birth certificate."""
+    return changed_on <= BIRTH_DATE_FREEZE or fresh.earlier_certificate_annulled
+
+
+def _apply_identity(person: Person, fresh: RegistryIdentity, store: Store) -> None:
     changed_on = fresh.birth_date_changed_on or store.today()
-    if fresh.birth_date != person.birth_date and changed_on <= BIRTH_DATE_FREEZE:
-        person.benefit_birth_date = fresh.birth_date  # before the cut-off the new date counts for benefits too
+    if fresh.birth_date != person.birth_date and benefit_date_moves(fresh, changed_on):
+        person.benefit_birth_date = fresh.birth_date
     for f in IDENTITY_FIELDS:
         setattr(person, f, getattr(fresh, f))
     person.identity_complete = fresh.complete

@@ -1,6 +1,7 @@
 """Enrolment at the counter (نام‌نویسی, SPEC §2) as a guided, keyboard-first flow:
 number → identity → relationship → personal information → questionnaire and photo → confirm →
-SSN and insurance number → the registration slip. Work in progress is kept as a draft.
+SSN and insurance number → the registration slip, printed through Qt's print dialog (Persian;
+no printer: said so, and the PDF may be saved). Work in progress is kept as a draft.
 
 Every store, file and printing call runs as a background operation: the window keeps turning
 while a number is looked up, a person enrolled or a slip rendered; while an enrolment runs its
@@ -13,8 +14,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from desktop.domain.errors import Conflict
@@ -40,6 +40,7 @@ from .enrolment.outcome import ConfirmPage, DonePage
 from .messages import show_error
 from .operations import Operation
 from .person_file import open_person_file
+from .printing import PdfPrinting
 from .rtl import code_run
 
 NUMBER, IDENTITY, RELATIONSHIP, PERSONAL, PAPERS, CONFIRM, DONE = range(7)
@@ -51,14 +52,14 @@ class Screen(QWidget):
         self.ctx = ctx
         self.result: EnrolmentResult | None = None
         self.slip_path: Path | None = None
-        self.submitting = self.printing = False
+        self.submitting = self.rendering = False
         self._offered_drafts = False
         self._resume_target: int | None = None  # the step a resumed draft returns to
-        self.open_slip = lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         self.number, self.identity = NumberStep(ctx), IdentityStep(ctx)
         self.relationship, self.personal, self.papers = RelationshipStep(ctx), PersonalStep(ctx), PapersStep(ctx)
         self.confirm_page = ConfirmPage(ctx, "۶. تایید و تخصیص شماره", "ثبت و تخصیص شماره تامین اجتماعی (Enter)")
         self.done = DonePage()
+        self.slip_printing = PdfPrinting(self, self.done.info.setText)
         self.steps = [self.number, self.identity, self.relationship, self.personal, self.papers]
         self.flow = GuidedFlow([*self.steps, self.confirm_page, self.done])
         self.flow.route = self._route
@@ -94,6 +95,12 @@ class Screen(QWidget):
         p = self.number.preview
         return bool(p and p.known and not p.ssn)
 
+    def _becoming_main(self) -> bool:
+        """SPEC §2: an SSN held only as a dependant or employer; a main relationship now, with
+        the questionnaire and without the personal-information form."""
+        p = self.number.preview
+        return bool(p and p.ssn and p.ssn_without_main)
+
     def _known_id(self) -> uuid.UUID | None:
         return self.number.preview.person_id if self.number.preview else None
 
@@ -101,7 +108,7 @@ class Screen(QWidget):
         """A person already known takes the short path: identity, relationship, SSN (SPEC §2)."""
         if self.result is not None:
             return [DONE]
-        skip = {PERSONAL, PAPERS} if self._known() else set()
+        skip = {PERSONAL, PAPERS} if self._known() else {PERSONAL} if self._becoming_main() else set()
         return [i for i in range(DONE) if i not in skip]
 
     def _entered(self, index: int) -> None:
@@ -109,9 +116,12 @@ class Screen(QWidget):
         self.flow.header.setText(f"{p.full_name} — {persian_digits(p.number)}" if p and index > NUMBER else "")
         if index == IDENTITY:
             self.identity.show_preview(self.number.preview)
+        elif index == RELATIONSHIP:
+            self.relationship.main_only = self._becoming_main()
         elif index == PAPERS:
             self.papers.configure(foreign="foreign_id" in self.number.keyed(),
-                                  employer=self.relationship.employer() is not None)
+                                  employer=self.relationship.employer() is not None,
+                                  becoming_main=self._becoming_main())
         elif index == CONFIRM:
             self.confirm_page.show_summary(self._summary())
 
@@ -126,7 +136,15 @@ class Screen(QWidget):
         rows += [("شرکت:", employer.get("legal_name", "")),
                  ("شماره ثبت:", code_run(employer["registration_number"])
                   if employer.get("registration_number") else "")]
-        if not self._known():
+        if self._becoming_main():
+            rows += [("شماره تامین اجتماعی موجود:", code_run(p.ssn) if p and p.ssn else ""),
+                     ("مدارک:", "، ".join(Path(x["path"]).name for x in self.papers.papers()) or "—")]
+        elif not self._known():
+            personal = self.personal.personal()
+            count = personal.get("dependants_count")
+            rows += [("تعداد افراد تبعی:", persian_digits(count) if count else ""),
+                     ("آشنایان:", "، ".join(f"{a.get('first_name', '')} {a.get('last_name', '')}"
+                                          for a in personal.get("acquaintances", [])))]
             rows.append(("مدارک:", "، ".join(Path(x["path"]).name for x in self.papers.papers()) or "—"))
         return rows
 
@@ -138,7 +156,7 @@ class Screen(QWidget):
         employer = self.relationship.employer()
         if employer:
             data["employer"] = employer
-        if not self._known():
+        if not self._known() and not self._becoming_main():  # SPEC §2: no personal form then
             data["personal"] = self.personal.personal()
         return data
 
@@ -195,28 +213,29 @@ class Screen(QWidget):
             button.setFocus()  # disabling it moved the focus away; Enter tries again
 
     def print_slip(self) -> None:
-        """Render the slip off the GUI thread, then hand it to the PDF viewer."""
-        if self.result is None or self.printing:
+        """Render the slip off the GUI thread (a copy stays in the store's slips folder), then
+        Qt's print dialog; with no printer the clerk is told so and may save the PDF."""
+        if self.result is None or self.rendering or self.slip_printing.busy:
             return
         folder = self.ctx.store.path.parent / "slips" if self.ctx.store.path else Path(tempfile.gettempdir())
         store, actor, ssn = self.ctx.store, self.ctx.actor, self.result.ssn
 
-        def render(_job: object) -> Path:
+        def render(_job: object) -> tuple[Path, bytes]:
             folder.mkdir(parents=True, exist_ok=True)
-            return write_registration_slip(store, actor, ssn, folder / f"slip-{ssn}.pdf")
+            path = write_registration_slip(store, actor, ssn, folder / f"slip-{ssn}.pdf")
+            return path, path.read_bytes()
 
-        self.printing = True
+        self.rendering = True
         self.done.info.setText("در حال ساختن برگه…")
         (Operation(self, render)
          .on_success(self._slip_ready)
          .on_failure(fail_beside(self, self.done.info.setText))
-         .on_finished(lambda: setattr(self, "printing", False))
+         .on_finished(lambda: setattr(self, "rendering", False))
          .run())
 
-    def _slip_ready(self, path: Path) -> None:
-        self.slip_path = path
-        self.done.info.setText(f"برگه در {path} ذخیره شد.")
-        self.open_slip(path)
+    def _slip_ready(self, slip: tuple[Path, bytes]) -> None:
+        self.slip_path, pdf = slip
+        self.slip_printing.print_pdf(pdf, title="چاپ برگه نام‌نویسی", suggested_name=self.slip_path.name)
 
     def _open_file(self, person_id: uuid.UUID | None) -> None:
         if person_id is not None:

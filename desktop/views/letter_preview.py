@@ -1,8 +1,8 @@
 """A letter's pages in the window, with print (system dialog) and save-as-PDF.
 
 QtPdf is not part of PySide6-Essentials, so pages come from poppler's pdftoppm as images
-(desktop.services.pdf_preview). Printing paints page images rendered at the printer's
-resolution onto a QPrinter chosen in the system print dialog (QtPrintSupport is in Essentials).
+(desktop.services.pdf_preview). Printing and saving go through views/printing.py (Qt's print dialog in Persian, page images
+rendered at the printer's resolution; no printer: say so and offer to save the PDF).
 Rendering pages, writing files and rasterising for the printer are background operations; a
 screen that already renders its letter in its own operation passes the pages along
 (`show_letter`), so the preview shows without a second trip.
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QRect, Qt
-from PySide6.QtGui import QImage, QPainter, QPixmap
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -27,13 +27,11 @@ from PySide6.QtWidgets import (
 
 from desktop.services.pdf_preview import pdf_pages_png
 
-from .dialogs import save_file_name
 from .messages import error_text
 from .operations import Operation
-from .rtl import ltr_run
+from .printing import PdfPrinting
 
 PREVIEW_DPI = 80
-PRINT_DPI = 200
 MAX_ZOOM = 1.6  # past this the 80-dpi page image only gets blurrier
 
 
@@ -73,6 +71,8 @@ class LetterPreview(QWidget):
         self.save_button.clicked.connect(self.save_with_dialog)
         self.message = QLabel("")
         self.message.setObjectName("formInfo")
+        self.message.setWordWrap(True)
+        self.printing = PdfPrinting(self, self.message.setText)
         buttons = QHBoxLayout()
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.save_button)
@@ -139,51 +139,22 @@ class LetterPreview(QWidget):
         return super().eventFilter(obj, event)
 
     def save_to(self, path: str | Path) -> None:
-        pdf = self.pdf
-        if pdf is None:
-            return
-        (Operation(self, lambda _job: Path(path).write_bytes(pdf))
-         .on_success(lambda _n: self.message.setText(f"ذخیره شد: {ltr_run(path)}"))
-         .on_failure(lambda exc: self.message.setText(f"ذخیره ممکن نشد: {getattr(exc, 'strerror', None) or error_text(exc)}"))
-         .run())
+        if self.pdf is not None:
+            self.printing.save_to(self.pdf, path)
 
     def save_with_dialog(self) -> None:
-        path = save_file_name(self, "ذخیره نامه", self.suggested_name, "PDF (*.pdf)")
-        if path:
-            self.save_to(path)
+        if self.pdf is not None:
+            self.printing.save_with_dialog(self.pdf, self.suggested_name)
 
     def print_to(self, printer: QPrinter) -> None:
         """Rasterise the pages at print resolution in the background, then paint them."""
-        pdf = self.pdf
-        if pdf is None:
-            return
-        self.message.setText("در حال آماده‌سازی برای چاپ…")
-        (Operation(self, lambda _job: pdf_pages_png(pdf, dpi=PRINT_DPI))
-         .on_success(lambda images: self._paint(printer, images))
-         .on_failure(lambda exc: self.message.setText(error_text(exc)))
-         .run())
-
-    def _paint(self, printer: QPrinter, images: list[bytes]) -> None:
-        """Paint each page, scaled to the printable area, keeping its proportions."""
-        painter = QPainter(printer)
-        try:
-            for i, png in enumerate(images):
-                if i:
-                    printer.newPage()
-                image = QImage.fromData(png, "PNG")  # type: ignore[arg-type]  # the stub wants bytes; PySide wants str
-                area = painter.viewport()
-                size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                painter.drawImage(QRect(area.x(), area.y(), size.width(), size.height()), image)
-        finally:
-            painter.end()
-        self.message.setText("به چاپگر فرستاده شد.")
+        if self.pdf is not None:
+            self.printing.print_to(printer, self.pdf)
 
     def print_with_dialog(self) -> None:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("چاپ نامه")
-        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            self.print_to(printer)
+        """Qt's print dialog (Persian); with no printer, say so and offer to save the PDF."""
+        if self.pdf is not None:
+            self.printing.print_pdf(self.pdf, title="چاپ نامه", suggested_name=self.suggested_name)
 
 
 def beside_preview(owner: QWidget, form: QWidget) -> LetterPreview:

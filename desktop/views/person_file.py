@@ -164,6 +164,12 @@ class PersonFileDialog(QDialog):
         layout.addWidget(edit, alignment=Qt.AlignmentFlag.AlignLeft)
         if not f.health_visible:
             layout.addWidget(QLabel("اطلاعات سلامت برای نقش شما نمایش داده نمی‌شود."))
+        layout.addWidget(QLabel("آشنایان (بستگان یا دوستان):"))
+        self.acquaintance_table = table(
+            ("نام و نام خانوادگی", "کد ملی", "نشانی", "تلفن همراه"),
+            [(a.full_name, shown("national_code", a.national_code), a.address or "—", shown("mobile", a.mobile))
+             for a in f.acquaintances])
+        layout.addWidget(self.acquaintance_table)
         layout.addWidget(QLabel("سابقه تغییرها:"))
         layout.addWidget(table(("فیلد", "مقدار پیشین", "مقدار تازه", "دلیل", "تاریخ", "کاربر"),
                                [(PERSONAL_LABELS.get(c.field, c.field), shown(c.field, c.old),

@@ -94,3 +94,61 @@ def test_store_from_nowhere_is_a_clear_error(tmp_path):
     proc = Cli(tmp_path / "none.sqlite")("person", "--ssn", "1021000014", check=False)
     assert proc.returncode == 2 and "init" in proc.stderr
     assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_enrol_json_takes_acquaintances_and_health_by_role_and_person_shows_them(cli, tmp_path, monkeypatch):
+    """CLI.md `enrol`: personal information with dependants_count, acquaintances and (for roles
+    with person.health) special disease, blood group, medical history; `person --json` shows
+    health only to such roles."""
+    from desktop.services.store import open_store
+    from desktop.services.users import create_user, sign_in
+
+    from .conftest import ADMIN_PASSWORD
+
+    store = open_store(cli.db)
+    try:
+        create_user(store, sign_in(store, "admin", ADMIN_PASSWORD), "clerk1", "کاربر باجه", "clerk", "password123")
+    finally:
+        store.close()
+    (tmp_path / "clerk.pw").write_text("password123\n", encoding="utf-8")
+    as_clerk = ("--user", "clerk1", "--password-file", str(tmp_path / "clerk.pw"))
+    person = identity()
+    cli("registry", "add", "--json", write_json(tmp_path / "r.json", person))
+    personal = {"address": "تهران", "dependants_count": 2, "special_disease": "دیابت", "blood_group": "O+",
+                "medical_history": "جراحی ۱۳۹۸",
+                "acquaintances": [{"first_name": "رضا", "last_name": "احمدی", "mobile": "۰۹۳۵۱۲۳۴۵۶۷"}]}
+    path = write_json(tmp_path / "e.json", questionnaire(person["national_code"], personal=personal))
+    before = table_counts(cli.db)
+    refused = cli("enrol", "--json", path, check=False)  # as admin: no person.health
+    assert refused.returncode == 4 and table_counts(cli.db) == before
+    ssn = cli.json("enrol", "--json", path, *as_clerk)["ssn"]
+    shown = cli.json("person", "--ssn", ssn, "--json", *as_clerk)["personal"]
+    assert shown["special_disease"] == "دیابت" and shown["medical_history"] == "جراحی ۱۳۹۸"
+    assert shown["dependants_count"] == 2
+    assert shown["acquaintances"] == [{"first_name": "رضا", "last_name": "احمدی", "national_code": None,
+                                       "address": None, "mobile": "09351234567"}]
+    hidden = cli.json("person", "--ssn", ssn, "--json")["personal"]  # admin
+    assert {"special_disease", "blood_group", "medical_history"}.isdisjoint(hidden)
+    assert hidden["acquaintances"] == shown["acquaintances"]
+
+
+def test_a_dependant_starting_as_main_insured_hands_in_the_questionnaire_at_the_cli(cli, tmp_path):
+    """SPEC §2 through `enrol --paper questionnaire=FILE` (and `relationship add --paper …`)."""
+    wife = identity(gender="female", first_name="مریم")
+    husband = identity(marriages=[{"spouse_national_code": wife["national_code"], "date": "1388/05/05"}])
+    cli("registry", "add", "--json", write_json(tmp_path / "r.json", [wife, husband]))
+    cli("enrol", "--json", write_json(tmp_path / "h.json", questionnaire(husband["national_code"])))
+    ssn = cli.json("dependant", "add", "--main", husband["national_code"], "--national-code",
+                   wife["national_code"], "--relation", "wife", "--json")["ssn"]
+    path = write_json(tmp_path / "w.json", {"national_code": wife["national_code"],
+                                            "relationship": {"kind": "voluntary", "start": "1403/01/01"}})
+    before = table_counts(cli.db)
+    refused = cli("enrol", "--json", path, check=False)
+    assert refused.returncode == 2 and "پرسشنامه" in refused.stderr and "questionnaire" in refused.stderr
+    assert table_counts(cli.db) == before
+    scan = tmp_path / "questionnaire.pdf"
+    scan.write_bytes(b"%PDF-1.4\n%scan\n")
+    out = cli.json("enrol", "--json", path, "--paper", f"questionnaire={scan}")
+    assert out["ssn"] == ssn and out["known_before"] is True
+    kinds = [r.get("kind") or r.get("relation") for r in cli.json("person", "--ssn", ssn, "--json")["relationships"]]
+    assert sorted(kinds) == ["voluntary", "wife"]

@@ -245,3 +245,23 @@ def test_first_run_set_up_refusals_leave_no_file(tmp_path, username, password):
 def q_users(store) -> list[str]:  # noqa: ANN001
     with store.engine.connect() as conn:
         return [r[0] for r in conn.exec_driver_sql("SELECT username FROM app_user")]
+
+
+def test_a_registry_file_from_before_the_annulment_flag_gains_its_column(tmp_path):
+    from desktop.db.registry_local import LocalRegistry
+
+    path = tmp_path / "old.registry.sqlite"
+    with sqlite3.connect(path) as conn:  # the identity table as it was before the flag
+        conn.execute("CREATE TABLE identity (key TEXT PRIMARY KEY, national_code TEXT UNIQUE, foreign_id TEXT UNIQUE,"
+                     " first_name TEXT NOT NULL, last_name TEXT NOT NULL, father_name TEXT NOT NULL,"
+                     " birth_date TEXT NOT NULL, gender TEXT NOT NULL, birth_certificate_number TEXT,"
+                     " place_of_issue TEXT, death_date TEXT, father_national_code TEXT, mother_national_code TEXT,"
+                     " birth_date_changed_on TEXT)")
+        conn.execute("INSERT INTO identity (key, national_code, first_name, last_name, father_name, birth_date, gender)"
+                     " VALUES ('0012345679', '0012345679', 'علی', 'رضایی', 'حسن', '1980-01-01', 'male')")
+    registry = LocalRegistry(path)
+    try:
+        ident = registry.lookup(national_code="0012345679")
+        assert ident is not None and ident.earlier_certificate_annulled is False
+    finally:
+        registry.close()

@@ -102,6 +102,33 @@ def test_birth_date_change_before_1379_08_08_moves_the_benefit_date_too(store, c
     assert get_person(store, clerk, ssn=result.ssn).as_json()["benefit_birth_date"] == "1366/01/01"
 
 
+def test_birth_date_after_1379_08_08_from_an_annulled_certificate_counts_for_benefits(store, clerk, admin, enrolled):
+    """SPEC §5.1's exception: the registry says it annulled the earlier birth certificate."""
+    person, result = enrolled
+    add_registry_identities(store, admin, {**person, "birth_date": "1366/01/01", "birth_date_changed_on": "1402/05/01",
+                                           "earlier_certificate_annulled": True})
+    assert requery_identity(store, clerk, result.person_id) == ["birth_date"]
+    record = get_person(store, clerk, ssn=result.ssn).as_json()
+    assert record["birth_date"] == record["benefit_birth_date"] == "1366/01/01"
+    assert count_rows(store, "identity_change") == 1
+
+
+def test_birth_date_after_1379_08_08_without_annulment_keeps_the_benefit_date(store, clerk, admin, enrolled):
+    person, result = enrolled
+    add_registry_identities(store, admin, {**person, "birth_date": "1366/01/01", "birth_date_changed_on": "1402/05/01",
+                                           "earlier_certificate_annulled": False})
+    requery_identity(store, clerk, result.person_id)
+    record = get_person(store, clerk, ssn=result.ssn).as_json()
+    assert record["birth_date"] == "1366/01/01"
+    assert record["benefit_birth_date"] == person["birth_date"]
+
+
+def test_annulment_flag_must_be_true_or_false(store, admin, registered):
+    person = registered()
+    with pytest.raises(InvalidValue):
+        add_registry_identities(store, admin, {**person, "earlier_certificate_annulled": "yes"})
+
+
 def test_main_insured_with_temporary_number_needs_committee_approval(store, clerk, admin, registered):
     person = registered(birth_certificate_number=None, place_of_issue=None)
     result = enrol(store, clerk, questionnaire(person["national_code"]))

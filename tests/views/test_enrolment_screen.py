@@ -41,7 +41,9 @@ def screen(qtbot, store, clerk, monkeypatch):
 
 def make_screen(qtbot, store, actor, *, owned_by_test: bool = True) -> Screen:
     s = Screen(ViewContext(store, actor))
-    s.open_slip = lambda path: None  # no PDF viewer in tests
+    # No real printer and no modal question in tests unless a test asks for them.
+    s.slip_printing.printer_names = lambda: []
+    s.slip_printing.offer_save = lambda: False
     if owned_by_test:
         qtbot.addWidget(s)
     s.resize(1200, 800)
@@ -107,8 +109,27 @@ def test_new_person_enrolled_with_the_keyboard_alone(qtbot, screen, store, clerk
     assert "۱۱ رقم" in screen.personal.named["mobile"].error() or screen.personal.named["mobile"].error()
     type_here("4567")
     assert screen.personal.named["mobile"].error() == ""
-    key(qtbot, Qt.Key.Key_Return, 6)  # past IBAN, education, marital, military, blood group
-    assert screen.flow.index() == PAPERS
+    key(qtbot, Qt.Key.Key_Return, 5)  # past IBAN, education, marital, military
+    assert focused() is screen.personal.named["dependants_count"].edit
+    type_here("۲")
+    key(qtbot, Qt.Key.Key_Return)
+    type_here("دیابت")  # special disease: a clerk has person.health
+    key(qtbot, Qt.Key.Key_Return, 2)  # past the blood group
+    type_here("جراحی زانو ۱۴۰۰")
+    key(qtbot, Qt.Key.Key_Return)
+    assert focused() is screen.personal.named["acq.1.first_name"].edit
+    type_here("رضا")
+    key(qtbot, Qt.Key.Key_Return)
+    type_here("احمدی")
+    key(qtbot, Qt.Key.Key_Return, 3)  # no national code or address
+    type_here("۰۹۳۵۱۲۳۴۵۶۷")
+    qtbot.keyClick(focused(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert focused() is screen.personal.named["acq.2.first_name"].edit  # a second acquaintance
+    type_here("مینا")
+    key(qtbot, Qt.Key.Key_Return)
+    type_here("کاظمی")
+    key(qtbot, Qt.Key.Key_Return, 4)
+    assert screen.flow.index() == PAPERS, screen.flow.status.text()
     qtbot.keyClick(focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # next step
     assert screen.flow.index() == PAPERS and "لازم" in screen.flow.status.text()
     type_here(str(tmp_path / "q.pdf"))
@@ -126,11 +147,17 @@ def test_new_person_enrolled_with_the_keyboard_alone(qtbot, screen, store, clerk
     record = get_person(store, clerk, ssn=ssn).as_json()
     assert record["relationships"][0]["kind"] == "voluntary"
     assert record["personal"]["mobile"] == "09121234567"
+    assert record["personal"]["dependants_count"] == 2
+    assert record["personal"]["special_disease"] == "دیابت"
+    assert record["personal"]["medical_history"] == "جراحی زانو ۱۴۰۰"
+    assert [(a["first_name"], a["last_name"], a["mobile"]) for a in record["personal"]["acquaintances"]] == [
+        ("رضا", "احمدی", "09351234567"), ("مینا", "کاظمی", None)]
     assert sorted(p["paper_kind"] for p in papers_of(store, clerk, screen.result.person_id)) == ["photo", "questionnaire"]
 
     key(qtbot, Qt.Key.Key_Return)  # print button has the focus
     wait_for_operations(qtbot)
     assert screen.slip_path is not None and screen.slip_path.stat().st_size > 1000
+    assert "چاپگری" in screen.done.info.text()  # no printer here: said so
 
 
 def test_already_enrolled_national_code_is_refused_with_its_ssn(qtbot, screen, store, clerk, registered):
@@ -175,7 +202,7 @@ def test_legal_employer(qtbot, screen, store, clerk, registered):
     type_here("۱۲۳۴۵۶")
     key(qtbot, Qt.Key.Key_Return)
     assert screen.flow.index() == PERSONAL
-    key(qtbot, Qt.Key.Key_Return, 9)
+    key(qtbot, Qt.Key.Key_Return, len(screen.personal.enter.targets))  # every field left empty
     assert screen.flow.index() == PAPERS
     key(qtbot, Qt.Key.Key_Return, 2)  # employers bring no questionnaire
     assert screen.flow.index() == CONFIRM, screen.flow.status.text()
@@ -200,7 +227,7 @@ def test_foreign_national(qtbot, screen, store, clerk, registered, tmp_path):
     key(qtbot, Qt.Key.Key_Down)  # voluntary
     key(qtbot, Qt.Key.Key_Return)
     type_here("1404/01/15")
-    key(qtbot, Qt.Key.Key_Return, 10)
+    key(qtbot, Qt.Key.Key_Return, 1 + len(screen.personal.enter.targets))
     assert screen.flow.index() == PAPERS
     assert screen.papers.named["residence_permit"].isVisibleTo(screen)
     for path in ("q.pdf", "p.jpg", "r.pdf"):
@@ -364,3 +391,183 @@ def test_drafts_bar_follows_the_change_channel(qtbot, screen, store, clerk):
     assert [screen.bar.drafts.itemData(i) for i in range(screen.bar.drafts.count())] == [other]
     discard_draft(store, clerk, other)
     qtbot.waitUntil(lambda: not screen.bar.isVisible())
+
+
+HEALTH_KEYS = ("special_disease", "blood_group", "medical_history")
+
+
+@pytest.mark.parametrize("role, health", [("clerk", True), ("supervisor", True), ("admin", False),
+                                          ("letter_staff", False)])
+def test_personal_step_shows_health_fields_only_to_roles_with_person_health(qtbot, store, users, role, health):
+    from desktop.views.enrolment.enrol_steps import PersonalStep
+
+    page = PersonalStep(ViewContext(store, users[role]))
+    qtbot.addWidget(page)
+    assert all((k in page.named) is health for k in HEALTH_KEYS)
+    for k in ("dependants_count", "acq.1.first_name", "acq.1.last_name", "acq.1.national_code",
+              "acq.1.address", "acq.1.mobile"):
+        assert k in page.named  # not health data: every role that enrols sees them
+
+
+def test_acquaintance_needs_its_names_and_valid_numbers(qtbot, screen):
+    page = screen.personal
+    type_text(page.named["acq.1.mobile"].edit, "۰۹۳۵۱۲۳۴۵۶۷")
+    assert "آشنای ۱" in page.problem()
+    type_text(page.named["acq.1.first_name"].edit, "رضا")
+    type_text(page.named["acq.1.last_name"].edit, "احمدی")
+    assert page.problem() == ""
+    type_text(page.named["acq.1.national_code"].edit, "0012345678")  # wrong check digit
+    assert page.named["acq.1.national_code"].error() and page.problem()
+    page.named["acq.1.national_code"].setText("")
+    type_text(page.named["dependants_count"].edit, "۴۰")
+    assert "۳۰" in page.problem()
+    page.named["dependants_count"].setText("۳")
+    assert page.personal()["acquaintances"] == [{"first_name": "رضا", "last_name": "احمدی", "mobile": "۰۹۳۵۱۲۳۴۵۶۷"}]
+    assert page.personal()["dependants_count"] == "۳"
+
+
+def test_acquaintances_survive_a_draft_and_a_fresh_start_drops_the_extra_ones(qtbot, screen):
+    page = screen.personal
+    page.add_acquaintance(focus=False)
+    page.add_acquaintance(focus=False)
+    type_text(page.named["acq.3.first_name"].edit, "مینا")
+    type_text(page.named["acq.3.last_name"].edit, "کاظمی")
+    values = page.values()
+    page.reset()
+    assert len(page.acquaintances) == 1 and "acq.2.first_name" not in page.named
+    assert len(page.enter.targets) == len(page.named)
+    page.restore(values)
+    assert len(page.acquaintances) == 3
+    assert page.acquaintance_list() == [{"first_name": "مینا", "last_name": "کاظمی"}]
+    assert page.enter.targets[-1] is page.named["acq.3.mobile"].edit
+
+
+def test_dependant_starting_as_main_insured_hands_in_the_questionnaire(qtbot, screen, store, clerk, registered,
+                                                                        tmp_path):
+    """SPEC §2: the short path for an SSN held only as a dependant: relationship, then the
+    questionnaire (required; no personal-information form), recorded on the same SSN."""
+    from desktop.services.dependants import add_dependant
+
+    wife = registered(gender="female", first_name="مریم", last_name="صالحی", birth_date="1366/01/01")
+    husband = registered(marriages=[{"spouse_national_code": wife["national_code"], "date": "1388/05/05"}])
+    enrol(store, clerk, questionnaire(husband["national_code"]))
+    ssn = add_dependant(store, clerk, husband["national_code"], wife["national_code"], "wife").ssn
+    (tmp_path / "q.pdf").write_bytes(PDF)
+
+    type_here(wife["national_code"])
+    wait_for_operations(qtbot)
+    assert "پرسشنامه" in screen.number.note.text() and persian_digits(ssn) in screen.number.note.text()
+    key(qtbot, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
+    assert screen.flow.index() == IDENTITY, screen.flow.status.text()
+    assert "پرسشنامه" in screen.identity.shown["known"].text()
+    key(qtbot, Qt.Key.Key_Return)
+    choose_kind(qtbot, screen, "employer_natural")  # not on this path
+    key(qtbot, Qt.Key.Key_Return)
+    type_here("1404/05/01")
+    key(qtbot, Qt.Key.Key_Return)
+    assert screen.flow.index() == RELATIONSHIP and "بیمه‌شده اصلی" in screen.flow.status.text()
+    screen.relationship.kind.setCurrentIndex(screen.relationship.kind.findData("voluntary"))
+    screen.relationship.start.setFocus()
+    key(qtbot, Qt.Key.Key_Return)
+    assert screen.flow.index() == PAPERS  # no personal-information form (SPEC §2)
+    assert "پرسشنامه" in screen.papers.note.text()
+    qtbot.keyClick(focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert screen.flow.index() == PAPERS and "لازم" in screen.flow.status.text()
+    type_here(str(tmp_path / "q.pdf"))
+    key(qtbot, Qt.Key.Key_Return, 2)  # the photo is on file already: not asked
+    assert screen.flow.index() == CONFIRM, screen.flow.status.text()
+    assert "personal" not in screen.request()
+    key(qtbot, Qt.Key.Key_Return)
+    wait_for_operations(qtbot)
+    assert screen.flow.index() == DONE, screen.confirm_page.error.text()
+    assert screen.result.ssn == ssn and screen.result.known_before
+    kinds = [r.get("kind") or r["relation"] for r in get_person(store, clerk, ssn=ssn).as_json()["relationships"]]
+    assert sorted(kinds) == ["voluntary", "wife"]
+    assert [p["paper_kind"] for p in papers_of(store, clerk, screen.result.person_id)] == ["questionnaire"]
+
+
+# --- printing the registration slip (issue 9 items 3 and 6) ------------------------------------
+
+def _enrolled_done_page(qtbot, screen, registered) -> None:
+    person = registered(first_name="زهرا", last_name="کریمی", gender="female")
+    number_and_identity(qtbot, screen, person["national_code"])
+    screen.request = lambda: questionnaire(person["national_code"])  # the form's steps are tested above
+    screen.flow.show_page(CONFIRM)
+    screen.submit()
+    wait_for_operations(qtbot)
+    assert screen.flow.index() == DONE, screen.confirm_page.error.text()
+    assert focused() is screen.done.print_button
+
+
+def _pdf_pages(path) -> int:
+    import re
+    import shutil
+    import subprocess
+
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    return len(re.findall(rb"/Type\s*/Page[^s]", path.read_bytes()))
+
+
+def test_print_opens_the_print_dialog_and_prints_the_slip_pages(qtbot, screen, registered, tmp_path):
+    """Ctrl+P: Qt's print dialog chooses the printer — here a PDF "printer", as the offscreen
+    platform has no other — and the slip's pages are painted onto it."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    _enrolled_done_page(qtbot, screen, registered)
+    out = tmp_path / "printed.pdf"
+    asked: list[str] = []
+
+    def choose(title: str) -> QPrinter:
+        asked.append(title)
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        return printer
+
+    screen.slip_printing.printer_names = lambda: ["PDF"]
+    screen.slip_printing.choose_printer = choose
+    qtbot.keyClick(focused(), Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    wait_for_operations(qtbot)
+    assert asked == ["چاپ برگه نام‌نویسی"]
+    assert out.stat().st_size > 10_000 and _pdf_pages(out) >= 1
+    assert "به چاپگر فرستاده شد" in screen.done.info.text()
+
+
+def test_print_button_shows_qts_print_dialog(qtbot, screen, registered):
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    _enrolled_done_page(qtbot, screen, registered)
+    screen.slip_printing.printer_names = lambda: ["office"]
+    seen: list[str] = []
+
+    def cancel_it() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(50, cancel_it)
+            return
+        seen.append(f"{type(dialog).__name__}:{dialog.windowTitle()}")
+        dialog.reject()
+
+    QTimer.singleShot(50, cancel_it)
+    screen.done.print_button.click()
+    wait_for_operations(qtbot)
+    assert seen == [f"{QPrintDialog.__name__}:چاپ برگه نام‌نویسی"]
+    assert screen.done.info.text() == "چاپ انجام نشد (انصراف)."
+
+
+def test_no_printer_is_said_in_persian_and_the_slip_may_be_saved_with_its_path_left_to_right(
+        qtbot, screen, registered, tmp_path):
+    _enrolled_done_page(qtbot, screen, registered)
+    target = tmp_path / "برگه ها" / "slip.pdf"
+    target.parent.mkdir()
+    offered: list[str] = []
+    screen.slip_printing.offer_save = lambda: offered.append(screen.done.info.text()) or True
+    screen.slip_printing.choose_save_path = lambda name: str(target) if name.startswith("slip-") else ""
+    screen.print_slip()
+    wait_for_operations(qtbot)
+    assert offered and "چاپگری" in offered[0]
+    assert target.read_bytes().startswith(b"%PDF")
+    assert screen.done.info.text() == f"ذخیره شد: \u2066{target}\u2069"  # one LTR run

@@ -96,6 +96,20 @@ def test_save_and_print(qtbot, store, admin, cast, tmp_path):
     assert (tmp_path / "printed.pdf").stat().st_size > 10_000
 
 
+def test_letter_print_without_a_printer_says_so_and_offers_the_pdf(qtbot, store, admin, cast, tmp_path):
+    screen = make(qtbot, InquiryScreen, ViewContext(store, admin))
+    ask(qtbot, screen, "F1", cast.main)
+    flow = screen.preview.printing
+    flow.printer_names = lambda: []
+    flow.offer_save = lambda: True
+    flow.choose_save_path = lambda name: str(tmp_path / name)
+    screen.preview.print_button.click()
+    wait_for_operations(qtbot)
+    saved = tmp_path / screen.preview.suggested_name
+    assert saved.read_bytes().startswith(b"%PDF")
+    assert screen.preview.message.text() == f"ذخیره شد: \u2066{saved}\u2069"
+
+
 def test_certificate_then_verification_then_lockout(qtbot, store, users, cast):
     issuer = make(qtbot, CertificateScreen, ViewContext(store, users["clerk"]))
     type_text(issuer.national_code, cast.main)

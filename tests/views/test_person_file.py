@@ -75,6 +75,22 @@ def test_no_health_value_reaches_the_screen_of_a_role_without_person_health(qtbo
     assert "اطلاعات سلامت برای نقش شما نمایش داده نمی‌شود." in letters_cells
 
 
+def test_acquaintances_medical_history_and_dependants_count_show_health_only_by_role(qtbot, store, users, registered):
+    ident = registered(first_name="حسن", last_name="نوری")
+    result = enrol(store, users["clerk"], questionnaire(ident["national_code"], personal={
+        "dependants_count": 4, "medical_history": "جراحی قلب", "special_disease": "هموفیلی",
+        "acquaintances": [{"first_name": "رضا", "last_name": "احمدی", "national_code": "0012345679",
+                           "address": "کرج", "mobile": "09351234567"}]}))
+    for role, health in (("clerk", True), ("supervisor", True), ("admin", False), ("letter_staff", False)):
+        dialog = open_file(qtbot, store, users[role], result.person_id)
+        cells = _cells(dialog)
+        assert {"رضا احمدی", "کرج", "۰۰۱۲۳۴۵۶۷۹", "۰۹۳۵۱۲۳۴۵۶۷", "۴"} <= cells, role
+        assert ("جراحی قلب" in cells and "هموفیلی" in cells) is health, role
+        assert not health or "medical_history" in dialog.personal_keys
+        if not health:
+            assert not [t for t in cells if "جراحی" in t or "هموفیلی" in t], role
+
+
 def test_tables_show_the_typed_rows_as_before(qtbot, store, clerk, person):
     dialog = open_file(qtbot, store, clerk, person)
     cells = _cells(dialog)

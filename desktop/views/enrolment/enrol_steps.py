@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QSizePolicy, QWidget
 
 from desktop.domain import identifiers
+from desktop.domain.enrolment import dependants_count
 from desktop.domain.errors import DomainError
 from desktop.domain.roles import allowed
 from desktop.domain.text import normalise_identifier, persian_digits
+from desktop.domain.vocabulary import EMPLOYER_KINDS
 from desktop.services.enrolment_lookup import (
     IdentityPreview,
     identity_preview,
@@ -19,7 +23,8 @@ from desktop.services.enrolment_lookup import (
 )
 from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
 
-from .fields import FilePicker, ValidatedField, choice, choice_box, fill_choices
+from ..rtl import code_run
+from .fields import FilePicker, ValidatedField, Validator, choice, choice_box, fill_choices
 from .pages import StepPage
 
 ID_TITLES = {"national_code": "کد ملی", "foreign_id": "شماره اختصاصی اتباع خارجی"}
@@ -89,8 +94,12 @@ class NumberStep(StepPage):
         p = self.preview
         if p is None:
             return ""
+        if p.ssn and p.ssn_without_main:
+            return (f"این شخص شماره تامین اجتماعی {code_run(p.ssn)} را فقط به عنوان فرد تبعی یا کارفرما "
+                    "دارد؛ آغاز ارتباط بیمه‌شده اصلی با همین شماره ممکن است و پرسشنامه نام‌نویسی لازم است "
+                    "(فرم اطلاعات شخصی لازم نیست).")
         if p.ssn:
-            return (f"این شخص پیش‌تر نام‌نویسی شده است؛ شماره تامین اجتماعی: {persian_digits(p.ssn)}. "
+            return (f"این شخص پیش‌تر نام‌نویسی شده است؛ شماره تامین اجتماعی: {code_run(p.ssn)}. "
                     "نام‌نویسی دوباره ممکن نیست؛ تغییرات از پرونده شخص ثبت می‌شود.")
         if not p.in_registry:
             return "این شماره در پایگاه ثبت احوال (یا اتباع) نیست؛ بدون هویت ثبت‌شده نام‌نویسی ممکن نیست."
@@ -106,7 +115,7 @@ class NumberStep(StepPage):
         p = self.preview
         if p is None:
             return "شماره را وارد کنید."
-        if p.ssn or not p.in_registry or p.dead_on_fa:
+        if (p.ssn and not p.ssn_without_main) or not p.in_registry or p.dead_on_fa:
             return self._describe()
         return ""
 
@@ -133,13 +142,22 @@ class IdentityStep(StepPage):
         for key, label in self.shown.items():
             value = getattr(p, key, "") if p else ""
             if key == "known":
-                value = ("در این شعبه شناخته است، بدون شماره تامین اجتماعی: فقط ارتباط ثبت می‌شود"
-                         if p and p.known else "شخص جدید")
+                value = _standing(p)
             label.setText(str(value))
+
+
+def _standing(p: IdentityPreview | None) -> str:
+    """What this store already knows of the person, in the identity step's «وضعیت»."""
+    if p is not None and p.ssn and p.ssn_without_main:
+        return "شماره تامین اجتماعی دارد (فرد تبعی یا کارفرما): ارتباط بیمه‌شده اصلی با پرسشنامه ثبت می‌شود"
+    if p is not None and p.known:
+        return "در این شعبه شناخته است، بدون شماره تامین اجتماعی: فقط ارتباط ثبت می‌شود"
+    return "شخص جدید"
 
 
 class RelationshipStep(StepPage):
     title = "۳. ارتباط بیمه‌ای"
+    main_only = False  # a person with an SSN as dependant/employer starts a main relationship here
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -201,6 +219,9 @@ class RelationshipStep(StepPage):
             return "تاریخ شروع ارتباط را وارد کنید."
         if self.kind.count() == 0:
             return "فهرست انواع ارتباط هنوز بار نشده است."
+        if self.main_only and choice(self.kind) in EMPLOYER_KINDS:
+            return ("این شخص شماره تامین اجتماعی دارد؛ در این صفحه فقط ارتباط بیمه‌شده اصلی آغاز می‌شود "
+                    "(ارتباط کارفرمایی از پرونده شخص).")
         if choice(self.kind) == "mandatory" and not self.workshop_found:
             return "برای بیمه اجباری کد کارگاهی ثبت‌شده لازم است."
         return ""
@@ -226,8 +247,25 @@ def _registration_number(text: str) -> None:
         raise DomainError("شماره ثبت شرکت باید عدد باشد.", "registration number must be digits")
 
 
+ACQUAINTANCE_FIELDS: tuple[tuple[str, str, Validator | None], ...] = (
+    ("first_name", "نام", None), ("last_name", "نام خانوادگی", None),
+    ("national_code", "کد ملی", identifiers.national_code), ("address", "نشانی", None),
+    ("mobile", "تلفن همراه", identifiers.mobile))
+LTR_ACQUAINTANCE_FIELDS = frozenset({"national_code", "mobile"})
+
+
+def acquaintance_key(index: int, name: str) -> str:
+    """The form (and draft) key of an acquaintance's field: acq.1.first_name …"""
+    return f"acq.{index}.{name}"
+
+
 class PersonalStep(StepPage):
+    """Personal information (SPEC §1.2, appendix 4). Health fields (special disease, blood group,
+    medical history) only for roles with person.health; acquaintances one or more (Ctrl+Shift+A
+    adds another)."""
+
     title = "۴. اطلاعات شخصی"
+    scrollable = True
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -240,12 +278,102 @@ class PersonalStep(StepPage):
         self.add("education", "تحصیلات:", choice_box(lists["education"], blank="—"))
         self.add("marital_status", "وضعیت تاهل:", choice_box(lists["marital_status"], blank="—"))
         self.add("military_status", "وضعیت نظام وظیفه:", choice_box(lists["military_status"], blank="—"))
-        if allowed(ctx.actor.role, "person.health"):  # health data only for roles that need it
+        self.add("dependants_count", "تعداد افراد تبعی:",
+                 ValidatedField(dependants_count, ltr=True, placeholder="۰ تا ۳۰"))
+        self.health = allowed(ctx.actor.role, "person.health")
+        if self.health:  # health data only for roles that need it (the service refuses it too)
+            self.add("special_disease", "بیماری خاص:", ValidatedField())
             self.add("blood_group", "گروه خونی:", choice_box(lists["blood_group"], blank="—"))
+            self.add("medical_history", "سوابق بیماری:", ValidatedField())
+        self.more = QPushButton("افزودن آشنای دیگر (Ctrl+Shift+A)")
+        self.more.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Enter walks the fields; the shortcut adds
+        self.more.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # a button, not a field
+        self.more.clicked.connect(lambda: self.add_acquaintance(focus=True))
+        self.form.addRow("", self.more)
+        self.acquaintances: list[tuple[QLabel, list[ValidatedField]]] = []
+        self.add_acquaintance(focus=False)
         self.finish()
+        QShortcut(QKeySequence("Ctrl+Shift+A"), self, lambda: self.add_acquaintance(focus=True),
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
+    # --- acquaintances ---------------------------------------------------------------------
+    def add_acquaintance(self, *, focus: bool) -> None:
+        """Another acquaintance's fields, above the «add» button; the first is optional."""
+        index = len(self.acquaintances) + 1
+        position = self.form.getWidgetPosition(self.more)  # (row, role); typed `object` in the stubs
+        row = int(position[0])  # type: ignore[index]
+        heading = QLabel(f"آشنای {persian_digits(index)} (بستگان یا دوستان)")
+        heading.setObjectName("subtitle")
+        self.form.insertRow(row, heading)
+        fields = []
+        for offset, (name, title, validator) in enumerate(ACQUAINTANCE_FIELDS, start=1):
+            field = ValidatedField(validator, ltr=name in LTR_ACQUAINTANCE_FIELDS)
+            fields.append(self.add(acquaintance_key(index, name), f"{title}:", field, row=row + offset))
+            field.setProperty("fieldTitle", f"{title} آشنای {persian_digits(index)}")
+        # A layout shows a widget added to a visible form only once the event loop turns;
+        # Enter (which skips hidden fields) must find them at once.
+        for widget in (heading, *fields, *(self.form.labelForField(f) for f in fields)):
+            if widget is not None:
+                widget.show()
+        self.acquaintances.append((heading, fields))
+        if self.enter is not None:
+            self._watch_focus(self.enter.extend(list(fields)))
+        if focus:
+            fields[0].setFocus(Qt.FocusReason.TabFocusReason)
+            self.changed.emit()
+
+    def _drop_acquaintances(self, keep: int) -> None:
+        while len(self.acquaintances) > keep:
+            heading, fields = self.acquaintances.pop()
+            if self.enter is not None:
+                self.enter.remove(list(fields))
+            index = len(self.acquaintances) + 1
+            for name, _title, _v in ACQUAINTANCE_FIELDS:
+                key = acquaintance_key(index, name)
+                self.named.pop(key)
+                self.labels.pop(key)
+            for field in fields:
+                self.form.removeRow(field)
+            self.form.removeRow(heading)
+
+    def acquaintance_list(self) -> list[dict[str, str]]:
+        out = []
+        for _heading, fields in self.acquaintances:
+            given = {name: f.text().strip() for (name, _t, _v), f in zip(ACQUAINTANCE_FIELDS, fields, strict=True)}
+            given = {k: v for k, v in given.items() if v}
+            if given:
+                out.append(given)
+        return out
+
+    def problem(self) -> str:
+        error = self.field_problems()
+        if error:
+            return error
+        for i, _fields in enumerate(self.acquaintances, start=1):
+            given = {k for k, v in self.values().items() if k.startswith(f"acq.{i}.") and v}
+            if given and not {acquaintance_key(i, "first_name"), acquaintance_key(i, "last_name")} <= given:
+                return f"نام و نام خانوادگی آشنای {persian_digits(i)} لازم است (یا همه فیلدهای او را خالی بگذارید)."
+        return ""
+
+    # --- values ----------------------------------------------------------------------------
     def personal(self) -> dict[str, Any]:
-        return {k: v for k, v in self.values().items() if v not in (None, "")}
+        """The `personal` object of the enrolment JSON (CLI.md)."""
+        out = {k: v for k, v in self.values().items() if not k.startswith("acq.") and v not in (None, "")}
+        acquaintances = self.acquaintance_list()
+        if acquaintances:
+            out["acquaintances"] = acquaintances
+        return out
+
+    def restore(self, values: dict[str, Any]) -> None:
+        wanted = max([int(k.split(".")[1]) for k in values if k.startswith("acq.")] or [1])
+        self._drop_acquaintances(wanted)
+        while len(self.acquaintances) < wanted:
+            self.add_acquaintance(focus=False)
+        super().restore(values)
+
+    def reset(self) -> None:
+        self._drop_acquaintances(1)
+        super().reset()
 
 
 PAPERS = [("questionnaire", "پرسشنامه نام‌نویسی:"), ("photo", "عکس:"),
@@ -263,13 +391,19 @@ class PapersStep(StepPage):
         self.finish()
         self.needs: tuple[str, ...] = ("questionnaire", "photo")
 
-    def configure(self, *, foreign: bool, employer: bool) -> None:
+    def configure(self, *, foreign: bool, employer: bool, becoming_main: bool = False) -> None:
         self.show_row("residence_permit", foreign)
         self.show_row("work_permit", foreign)
-        # SPEC §2: employers and dependants bring no questionnaire.
-        self.needs = () if employer else ("questionnaire", "photo")
+        # SPEC §2: employers and dependants bring no questionnaire; a person with an SSN as a
+        # dependant or employer who now starts as a main insured brings it (the photo is on file).
+        if becoming_main:
+            self.needs = ("questionnaire",)
+        else:
+            self.needs = () if employer else ("questionnaire", "photo")
         for key in ("questionnaire", "photo"):
             self.pickers[key].field.required = key in self.needs
+        self.note.setText("این شخص شماره تامین اجتماعی را به عنوان فرد تبعی یا کارفرما دارد؛ برای آغاز "
+                          "ارتباط بیمه‌شده اصلی پرسشنامه نام‌نویسی لازم است." if becoming_main else "")
 
     def papers(self) -> list[dict[str, str]]:
         return [{"kind": key, "path": str(self.pickers[key].path())}

@@ -224,6 +224,26 @@ class EnterAdvances(QObject):
         for a, b in zip(self.targets, self.targets[1:], strict=False):
             QWidget.setTabOrder(a, b)
 
+    def extend(self, fields: list[QWidget]) -> list[QWidget]:
+        """Fields added to the form after it was wired (they follow the last one); returns
+        their focus targets."""
+        targets = [focus_target(f) for f in fields]
+        for target in targets:
+            target.installEventFilter(self)
+        for a, b in zip(self.targets[-1:] + targets, targets, strict=False):
+            QWidget.setTabOrder(a, b)
+        self.fields += fields
+        self.targets += targets
+        return targets
+
+    def remove(self, fields: list[QWidget]) -> None:
+        """Fields taken off the form (their widgets are about to be deleted)."""
+        for field in fields:
+            if field in self.fields:
+                i = self.fields.index(field)
+                self.targets[i].removeEventFilter(self)
+                del self.fields[i], self.targets[i]
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
         if (event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent)
                 or event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):

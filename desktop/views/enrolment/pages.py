@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.domain.jalali import format_jalali
 from desktop.views.context import ViewContext
@@ -28,6 +37,7 @@ class StepPage(QWidget):
     changed = Signal()
     advance = Signal()
     title = ""
+    scrollable = False  # a long form: its fields scroll inside the page
 
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,18 +56,34 @@ class StepPage(QWidget):
         holder.setLayout(self.form)
         holder.setMinimumWidth(520)
         holder.setMaximumWidth(680)  # a form across a wide screen is hard to read
-        outer.addWidget(holder, 0, Qt.AlignmentFlag.AlignLeading)
+        self.scroll_area: QScrollArea | None = None
+        if self.scrollable:
+            # A long form scrolls inside its page, never grows the window past the screen;
+            # the field the keyboard moves into is scrolled into view (eventFilter).
+            self.scroll_area = QScrollArea()
+            self.scroll_area.setWidgetResizable(True)
+            self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+            self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.scroll_area.setWidget(holder)
+            outer.addWidget(self.scroll_area, 1)
+        else:
+            outer.addWidget(holder, 0, Qt.AlignmentFlag.AlignLeading)
         self.note = QLabel()
         self.note.setWordWrap(True)
         outer.addWidget(self.note)
-        outer.addStretch(1)
+        if not self.scrollable:
+            outer.addStretch(1)
         self.enter: EnterAdvances | None = None
         self.lookups: list[LiveLookup] = []
         self._advance_wanted = False
         self.changed.connect(self._forget_advance)
 
-    def add(self, key: str, label: str, widget: FieldT) -> FieldT:
-        self.form.addRow(label, widget)
+    def add(self, key: str, label: str, widget: FieldT, *, row: int | None = None) -> FieldT:
+        """A field under `label`, at the end of the form or at form row `row`."""
+        if row is None:
+            self.form.addRow(label, widget)
+        else:
+            self.form.insertRow(row, label, widget)
         self.named[key], self.labels[key] = widget, label
         widget.setProperty("fieldTitle", label.rstrip(":"))  # named in «… لازم است.»
         signal = getattr(widget, "changed", None) or getattr(widget, "dateChanged", None)
@@ -70,7 +96,18 @@ class StepPage(QWidget):
     def finish(self) -> EnterAdvances:
         """Call after the last `add`: wires Enter and the tab order in field order."""
         self.enter = EnterAdvances(list(self.named.values()), self.advance.emit, self)
+        self._watch_focus(self.enter.targets)
         return self.enter
+
+    def _watch_focus(self, targets: list[QWidget]) -> None:
+        if self.scroll_area is not None:
+            for target in targets:
+                target.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+        if self.scroll_area is not None and event.type() == QEvent.Type.FocusIn and isinstance(obj, QWidget):
+            self.scroll_area.ensureWidgetVisible(obj, 20, 40)  # Enter moved here: let the clerk see it
+        return False
 
     # --- questions to the store ------------------------------------------------------------
     def lookup(self) -> LiveLookup:
