@@ -78,9 +78,19 @@ class RelationshipAdded:
 
 def add_relationship(store: Store, actor: Actor, national_code: str, data: dict[str, Any]) -> RelationshipAdded:
     """Record a further main-insured or employer relationship (e.g. history from older records)."""
+    return _add_relationship(store, actor, data, national_code=national_code)
+
+
+def add_relationship_for(store: Store, actor: Actor, person_id: uuid.UUID, data: dict[str, Any]) -> RelationshipAdded:
+    """The same, from the person file: by the person's id (a foreign national has no national code)."""
+    return _add_relationship(store, actor, data, person_id=person_id)
+
+
+def _add_relationship(store: Store, actor: Actor, data: dict[str, Any], *, national_code: str | None = None,
+                      person_id: uuid.UUID | None = None) -> RelationshipAdded:
     rel = RelationshipInput.parse(data, store.today())
     with mutation(store, actor, "person.update") as unit:
-        person = enrolled_person(unit.session, national_code=national_code)
+        person = enrolled_person(unit.session, national_code=national_code, person_id=person_id)
         workshop = workshop_by_code(unit.session, rel.workshop_code)
         clash = _overlapping(unit.session, person, rel, workshop.id if workshop else None)
         if clash is not None:
