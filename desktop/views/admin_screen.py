@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -259,10 +260,21 @@ class AuthoritiesPanel(_Panel):
         chosen = self.chosen()
         self.rows = rows
         _fill(self.table, [[a.code, a.name, a.group_title, "فعال" if a.active else "غیرفعال"] for a in rows])
+        for r, a in enumerate(rows):  # a deactivated authority stays listed, greyed
+            for c in range(self.table.columnCount()) if not a.active else ():
+                self.table.item(r, c).setForeground(QColor("#7f8c8d"))
         codes = [a.code for a in rows]
         if chosen is not None and chosen.code in codes:  # the row acted on stays chosen
-            self.table.selectRow(codes.index(chosen.code))
+            self.choose(chosen.code)
         self._selection_changed()
+
+    def choose(self, code: str) -> None:
+        """Make the authority of `code` the chosen row (an explicit selection command: selectRow
+        decides from the event being handled, and may select nothing outside a click)."""
+        codes = [a.code for a in self.rows]
+        if code in codes:
+            flags = QItemSelectionModel.SelectionFlag
+            self.table.setCurrentCell(codes.index(code), 0, flags.ClearAndSelect | flags.Rows)
 
     def chosen(self) -> AuthorityRow | None:
         row = self.table.currentRow() if self.table.selectionModel().hasSelection() else -1

@@ -102,6 +102,7 @@ class PersonFileDialog(QDialog):
                                    (self.request_correction_button, "correction.request")):
             button.setVisible(allowed(role, permission))
             button.setEnabled(False)
+            button.setAutoDefault(False)  # Enter in the file opens no dialog by itself
             row.addWidget(button)
         row.addStretch(1)
         return row

@@ -29,7 +29,8 @@ def admin_screen(qtbot, store, admin) -> AdminScreen:
 
 
 def _choose(panel, code: str) -> None:
-    panel.table.selectRow([r.code for r in panel.rows].index(code))
+    panel.choose(code)
+    assert panel.chosen().code == code
 
 
 def _answer_question(qtbot, press_yes: bool, seen: list[str]) -> None:
