@@ -261,8 +261,10 @@ class AuthoritiesPanel(_Panel):
         self.rows = rows
         _fill(self.table, [[a.code, a.name, a.group_title, "فعال" if a.active else "غیرفعال"] for a in rows])
         for r, a in enumerate(rows):  # a deactivated authority stays listed, greyed
-            for c in range(self.table.columnCount()) if not a.active else ():
-                self.table.item(r, c).setForeground(QColor("#7f8c8d"))
+            cells = [self.table.item(r, c) for c in range(self.table.columnCount())] if not a.active else []
+            for cell in cells:
+                if cell is not None:
+                    cell.setForeground(QColor("#7f8c8d"))
         codes = [a.code for a in rows]
         if chosen is not None and chosen.code in codes:  # the row acted on stays chosen
             self.choose(chosen.code)
