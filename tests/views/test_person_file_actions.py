@@ -62,6 +62,8 @@ def test_add_relationship_puts_each_refusal_under_its_field_then_records(qtbot, 
     assert "کارگاهی با کد" in add.error_of("workshop_code")  # the service's refusal, on its field
     assert add.focusWidget() is add.workshop.edit
     add.workshop.setText(workshop)
+    wait_for_operations(qtbot)
+    assert add.workshop_label.text() == "کارخانه نمونه"  # the workshop named as its code is typed
     add.accept()
     wait_for_operations(qtbot)
     assert "هم‌پوشانی" in add.error_of("start")  # overlaps the 1390–1396 relationship there
