@@ -92,12 +92,24 @@ def add_relationship(store: Store, actor: Actor, national_code: str, data: dict[
     A person who so far held their SSN only as a dependant or an employer hands in the enrolment
     questionnaire with their first main-insured relationship (SPEC §2): it must be among
     `papers` (kind, filename, data, media type), which are archived in the same transaction."""
+    return _add_relationship(store, actor, data, papers, national_code=national_code)
+
+
+def add_relationship_for(store: Store, actor: Actor, person_id: uuid.UUID, data: dict[str, Any],
+                         papers: Iterable[tuple[str, str, bytes, str]] = ()) -> RelationshipAdded:
+    """The same, from the person file: by the person's id (a foreign national has no national code)."""
+    return _add_relationship(store, actor, data, papers, person_id=person_id)
+
+
+def _add_relationship(store: Store, actor: Actor, data: dict[str, Any],
+                      papers: Iterable[tuple[str, str, bytes, str]], *, national_code: str | None = None,
+                      person_id: uuid.UUID | None = None) -> RelationshipAdded:
     rel = RelationshipInput.parse(data, store.today())
     papers = list(papers)
     for kind, name, content, media in papers:
         check_paper(kind, name, content, media)
     with mutation(store, actor, "person.update") as unit:
-        person = enrolled_person(unit.session, national_code=national_code)
+        person = enrolled_person(unit.session, national_code=national_code, person_id=person_id)
         if becomes_main_insured(unit.session, person, rel.kind):
             require_questionnaire(kind for kind, *_ in papers)
             unit.session.add(PersonRole(person_id=person.id, role="main_insured", since=rel.start))

@@ -67,13 +67,24 @@ def _employer_id(session: Any, national_code: Any) -> Any:
     return employer.id
 
 
+def check_authority_name(name: str) -> str:
+    """A name already normalised (normalise_text(field="name") keeps it within its limit)."""
+    if not name:
+        raise InvalidValue("نام مرجع لازم است.", "the authority's name is required", field="name")
+    return name
+
+
+def check_authority_group(group: str) -> None:
+    if group not in AUTHORITY_GROUPS:
+        raise InvalidValue("گروه مرجع باید fund یا judicial باشد.", "group must be fund or judicial", field="group")
+
+
 def add_authority(store: Store, actor: Actor, code: str, name: str, group: str) -> dict[str, str]:
     code = normalise_identifier(code, field="code")
     name = normalise_text(name, field="name")
     if not code or not name:
         raise InvalidValue("کد و نام مرجع لازم است.", "authority code and name are required", field="code")
-    if group not in AUTHORITY_GROUPS:
-        raise InvalidValue("گروه مرجع باید fund یا judicial باشد.", "group must be fund or judicial", field="group")
+    check_authority_group(group)
     with mutation(store, actor, "reference.manage") as unit:
         if unit.session.scalar(select(Authority.id).where(Authority.code == code)):
             raise Conflict(f"مرجعی با کد {code} پیش‌تر ثبت شده است.", f"authority {code} exists", field="code")

@@ -1,15 +1,19 @@
 """Administration: users (create with a role, reset password, unlock, deactivate) and the
-outside authorities that send inquiries. Everything goes through the services."""
+outside authorities that send inquiries (add, correct name or group, deactivate, reactivate).
+Everything goes through the services."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,12 +32,14 @@ from PySide6.QtWidgets import (
 from desktop.domain.roles import ROLES
 from desktop.domain.vocabulary import AUTHORITY_GROUPS
 from desktop.services import authorities, users
+from desktop.services.authorities import AuthorityRow
 from desktop.services.changes import ChangeKind, Changes
 
 from .context import ViewContext
 from .focus import EnterMovesOn
 from .messages import ask, error_text
 from .operations import Operation
+from .rtl import code_run
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -199,17 +205,19 @@ class UsersPanel(_Panel):
 
 
 class AuthoritiesPanel(_Panel):
+    """The list with its state, actions on the chosen row (edit, deactivate, reactivate) and the
+    form for a new authority. A deactivated one stays listed: old letters still name it."""
+
     watches = (ChangeKind.AUTHORITIES,)
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__(ctx)
-        self.table = _table(["کد", "نام مرجع", "گروه"])
+        self.rows: list[AuthorityRow] = []
+        self.table = _table(["کد", "نام مرجع", "گروه", "وضعیت"])
         self.code = QLineEdit()
         self.code.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.name = QLineEdit()
-        self.group = QComboBox()
-        for code, title in AUTHORITY_GROUPS.items():
-            self.group.addItem(title, code)
+        self.group = _group_combo()
         add = QPushButton("افزودن مرجع")
         add.clicked.connect(self.add)
         form = QFormLayout()
@@ -219,8 +227,23 @@ class AuthoritiesPanel(_Panel):
         form.addRow("", add)
         group = QGroupBox("مرجع تازه")
         group.setLayout(form)
+
+        self.edit_button = QPushButton("ویرایش نام و گروه…")
+        self.edit_button.clicked.connect(self.edit)
+        self.deactivate_button = QPushButton("غیرفعال کردن")
+        self.deactivate_button.clicked.connect(self.deactivate)
+        self.reactivate_button = QPushButton("فعال کردن دوباره")
+        self.reactivate_button.clicked.connect(self.reactivate)
+        actions = QHBoxLayout()
+        for button in (self.edit_button, self.deactivate_button, self.reactivate_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self._selection_changed()
+
         box = QVBoxLayout(self)
         box.addWidget(self.table, 1)
+        box.addLayout(actions)
         box.addWidget(self.message)
         box.addWidget(group)
         self.enter = EnterMovesOn([self.code, self.name, self.group], self.add, self)
@@ -231,8 +254,39 @@ class AuthoritiesPanel(_Panel):
 
     def reload(self) -> None:
         store, actor = self.ctx.store, self.ctx.actor
-        self.load(lambda: authorities.list_authorities(store, actor),
-                  lambda rows: _fill(self.table, [[a.code, a.name, a.group_title] for a in rows]))
+        self.load(lambda: authorities.list_authorities(store, actor), self._show)
+
+    def _show(self, rows: list[AuthorityRow]) -> None:
+        chosen = self.chosen()
+        self.rows = rows
+        _fill(self.table, [[a.code, a.name, a.group_title, "فعال" if a.active else "غیرفعال"] for a in rows])
+        for r, a in enumerate(rows):  # a deactivated authority stays listed, greyed
+            cells = [self.table.item(r, c) for c in range(self.table.columnCount())] if not a.active else []
+            for cell in cells:
+                if cell is not None:
+                    cell.setForeground(QColor("#7f8c8d"))
+        codes = [a.code for a in rows]
+        if chosen is not None and chosen.code in codes:  # the row acted on stays chosen
+            self.choose(chosen.code)
+        self._selection_changed()
+
+    def choose(self, code: str) -> None:
+        """Make the authority of `code` the chosen row (an explicit selection command: selectRow
+        decides from the event being handled, and may select nothing outside a click)."""
+        codes = [a.code for a in self.rows]
+        if code in codes:
+            flags = QItemSelectionModel.SelectionFlag
+            self.table.setCurrentCell(codes.index(code), 0, flags.ClearAndSelect | flags.Rows)
+
+    def chosen(self) -> AuthorityRow | None:
+        row = self.table.currentRow() if self.table.selectionModel().hasSelection() else -1
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def _selection_changed(self) -> None:
+        chosen = self.chosen()
+        self.edit_button.setEnabled(chosen is not None)
+        self.deactivate_button.setEnabled(chosen is not None and chosen.active)
+        self.reactivate_button.setEnabled(chosen is not None and not chosen.active)
 
     def add(self) -> None:
         store, actor = self.ctx.store, self.ctx.actor
@@ -244,6 +298,91 @@ class AuthoritiesPanel(_Panel):
 
         self.attempt(lambda: authorities.add_authority(store, actor, *facts),
                      f"مرجع «{facts[1].strip()}» افزوده شد.", clear)
+
+    def edit_dialog(self) -> AuthorityEditDialog | None:
+        chosen = self.chosen()
+        if chosen is None:
+            self.say("نخست یک مرجع را در فهرست برگزینید.", error=True)
+            return None
+        return AuthorityEditDialog(self.ctx, chosen, self._edited, self)
+
+    def edit(self) -> None:
+        dialog = self.edit_dialog()
+        if dialog is not None:
+            dialog.open()
+
+    def _edited(self, name: str, changed: list[str]) -> None:
+        self.say(f"مرجع «{name}» ویرایش شد." if changed else "تغییری داده نشد.")
+
+    def deactivate(self) -> None:
+        chosen, store, actor = self.chosen(), self.ctx.store, self.ctx.actor
+        if chosen is None:
+            self.say("نخست یک مرجع را در فهرست برگزینید.", error=True)
+            return
+        question = (f"مرجع «{chosen.name}» غیرفعال شود؟\nاز این پس برای آن استعلام یا گواهی تازه‌ای "
+                    "صادر نمی‌شود؛ نامه‌های پیشین به همان نام می‌مانند.")
+        if ask(self, "غیرفعال کردن مرجع", question, "غیرفعال شود"):
+            self.attempt(lambda: authorities.deactivate_authority(store, actor, chosen.code),
+                         f"مرجع «{chosen.name}» غیرفعال شد.")
+
+    def reactivate(self) -> None:
+        chosen, store, actor = self.chosen(), self.ctx.store, self.ctx.actor
+        if chosen is None:
+            self.say("نخست یک مرجع را در فهرست برگزینید.", error=True)
+            return
+        self.attempt(lambda: authorities.reactivate_authority(store, actor, chosen.code),
+                     f"مرجع «{chosen.name}» دوباره فعال شد.")
+
+
+def _group_combo() -> QComboBox:
+    combo = QComboBox()
+    for code, title in AUTHORITY_GROUPS.items():
+        combo.addItem(title, code)
+    return combo
+
+
+class AuthorityEditDialog(QDialog):
+    """Correct the name or group of one authority (its code stays). The service's refusal shows
+    on the dialog's message line; it closes only once the change is committed."""
+
+    def __init__(self, ctx: ViewContext, row: AuthorityRow,
+                 done: Callable[[str, list[str]], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.row, self._done = ctx, row, done
+        self.setWindowTitle(f"ویرایش مرجع {row.code}")
+        self.setMinimumWidth(460)
+        self.name = QLineEdit(row.name)
+        self.group = _group_combo()
+        self.group.setCurrentIndex(self.group.findData(row.group))
+        self.message = QLabel("")
+        self.message.setObjectName("formError")
+        self.message.setWordWrap(True)
+        code = QLabel(code_run(row.code))
+        form = QFormLayout(self)
+        form.addRow("کد مرجع:", code)
+        form.addRow("نام مرجع:", self.name)
+        form.addRow("گروه:", self.group)
+        form.addRow(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("ثبت تغییر")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("انصراف")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def accept(self) -> None:
+        store, actor, code = self.ctx.store, self.ctx.actor, self.row.code
+        name, group = self.name.text(), self.group.currentData()
+        self.setEnabled(False)  # Enter twice must not write twice
+        (Operation(self, lambda _job: authorities.edit_authority(store, actor, code, name=name, group=group))
+         .on_success(self._saved)
+         .on_failure(lambda exc: self.message.setText(error_text(exc)))
+         .on_finished(lambda: self.setEnabled(True))
+         .run())
+
+    def _saved(self, changed: list[str]) -> None:
+        self._done(self.name.text().strip(), changed)
+        super().accept()
 
 
 class Screen(QWidget):

@@ -4,6 +4,7 @@ and a status bar with who, where, today and the headquarters sync state."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -24,10 +25,10 @@ from desktop.domain.text import persian_digits
 from desktop.services.changes import ChangeKind, Changes
 from desktop.services.status import branch_facts, pending_outbox, sync_configured
 
-from .context import ViewContext
+from .context import ScreenRequest, ViewContext
 from .focus import focus_first_field
 from .messages import error_text
-from .navigation import SCREENS, ScreenEntry
+from .navigation import PLANNED_NOTES, SCREENS, ScreenEntry
 from .operations import Operation
 
 
@@ -42,20 +43,41 @@ class MessagePage(QWidget):
         super().__init__()
         heading = QLabel(title)
         heading.setObjectName("title")
-        body = QLabel(message)
-        body.setWordWrap(True)
-        body.setObjectName("subtitle")
+        self.body = QLabel(message)
+        self.body.setWordWrap(True)
+        self.body.setObjectName("subtitle")
+        # Asked for a person (ScreenRequest): whom the page was opened for, said plainly.
+        self.person = QLabel("")
+        self.person.setWordWrap(True)
+        self.person.hide()
         box = QVBoxLayout(self)
         box.addStretch(1)
-        for label in (heading, body):
+        for label in (heading, self.person, self.body):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             box.addWidget(label)
         box.addStretch(2)
 
 
+class PlannedPage(MessagePage):
+    """A feature still to come (navigation.PLANNED): what it will do, and — opened for a person
+    from their file — that person, so the clerk sees the request arrived and nothing was done."""
+
+    def __init__(self, entry: ScreenEntry) -> None:
+        note = PLANNED_NOTES.get(entry.key, "")
+        super().__init__(entry.title, "این بخش هنوز آماده نیست و در نسخه‌های بعدی افزوده می‌شود."
+                         + (f"\n\n{note}" if note else ""))
+        self.key = entry.key
+        self.person_id: uuid.UUID | None = None
+
+    def preselect(self, request: ScreenRequest) -> None:
+        self.person_id = request.person_id
+        self.person.setText(f"برای: {request.person_label}" if request.person_label else "")
+        self.person.setVisible(bool(request.person_label))
+
+
 def build_screen(entry: ScreenEntry, ctx: ViewContext) -> QWidget:
     if entry.factory is None:  # listed in navigation.PLANNED
-        return MessagePage(entry.title, "این بخش هنوز آماده نیست و در نسخه‌های بعدی افزوده می‌شود.")
+        return PlannedPage(entry)
     return entry.factory(ctx)
 
 
@@ -99,6 +121,7 @@ class MainWindow(QMainWindow):
 
         self._build_menu()
         self._build_status_bar()
+        ctx.navigator.requested.connect(self.open_request)
         if self.entries:
             self.nav.setCurrentRow(0)
         # Signed in: the hands are on the first screen's first field (the search box), not on
@@ -175,6 +198,19 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(keys.index(key))
             self.focus_current()
 
+    def open_request(self, request: ScreenRequest) -> None:
+        """Another window (a person file) asked for a screen, maybe for a person: show it here,
+        hand it the person when it takes one, and bring this window to the front."""
+        if request.key not in self.screen_keys():
+            return  # the role cannot use it; the asking button was hidden anyway
+        self.show_screen(request.key)
+        page = self.current_page()
+        preselect = getattr(page, "preselect", None)
+        if callable(preselect):
+            preselect(request)
+        self.raise_()
+        self.activateWindow()
+
     def focus_current(self) -> None:
         """The cursor into the shown screen's first field; a page with none (a feature still to
         come) leaves it in the menu, never on the page itself."""
@@ -208,5 +244,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
         self._midnight.stop()
         self.ctx.changes.close()  # a new sign-in makes a new context and channel
+        self.ctx.navigator.deleteLater()
         super().closeEvent(event)
         self.closed.emit(self.signing_out)

@@ -52,3 +52,16 @@ SCREENS: tuple[ScreenEntry, ...] = (
 # The features still to come, in one place (each has its issue): the archive, the correction
 # ledger and the sync screen.
 PLANNED: frozenset[str] = frozenset(entry.key for entry in SCREENS if entry.factory is None)
+
+# What each planned page says will come (SPEC §1.6, §5.2, §6) under the common "not yet
+# available" line, and what to do until then. It promises nothing the application pretends to do.
+PLANNED_NOTES: dict[str, str] = {
+    "archive": (
+        "آرشیو اسناد همه اشخاص را با جستجو بر پایه فصل، بخش و نوع سند نشان خواهد داد. تا آن زمان "
+        "سند هر شخص از پرونده او افزوده و دیده می‌شود (دکمه «افزودن سند اسکن‌شده…» و زبانه «آرشیو اسناد»)."),
+    "corrections": (
+        "دفتر اصلاح سند بیمه‌ای: درخواست اصلاح (واحد درخواست‌کننده، سند و اجزای آن، دلایل)، بررسی "
+        "سامانه، نظر سرپرست (تایید یا رد با دلیل) و اعمال آن در حساب انفرادی؛ هر گام با کاربر و زمان "
+        "در دفتر ثبت می‌شود. تا آن زمان درخواست اصلاحی در این برنامه ثبت نمی‌شود."),
+    "sync": "همگام‌سازی با ستاد از همین‌جا انجام خواهد شد.",
+}

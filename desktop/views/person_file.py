@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.enrolment import HEALTH_FIELDS
 from desktop.domain.jalali import MONTHS_FA, format_jalali
+from desktop.domain.roles import allowed
 from desktop.domain.text import persian_digits
 from desktop.domain.vocabulary import GENDERS, INQUIRY_STATES, NUMBER_KINDS, PAPER_KINDS, RELATIONS
 from desktop.services import records
@@ -33,9 +34,10 @@ from desktop.services.changes import Changes
 from desktop.services.people import PersonRecord
 from desktop.services.person_file import CorrectionRow, PersonFile, load_person_file
 
-from .context import ViewContext
+from .context import ScreenRequest, ViewContext
 from .messages import error_text, show_error
 from .operations import Operation
+from .person_file_actions import RelationshipDialog, ScanDialog
 from .person_file_parts import (
     IDENTITY_LABELS,
     PERSONAL_LABELS,
@@ -74,6 +76,7 @@ class PersonFileDialog(QDialog):
         self.note.setWordWrap(True)
         self.note.hide()
         layout.addWidget(self.header)
+        layout.addLayout(self._action_row(ctx.actor.role))
         layout.addWidget(self.note)
         layout.addWidget(self.tabs)
         self.timeline: RelationshipTimeline | None = None
@@ -84,6 +87,26 @@ class PersonFileDialog(QDialog):
         self.reload()
 
     # --- building ------------------------------------------------------------------------
+    def _action_row(self, role: str) -> QHBoxLayout:
+        """What the clerk does from the file, each shown only to the roles its service allows
+        (domain.roles); enabled once the file has loaded."""
+        row = QHBoxLayout()
+        self.add_relationship_button = QPushButton("افزودن ارتباط بیمه‌ای…")
+        self.add_relationship_button.clicked.connect(lambda: self.relationship_dialog().open())
+        self.add_scan_button = QPushButton("افزودن سند اسکن‌شده…")
+        self.add_scan_button.clicked.connect(lambda: self.scan_dialog().open())
+        self.request_correction_button = QPushButton("درخواست اصلاح سوابق…")
+        self.request_correction_button.clicked.connect(self.request_correction)
+        for button, permission in ((self.add_relationship_button, "person.update"),
+                                   (self.add_scan_button, "archive.add"),
+                                   (self.request_correction_button, "correction.request")):
+            button.setVisible(allowed(role, permission))
+            button.setEnabled(False)
+            button.setAutoDefault(False)  # Enter in the file opens no dialog by itself
+            row.addWidget(button)
+        row.addStretch(1)
+        return row
+
     def reload(self) -> None:
         store, actor, person_id = self.ctx.store, self.ctx.actor, self.person_id
         (Operation(self, lambda _job: load_person_file(store, actor, person_id))
@@ -105,6 +128,8 @@ class PersonFileDialog(QDialog):
 
     def show_file(self, f: PersonFile) -> None:
         self.pfile = f
+        for button in (self.add_relationship_button, self.add_scan_button, self.request_correction_button):
+            button.setEnabled(True)
         self.setWindowTitle(f"پرونده {f.full_name}")
         status = "<span style='color:#1e8449'>فعال</span>" if f.active else "<span style='color:#7f8c8d'>غیرفعال</span>"
         self.header.setText(f"<b style='font-size:15pt'>{f.full_name}</b> &nbsp; "
@@ -256,6 +281,28 @@ class PersonFileDialog(QDialog):
     def edit_personal(self, field: str) -> None:
         # The file reloads from the change channel once the edit is committed.
         self.personal_edit_dialog(field).open()
+
+    def relationship_dialog(self) -> RelationshipDialog:
+        return RelationshipDialog(self.ctx, self.person_id, self._action_done, self)
+
+    def scan_dialog(self) -> ScanDialog:
+        return ScanDialog(self.ctx, self.person_id, self._action_done, self)
+
+    def _action_done(self, note: str) -> None:
+        # The tables themselves reload from the change channel once the change is committed.
+        self.note.show()
+        self.note.setText(note)
+
+    def request_correction(self) -> None:
+        """The correction ledger is a screen of the main window (still to come): open it there
+        with this person chosen. Nothing is recorded here."""
+        if self.pfile is None:
+            return
+        label = f"{self.pfile.full_name} — شماره تامین اجتماعی {code_run(self.pfile.person.ssn)}"
+        heard = self.ctx.navigator.open(ScreenRequest("corrections", self.person_id, label))
+        self._action_done("صفحه «اصلاح سوابق» در پنجره اصلی برای این شخص باز شد؛ دفتر اصلاح هنوز "
+                          "ساخته نشده و درخواستی ثبت نشد." if heard else
+                          "صفحه «اصلاح سوابق» در این پنجره در دسترس نیست.")
 
     def requery_identity(self, approval: str | None = None) -> None:
         store, actor, person_id = self.ctx.store, self.ctx.actor, self.person_id

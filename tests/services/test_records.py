@@ -155,3 +155,29 @@ def test_reference_data_validation(store, admin, clerk):
 def test_unknown_person_id_is_not_found(store, clerk):
     with pytest.raises(NotFound):
         update_personal_info(store, clerk, uuid.uuid4(), {"mobile": "09121234567"}, "دلیل")
+
+
+def test_from_the_person_file_a_relationship_is_added_by_person_id_even_for_a_foreign_national(
+        store, users, registered):
+    from desktop.services.records import add_relationship_for
+
+    clerk = users["clerk"]
+    person = registered(national_code=None, foreign_id="123456789012")
+    data = {"foreign_id": person["foreign_id"], "relationship": {"kind": "voluntary", "start": "1402/01/01"}}
+    papers = [("questionnaire", "q.pdf", b"%PDF-1.4 q", "application/pdf"),
+              ("photo", "p.jpg", b"\xff\xd8\xff photo", "image/jpeg"),
+              ("residence_permit", "r.pdf", b"%PDF-1.4 r", "application/pdf")]
+    result = enrol(store, clerk, data, papers)
+    before = count_rows(store, "relationship"), count_rows(store, "audit_log"), count_rows(store, "outbox")
+    out = add_relationship_for(store, clerk, result.person_id, {"kind": "driver", "start": "1395/01/01",
+                                                                "end": "1399/12/30"})
+    assert out.ssn == result.ssn
+    after = count_rows(store, "relationship"), count_rows(store, "audit_log"), count_rows(store, "outbox")
+    assert after == tuple(n + 1 for n in before)  # the row, its audit row and its outbox row together
+    with pytest.raises(NotFound):
+        add_relationship_for(store, clerk, uuid.uuid4(), {"kind": "driver", "start": "1395/01/01"})
+    with pytest.raises(PermissionDenied):
+        add_relationship_for(store, users["letter_staff"], result.person_id,
+                             {"kind": "voluntary", "start": "1390/01/01", "end": "1391/01/01"})
+    assert (count_rows(store, "relationship"), count_rows(store, "audit_log"), count_rows(store, "outbox")) == after
+
