@@ -150,3 +150,25 @@ def pg_dsn(pg_cluster: PostgresCluster) -> Iterator[str]:
     name = pg_cluster.create_database()
     yield pg_cluster.dsn(name)
     pg_cluster.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def hq_template(pg_cluster: PostgresCluster) -> str:
+    """A database `hq init` migrated once; each test copies it."""
+    from hq.db import make_engine, migrate
+
+    name = pg_cluster.create_database("hq_template")
+    engine = make_engine(pg_cluster.dsn(name), pool_size=1)
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()  # CREATE DATABASE … TEMPLATE needs it without connections
+    return name
+
+
+@pytest.fixture
+def hq_dsn(pg_cluster: PostgresCluster, hq_template: str) -> Iterator[str]:
+    """A headquarters database, migrated, for one test."""
+    name = pg_cluster.create_database(template=hq_template)
+    yield pg_cluster.dsn(name)
+    pg_cluster.drop_database(name)
