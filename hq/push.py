@@ -24,6 +24,7 @@ from desktop.sync.wire import NumberBlockRef, OutgoingChange, PushAck, PushBatch
 
 from .apply import Planner, RuleBroken, flush, pg_array
 from .conflicts import record_conflict
+from .errors import HqError
 from .leases import lock_kind
 from .models import applied_batch, chain_head, number_lease
 
@@ -36,6 +37,11 @@ class Tally:
 
 
 def push(engine: Engine, branch: str, batch: PushBatch) -> PushAck:
+    for block in batch.starter_blocks:
+        if block.first > block.last:
+            raise HqError(f"بلوک شماره آغازین {block.first}…{block.last} وارونه است.",
+                          f"starter block {block.kind} {block.first}..{block.last}: first > last",
+                          field="starter_blocks")
     with engine.begin() as conn:
         key = {"branch": branch, "install_epoch": batch.install_epoch, "batch_seq": batch.batch_seq}
         fresh = conn.execute(insert(applied_batch).values(**key).on_conflict_do_nothing()
@@ -149,9 +155,12 @@ def _record_chain_heads(conn: Connection, branch: str, batch: PushBatch) -> None
     for head in batch.chain_heads:
         stmt = insert(chain_head).values(branch=branch, chain=head.chain.value, seq=head.seq,
                                          hash=head.hash)
+        # Heads only move forward: a store rewound (restored, or a deleted newest record) must
+        # not pull HQ's copy back with it, or verify could no longer name what is missing.
         conn.execute(stmt.on_conflict_do_update(
             index_elements=["branch", "chain"],
-            set_={"seq": stmt.excluded.seq, "hash": stmt.excluded.hash, "at": text("now()")}))
+            set_={"seq": stmt.excluded.seq, "hash": stmt.excluded.hash, "at": text("now()")},
+            where=stmt.excluded.seq > chain_head.c.seq))
 
 
 def _record_starter_blocks(conn: Connection, branch: str, epoch: str,
