@@ -38,9 +38,14 @@ def count(dsn: str, table: str) -> int:
 
 def test_hq_killed_mid_batch_applies_it_once_after_restart(hq_dsn: str) -> None:
     token = add_branch(hq_dsn, "1021")
-    doc = body(batch("1021", 1, [enrol(snapshot("1021", n)) for n in range(1, 1001)]))
+    people = [snapshot("1021", n) for n in range(1, 1001)]
+    doc = body(batch("1021", 1, [enrol(p) for p in people]))
     server = HqServer(hq_dsn)
     server.start()
+    # Hold the advisory lock the push takes for one of its national codes: the push then stops
+    # inside its transaction, after writing the batch key — in the middle of the batch, for sure.
+    holder = psycopg.connect(hq_dsn, autocommit=True)
+    holder.execute("SELECT pg_advisory_lock(1, hashtext(%s))", (people[500].national_code,))
     try:
         outcome: list[object] = []
 
@@ -53,9 +58,10 @@ def test_hq_killed_mid_batch_applies_it_once_after_restart(hq_dsn: str) -> None:
 
         sender = threading.Thread(target=send)
         sender.start()
-        wait_for(lambda: writing_transactions(hq_dsn) > 0)  # the batch transaction has begun writing
+        wait_for(lambda: writing_transactions(hq_dsn) > 0)  # the batch key is written, uncommitted
         server.kill()
         sender.join(30)
+        holder.close()
         assert outcome and isinstance(outcome[0], httpx.TransportError)
         wait_for(lambda: writing_transactions(hq_dsn) == 0)  # PostgreSQL rolled it back
         assert count(hq_dsn, "applied_batch") == 0 and count(hq_dsn, "person") == 0
@@ -65,6 +71,7 @@ def test_hq_killed_mid_batch_applies_it_once_after_restart(hq_dsn: str) -> None:
             ack = PushAck.model_validate(client.post(PUSH, json=doc).json())
             again = PushAck.model_validate(client.post(PUSH, json=doc).json())
     finally:
+        holder.close()
         server.stop()
     assert (ack.status, ack.applied, ack.duplicates) == ("applied", 1000, 0)
     assert again.status == "already_applied"
