@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from desktop.sync.wire import (
     ACCEPTED_WIRE_VERSIONS,
@@ -62,6 +63,13 @@ def _install_error_handlers(app: FastAPI) -> None:
                           for e in errors[:5])
         return _error(422, "invalid_body", "درخواست با قالب تعریف‌شده جور نیست.",
                       f"the request does not match the schema: {where}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Routing refusals (no such path, wrong method) in the same shape as every other one.
+        fa = {404: "چنین نشانی‌ای در ستاد نیست.", 405: "این روش درخواست برای این نشانی پذیرفته نیست."}
+        return _error(exc.status_code, f"http_{exc.status_code}",
+                      fa.get(exc.status_code, "درخواست پذیرفته نشد."), str(exc.detail))
 
     @app.exception_handler(OperationalError)
     async def database_down(_: Request, exc: OperationalError) -> JSONResponse:

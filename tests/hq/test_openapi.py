@@ -22,3 +22,13 @@ def test_openapi_names_every_endpoint_with_the_wire_models(hq_server: HqServer) 
     assert set(schemas["PushBatch"]["properties"]) == set(PushBatch.model_fields)
     push = doc["paths"]["/api/v1/sync/push"]["post"]
     assert {"401", "403", "413", "422"} <= set(push["responses"])
+
+
+def test_unknown_paths_and_methods_answer_an_error_body(hq_server: HqServer) -> None:
+    from desktop.sync.wire import ErrorBody
+
+    with hq_server.client() as client:
+        missing = client.get("/api/v1/nothing-here")
+        wrong_method = client.get("/api/v1/sync/push")
+    assert missing.status_code == 404 and ErrorBody.model_validate(missing.json()).fa
+    assert wrong_method.status_code == 405 and ErrorBody.model_validate(wrong_method.json()).code == "http_405"
