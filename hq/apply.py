@@ -28,6 +28,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
 from desktop.domain.errors import DomainError
+from desktop.domain.text import persian_digits
 from desktop.sync.wire import OutgoingChange, PersonSnapshot, RelationshipRecord
 
 from .changelog import LogRow, announce
@@ -113,15 +114,15 @@ class Planner:
         owner = self.owner.get(snap.id, snap.enrolled_branch)
         if owner != self.branch:
             raise RuleBroken(
-                f"پرونده این فرد از آن شعبه {owner} است و فقط همان شعبه آن را تغییر می‌دهد.",
+                f"پرونده این فرد از آن شعبه {persian_digits(owner)} است و فقط همان شعبه آن را تغییر می‌دهد.",
                 f"person {snap.id} belongs to branch {owner}; only it writes the record")
         if snap.ssn and self.ssn_holder.get(snap.ssn, snap.id) != snap.id:
-            raise RuleBroken(f"شماره تامین اجتماعی {snap.ssn} در ستاد به فرد دیگری داده شده است.",
+            raise RuleBroken(f"شماره تامین اجتماعی {persian_digits(snap.ssn)} در ستاد به فرد دیگری داده شده است.",
                              f"SSN {snap.ssn} already belongs to another person"
                              f" ({self.ssn_holder[snap.ssn]}) at HQ")
         for value in snap.numbers.values():
             if self.number_holder.get(value, snap.id) != snap.id:
-                raise RuleBroken(f"شماره بیمه {value} در ستاد از آن فرد دیگری است.",
+                raise RuleBroken(f"شماره بیمه {persian_digits(value)} در ستاد از آن فرد دیگری است.",
                                  f"insurance number {value} already belongs to another person at HQ")
         for rel in snap.relationships:
             if self.relationship_person.get(rel.id, snap.id) != snap.id:
@@ -162,7 +163,7 @@ class Planner:
             return []  # the same record again (a restored store re-pushing it)
         if known:
             raise RuleBroken(
-                f"ستاد رکورد دیگری با همین کد پیگیری یا شماره ردیف ({row['seq']}) دارد.",
+                f"ستاد رکورد دیگری با همین کد پیگیری یا شماره ردیف ({persian_digits(row['seq'])}) دارد.",
                 f"HQ holds a different inquiry record with tracking code {row['tracking_code']}"
                 f" or seq {row['seq']}")
 
@@ -181,7 +182,7 @@ class Planner:
         if known == passcode_hash:
             return []
         if known is not None:
-            raise RuleBroken(f"ستاد گواهی دیگری با کد پیگیری {code} دارد.",
+            raise RuleBroken(f"ستاد گواهی دیگری با کد پیگیری {persian_digits(code)} دارد.",
                              f"HQ holds a different certificate {code}")
         requested = change.payload.get("requested_on")
         row = {"tracking_code": code, "branch": self.branch,

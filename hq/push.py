@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
+from desktop.domain.text import persian_digits
 from desktop.sync.wire import NumberBlockRef, OutgoingChange, PushAck, PushBatch, Rejection
 
 from .apply import Planner, RuleBroken, flush, pg_array
@@ -39,7 +40,7 @@ class Tally:
 def push(engine: Engine, branch: str, batch: PushBatch) -> PushAck:
     for block in batch.starter_blocks:
         if block.first > block.last:
-            raise HqError(f"بلوک شماره آغازین {block.first}…{block.last} وارونه است.",
+            raise HqError(f"بلوک شماره آغازین {persian_digits(block.first)}…{persian_digits(block.last)} وارونه است.",
                           f"starter block {block.kind} {block.first}..{block.last}: first > last",
                           field="starter_blocks")
     with engine.begin() as conn:
