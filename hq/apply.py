@@ -65,36 +65,51 @@ class Planner:
     def __init__(self, conn: Connection, branch: str, changes: list[OutgoingChange]) -> None:
         self.branch = branch
         snaps = [c.snapshot for c in changes if c.snapshot is not None]
-        self.owner = _pairs(conn, "SELECT id, enrolled_branch FROM person WHERE id = ANY(CAST(:v AS uuid[]))",
-                            [s.id for s in snaps])
-        self.ssn_holder = _pairs(conn, "SELECT ssn, id FROM person WHERE ssn = ANY(CAST(:v AS text[]))",
-                                 [s.ssn for s in snaps if s.ssn])
+        self.owner: dict[uuid.UUID, str] = {}  # person id → enrolling branch
+        self.ssn_holder: dict[str, uuid.UUID] = {}
+        self.elsewhere: dict[str, set[str]] = {}  # national code → other branches holding it
+        self._read_persons(conn, snaps)
         self.number_holder = _pairs(conn, "SELECT value, person_id FROM insurance_number"
-                                    " WHERE value = ANY(CAST(:v AS text[]))", [v for s in snaps for v in s.numbers.values()])
+                                    " WHERE value = ANY(CAST(:v AS text[]))",
+                                    [v for s in snaps for v in s.numbers.values()])
         self.relationship_person = _pairs(conn, "SELECT id, person_id FROM relationship"
-                                          " WHERE id = ANY(CAST(:v AS uuid[]))", [r.id for s in snaps for r in s.relationships])
+                                          " WHERE id = ANY(CAST(:v AS uuid[]))",
+                                          [r.id for s in snaps for r in s.relationships])
         self.writes = Writes(known_persons=set(self.owner),
                              known_relationships=set(self.relationship_person))
-        self.elsewhere: dict[str, set[str]] = {}
-        for nc, held_by in conn.execute(text(
-                "SELECT national_code, enrolled_branch FROM person"
-                " WHERE national_code = ANY(CAST(:v AS text[])) AND enrolled_branch <> :b"),
-                {"v": pg_array(s.national_code for s in snaps if s.national_code), "b": branch}):
-            self.elsewhere.setdefault(nc, set()).add(held_by)
         records = [c.payload for c in changes if c.entity == "inquiry_record"]
         self.record_hash = _pairs(conn, "SELECT tracking_code, hash FROM inquiry_record"
                                   " WHERE tracking_code = ANY(CAST(:v AS text[]))",
                                   [str(p.get("tracking_code")) for p in records])
-        self.seq_hash: dict[int, str] = dict(conn.execute(text(
-            "SELECT seq, hash FROM inquiry_record WHERE branch = :b"
-            " AND seq = ANY(CAST(:v AS bigint[]))"),
-            {"b": branch, "v": pg_array(int(p["seq"]) for p in records
-                                        if str(p.get("seq", "")).isdigit())}
-        ).tuples().all())
+        self.seq_hash: dict[int, str] = _pairs(
+            conn, "SELECT seq, hash FROM inquiry_record WHERE branch = :b"
+            " AND seq = ANY(CAST(:v AS bigint[]))",
+            [int(p["seq"]) for p in records if str(p.get("seq", "")).isdigit()], b=branch)
         self.passcode_hash = _pairs(conn, "SELECT tracking_code, passcode_hash FROM certificate"
                                     " WHERE tracking_code = ANY(CAST(:v AS text[]))",
                                     [str(c.payload.get("tracking_code")) for c in changes
                                      if c.entity == "certificate"])
+
+    def _read_persons(self, conn: Connection, snaps: list[PersonSnapshot]) -> None:
+        """Owners, SSN holders and other branches' holders of the same national codes, in one
+        query (three index scans OR-ed together)."""
+        if not snaps:
+            return
+        ids = {s.id for s in snaps}
+        ssns = {s.ssn for s in snaps if s.ssn}
+        codes = {s.national_code for s in snaps if s.national_code}
+        rows = conn.execute(text(
+            "SELECT id, enrolled_branch, ssn, national_code FROM person"
+            " WHERE id = ANY(CAST(:ids AS uuid[])) OR ssn = ANY(CAST(:ssns AS text[]))"
+            " OR national_code = ANY(CAST(:codes AS text[]))"),
+            {"ids": pg_array(ids), "ssns": pg_array(ssns), "codes": pg_array(codes)})
+        for pid, held_by, ssn, code in rows:
+            if pid in ids:
+                self.owner[pid] = held_by
+            if ssn in ssns:
+                self.ssn_holder[ssn] = pid
+            if code in codes and held_by != self.branch:
+                self.elsewhere.setdefault(code, set()).add(held_by)
 
     def take(self, change: OutgoingChange, remember: tuple[Any, ...]) -> None:
         """Check the change (RuleBroken leaves everything as it was), then fold it in."""
@@ -226,11 +241,12 @@ def pg_array(values: Iterable[object]) -> str:
     return "{" + ",".join(f'"{q}"' for q in quoted) + "}"
 
 
-def _pairs(conn: Connection, sql: str, values: Iterable[Any]) -> dict[Any, Any]:
+def _pairs(conn: Connection, sql: str, values: Iterable[Any], **params: Any) -> dict[Any, Any]:
+    """{first column: second column} for the rows matching `values` (no query when none)."""
     wanted = list(values)
     if not wanted:
         return {}
-    return dict(conn.execute(text(sql), {"v": pg_array(wanted)}).tuples().all())
+    return dict(conn.execute(text(sql), {"v": pg_array(wanted), **params}).tuples().all())
 
 
 def _field(change: OutgoingChange, name: str) -> Any:
