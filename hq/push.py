@@ -40,7 +40,8 @@ class Tally:
 def push(engine: Engine, branch: str, batch: PushBatch) -> PushAck:
     for block in batch.starter_blocks:
         if block.first > block.last:
-            raise HqError(f"بلوک شماره آغازین {persian_digits(block.first)}…{persian_digits(block.last)} وارونه است.",
+            span = f"{persian_digits(block.first)}…{persian_digits(block.last)}"
+            raise HqError(f"بلوک شماره آغازین {span} وارونه است.",
                           f"starter block {block.kind} {block.first}..{block.last}: first > last",
                           field="starter_blocks")
     with engine.begin() as conn:
@@ -74,7 +75,8 @@ def _lock_national_codes(conn: Connection, batch: PushBatch) -> None:
                     if c.snapshot is not None and c.snapshot.national_code})
     if codes:
         conn.execute(text("SELECT count(pg_advisory_xact_lock(1, h)) FROM"
-                          " (SELECT DISTINCT hashtext(x) AS h FROM unnest(CAST(:codes AS text[])) x ORDER BY 1) s"),
+                          " (SELECT DISTINCT hashtext(x) AS h"
+                          "  FROM unnest(CAST(:codes AS text[])) x ORDER BY 1) s"),
                      {"codes": pg_array(codes)})
 
 
