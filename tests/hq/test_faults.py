@@ -73,6 +73,7 @@ def test_hq_killed_mid_batch_applies_it_once_after_restart(hq_dsn: str) -> None:
     finally:
         holder.close()
         server.stop()
+        server.log.unlink(missing_ok=True)
     assert (ack.status, ack.applied, ack.duplicates) == ("applied", 1000, 0)
     assert again.status == "already_applied"
     assert count(hq_dsn, "person") == 1000 and count(hq_dsn, "received_change") == 1000
