@@ -8,9 +8,10 @@ import time
 import httpx
 import psycopg
 
-from desktop.sync.wire import PushAck
+from desktop.sync.wire import ErrorBody, PushAck
 from tests.support.hq_server import HqServer, add_branch
 from tests.support.hq_wire import batch, body, enrol, snapshot
+from tests.support.postgres import PostgresCluster
 
 PUSH = "/api/v1/sync/push"
 
@@ -77,3 +78,26 @@ def test_hq_killed_mid_batch_applies_it_once_after_restart(hq_dsn: str) -> None:
     assert (ack.status, ack.applied, ack.duplicates) == ("applied", 1000, 0)
     assert again.status == "already_applied"
     assert count(hq_dsn, "person") == 1000 and count(hq_dsn, "received_change") == 1000
+
+
+def test_database_gone_while_serving_answers_503_error_body(pg_cluster: PostgresCluster,
+                                                            hq_template: str) -> None:
+    name = pg_cluster.create_database(template=hq_template)
+    dsn = pg_cluster.dsn(name)
+    token = add_branch(dsn, "1021")
+    server = HqServer(dsn)
+    server.start()
+    try:
+        with server.client(token) as client:
+            assert client.get("/api/v1/sync/changes").status_code == 200
+            pg_cluster.drop_database(name)  # every connection of the pool is cut
+            responses = [client.get("/api/v1/sync/changes") for _ in range(3)]
+            health = client.get("/healthz")
+    finally:
+        server.stop()
+        server.log.unlink(missing_ok=True)
+    for response in responses:
+        assert response.status_code == 503, response.text
+        error = ErrorBody.model_validate(response.json())
+        assert error.code == "database_unavailable" and error.fa
+    assert health.status_code == 200  # the process itself stays up and recovers with the database
