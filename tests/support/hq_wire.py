@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from desktop.domain.identifiers import ssn_from_serial
+from desktop.models.base import uuid7  # what a branch store uses for person and outbox ids
 from desktop.sync.wire import (
     WIRE_VERSION,
     ChainHead,
@@ -35,7 +36,7 @@ def snapshot(branch: str, n: int, *, person_id: uuid.UUID | None = None, ssn_ser
              **over: Any) -> PersonSnapshot:
     serial = ssn_serial if ssn_serial is not None else int(branch) * 100_000 + n
     data: dict[str, Any] = dict(
-        id=person_id or uuid.uuid4(), national_code=nc or national_code(int(branch) * 1_000_000 + n),
+        id=person_id or uuid7(), national_code=nc or national_code(int(branch) * 1_000_000 + n),
         foreign_id=None, ssn=ssn_from_serial(serial), first_name="علی", last_name=f"رضایی {n}",
         father_name="حسن", birth_date=dt.date(1990, 1, 1), benefit_birth_date=dt.date(1990, 1, 1),
         gender="male", enrolled_branch=branch, enrolled_at=AT, roles=["main_insured"],
@@ -47,7 +48,7 @@ def snapshot(branch: str, n: int, *, person_id: uuid.UUID | None = None, ssn_ser
 
 def change(entity: str, entity_id: object, op: str, payload: dict[str, Any] | None = None,
            snap: PersonSnapshot | None = None, change_id: uuid.UUID | None = None) -> OutgoingChange:
-    return OutgoingChange(id=change_id or uuid.uuid4(), seq=next(_seq), at=AT, entity=entity,
+    return OutgoingChange(id=change_id or uuid7(), seq=next(_seq), at=AT, entity=entity,
                           entity_id=str(entity_id), op=op, payload=payload or {}, snapshot=snap)
 
 

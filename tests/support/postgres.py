@@ -60,6 +60,7 @@ class PostgresCluster:
     bindir: Path
     as_postgres: bool  # run the server's binaries as the `postgres` user (we are root)
     running: bool = field(default=False)
+    settings: tuple[str, ...] = ()  # further `-c name=value` for the server (the benchmark's)
 
     @property
     def data(self) -> Path:
@@ -91,7 +92,8 @@ class PostgresCluster:
                   "--encoding=UTF8", "--locale=C", "--no-sync")
         options = (f"-k {self.socket_dir} -c listen_addresses='' -c fsync=off "
                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-                   " -c max_locks_per_transaction=256")  # a push locks each national code it holds
+                   " -c max_locks_per_transaction=256"  # a push locks each national code it holds
+                   + "".join(f" -c {setting}" for setting in self.settings))
         self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data), "-l", str(self.log),
                   "-o", options)
         self.running = True
@@ -122,13 +124,13 @@ class PostgresCluster:
         self.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def start_cluster() -> PostgresCluster:
+def start_cluster(*settings: str) -> PostgresCluster:
     as_postgres = os.geteuid() == 0
     # A short path: a Unix socket's path must stay under ~100 bytes.
     base = Path(tempfile.mkdtemp(prefix="bdpg-", dir="/tmp"))
     if as_postgres:
         shutil.chown(base, SUPERUSER, SUPERUSER)
-    cluster = PostgresCluster(base, find_bindir(), as_postgres)
+    cluster = PostgresCluster(base, find_bindir(), as_postgres, settings=settings)
     try:
         cluster.start()
     except BaseException:

@@ -79,7 +79,8 @@ CREATE TABLE person (
     updated_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX person_national_code ON person (national_code);
-CREATE INDEX person_foreign_id ON person (foreign_id);
+-- Most persons have a national code and no foreign id: index only those that have one.
+CREATE INDEX person_foreign_id ON person (foreign_id) WHERE foreign_id IS NOT NULL;
 
 CREATE TABLE relationship (
     id uuid PRIMARY KEY,
@@ -103,7 +104,6 @@ CREATE TABLE insurance_number (
     person_id uuid NOT NULL REFERENCES person (id),
     branch text NOT NULL
 );
-CREATE INDEX insurance_number_person ON insurance_number (person_id);
 
 CREATE TABLE authority (
     code text PRIMARY KEY,
