@@ -22,8 +22,7 @@ VALUES (:id, :kind, :key, :national_code, :branches)
 ON CONFLICT (kind, key) WHERE resolved_at IS NULL DO UPDATE
     SET branches = ARRAY(SELECT DISTINCT b FROM unnest(conflict.branches || EXCLUDED.branches) b
                          ORDER BY b)
-RETURNING id, kind, national_code, branches, created_at, resolved_at,
-          (xmax = 0) AS created, cardinality(branches) AS n
+RETURNING id, kind, national_code, branches, created_at, resolved_at
 """)
 
 _BEFORE = text("SELECT branches FROM conflict WHERE kind = :kind AND key = :key"
