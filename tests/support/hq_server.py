@@ -71,6 +71,7 @@ class HqServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> None:
+        self.log.touch()
         with self.log.open("ab") as err:  # the child keeps its own copy of the descriptor
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "hq", "serve", "--pg", self.dsn, "--host", "127.0.0.1",
@@ -101,6 +102,8 @@ class HqServer:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+        if sig != signal.SIGKILL:  # a killed server is started again on the same log
+            self.log.unlink(missing_ok=True)
 
     def kill(self) -> None:
         self.stop(signal.SIGKILL)
