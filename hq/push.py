@@ -1,0 +1,193 @@
+"""Applying a branch's push batch (docs/sync.md "Push", step 3), all in ONE transaction.
+
+The batch key goes in first: a key already there answers the stored acknowledgement with status
+`already_applied`, and a second copy of a batch still being applied waits on the key's row lock
+and then finds it. A change the rules refuse is left out alone, listed in `rejected`, and never
+blocks the rest: changes are checked one by one against HQ's state (apply.Planner) and the
+accepted ones written together in a savepoint; if the database still refuses that write, each
+change is retried in its own savepoint. Set-wise writes are what keep a push of 1,000 changes
+within a small multiple of a raw COPY (bench/sync_hq.py).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+
+from desktop.domain.text import persian_digits
+from desktop.sync.wire import NumberBlockRef, OutgoingChange, PushAck, PushBatch, Rejection
+
+from .apply import Planner, RuleBroken, flush, pg_array
+from .conflicts import record_conflict
+from .errors import HqError
+from .leases import lock_kind
+from .models import applied_batch, chain_head, number_lease
+
+
+@dataclass
+class Tally:
+    applied: int = 0
+    duplicates: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+
+
+def push(engine: Engine, branch: str, batch: PushBatch) -> PushAck:
+    for block in batch.starter_blocks:
+        if block.first > block.last:
+            span = f"{persian_digits(block.first)}…{persian_digits(block.last)}"
+            raise HqError(f"بلوک شماره آغازین {span} وارونه است.",
+                          f"starter block {block.kind} {block.first}..{block.last}: first > last",
+                          field="starter_blocks")
+    with engine.begin() as conn:
+        key = {"branch": branch, "install_epoch": batch.install_epoch, "batch_seq": batch.batch_seq}
+        fresh = conn.execute(insert(applied_batch).values(**key).on_conflict_do_nothing()
+                             .returning(applied_batch.c.batch_seq)).first()
+        if fresh is None:
+            stored = conn.execute(select(applied_batch.c.ack).filter_by(**key)).scalar_one()
+            return PushAck.model_validate({**stored, "status": "already_applied", "applied": 0})
+        tally = _apply_changes(conn, branch, batch)
+        _record_chain_heads(conn, branch, batch)
+        _record_starter_blocks(conn, branch, batch.install_epoch, batch.starter_blocks)
+        ack = PushAck(status="applied", batch_seq=batch.batch_seq, applied=tally.applied,
+                      duplicates=tally.duplicates, rejected=tally.rejected)
+        conn.execute(applied_batch.update().filter_by(**key).values(ack=ack.model_dump(mode="json")))
+        return ack
+
+
+def _known_ids(conn: Connection, branch: str, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    if not ids:
+        return set()
+    return set(conn.execute(text("SELECT id FROM received_change WHERE branch = :b"
+                                 " AND id = ANY(CAST(:ids AS uuid[]))"),
+                            {"b": branch, "ids": pg_array(ids)}).scalars())
+
+
+def _lock_national_codes(conn: Connection, batch: PushBatch) -> None:
+    """Serialise pushes touching the same national code (a later statement then sees the other
+    branch's committed person), in sorted order so two batches never deadlock."""
+    codes = sorted({c.snapshot.national_code for c in batch.changes
+                    if c.snapshot is not None and c.snapshot.national_code})
+    if codes:
+        conn.execute(text("SELECT count(pg_advisory_xact_lock(1, h)) FROM"
+                          " (SELECT DISTINCT hashtext(x) AS h"
+                          "  FROM unnest(CAST(:codes AS text[])) x ORDER BY 1) s"),
+                     {"codes": pg_array(codes)})
+
+
+def _apply_changes(conn: Connection, branch: str, batch: PushBatch) -> Tally:
+    """All fresh changes checked and written together inside one savepoint; should the database
+    still refuse (a unique key another branch's concurrent push took), that savepoint is rolled
+    back and the changes are applied one by one, each in its own savepoint, so only the
+    offending change is rejected."""
+    _lock_national_codes(conn, batch)
+    seen = _known_ids(conn, branch, [c.id for c in batch.changes])
+    fresh: list[OutgoingChange] = []
+    duplicates = 0
+    for change in batch.changes:
+        if change.id in seen:
+            duplicates += 1
+        else:
+            seen.add(change.id)
+            fresh.append(change)
+    savepoint = conn.begin_nested()
+    try:
+        tally = _apply_together(conn, branch, batch, fresh)
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()
+        tally = _apply_one_by_one(conn, branch, batch, fresh)
+    tally.duplicates = duplicates
+    return tally
+
+
+def _apply_together(conn: Connection, branch: str, batch: PushBatch,
+                    changes: list[OutgoingChange]) -> Tally:
+    tally = Tally()
+    planner = Planner(conn, branch, changes)
+    for change in changes:
+        try:
+            planner.take(change, _remember(branch, batch, change))
+            tally.applied += 1
+        except RuleBroken as broken:
+            tally.rejected.append(_rejection(change, broken))
+    flush(conn, branch, planner.writes)
+    return tally
+
+
+def _apply_one_by_one(conn: Connection, branch: str, batch: PushBatch,
+                      changes: list[OutgoingChange]) -> Tally:
+    tally = Tally()
+    for change in changes:
+        savepoint = conn.begin_nested()
+        try:
+            planner = Planner(conn, branch, [change])
+            planner.take(change, _remember(branch, batch, change))
+            flush(conn, branch, planner.writes)
+            savepoint.commit()
+            tally.applied += 1
+        except RuleBroken as broken:
+            savepoint.rollback()
+            tally.rejected.append(_rejection(change, broken))
+        except IntegrityError as exc:  # a unique key HQ holds: the backstop behind the checks
+            savepoint.rollback()
+            constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None) or "?"
+            tally.rejected.append(Rejection(
+                change_id=change.id,
+                reason_fa=f"این تغییر با داده‌ای که ستاد دارد ناسازگار است ({constraint}).",
+                reason_en=f"the change contradicts what headquarters holds ({constraint})"))
+    return tally
+
+
+def _rejection(change: OutgoingChange, broken: RuleBroken) -> Rejection:
+    return Rejection(change_id=change.id, reason_fa=broken.fa, reason_en=broken.en)
+
+
+def _remember(branch: str, batch: PushBatch, change: OutgoingChange) -> tuple[Any, ...]:
+    """The received_change row (apply.RECEIVED_COPY's columns)."""
+    return (branch, change.id, batch.install_epoch, batch.batch_seq, change.seq, change.entity,
+            change.entity_id, change.op, json.dumps(change.payload, ensure_ascii=False), change.at)
+
+
+def _record_chain_heads(conn: Connection, branch: str, batch: PushBatch) -> None:
+    for head in batch.chain_heads:
+        stmt = insert(chain_head).values(branch=branch, chain=head.chain.value, seq=head.seq,
+                                         hash=head.hash)
+        # Heads only move forward: a store rewound (restored, or a deleted newest record) must
+        # not pull HQ's copy back with it, or verify could no longer name what is missing.
+        conn.execute(stmt.on_conflict_do_update(
+            index_elements=["branch", "chain"],
+            set_={"seq": stmt.excluded.seq, "hash": stmt.excluded.hash, "at": text("now()")},
+            where=stmt.excluded.seq > chain_head.c.seq))
+
+
+def _record_starter_blocks(conn: Connection, branch: str, epoch: str,
+                           blocks: list[NumberBlockRef]) -> None:
+    """A starter block is recorded once as this branch's lease; one overlapping another branch's
+    block is a conflict (and is not recorded)."""
+    for block in blocks:
+        held = conn.execute(text(
+            "SELECT branch FROM number_lease WHERE kind = :kind"
+            " AND int8range(first, last, '[]') && int8range(:first, :last, '[]')"),
+            block.model_dump()).scalars().all()
+        if held and set(held) == {branch}:
+            continue
+        lock_kind(conn, block.kind)  # then look again: a lease may have been granted meanwhile
+        held = conn.execute(text(
+            "SELECT branch FROM number_lease WHERE kind = :kind"
+            " AND int8range(first, last, '[]') && int8range(:first, :last, '[]')"),
+            block.model_dump()).scalars().all()
+        if held and set(held) == {branch}:
+            continue
+        if held:
+            record_conflict(conn, "number_block_overlap",
+                            f"{block.kind}:{block.first}-{block.last}", None, [branch, *held])
+            continue
+        conn.execute(insert(number_lease).values(
+            id=uuid.uuid4(), branch=branch, install_epoch=epoch, request_id=None, kind=block.kind,
+            first=block.first, last=block.last, source="starter"))
