@@ -25,6 +25,7 @@ from desktop.domain.number_ranges import starting_ranges
 from desktop.domain.text import normalise_text, persian_digits
 from desktop.models import AuditEntry, NumberBlock, NumberRange, StoreSetting, uuid7
 
+from .audit_chain import add_audit
 from .numbering import starter_blocks
 from .store import Store, open_store
 from .users import insert_user
@@ -155,5 +156,5 @@ def _seed_branch(engine: Engine, facts: BranchFacts) -> None:
         for spec in starting_ranges(facts.code):
             s.add(NumberRange(kind=spec.kind, prefix=spec.prefix, first=spec.first, last=spec.last, next=spec.first))
         admin = insert_user(s, facts.admin_username, facts.admin_full_name, "admin", facts.admin_password)
-        s.add(AuditEntry(user_id=admin.id, action="store.init", subject_type="store",
+        add_audit(s, AuditEntry(user_id=admin.id, action="store.init", subject_type="store",
                          subject_id=facts.code, detail="{}"))
