@@ -1,0 +1,60 @@
+"""sync, sync status (CLI.md "Headquarters and sync").
+
+Neither signs in a store user: `sync` is run by schedulers, and its credential is the branch
+token (stored by `init --hq`, or given with --hq/--token); a round only moves changes that
+signed-in users already committed. `sync status` only counts, never shows a person.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from desktop.domain.text import persian_digits
+from desktop.services.sync import sync_now, sync_status
+
+from .base import Context, Output, read_secret_file
+
+TOKEN_ENV = "BRANCH_DESK_HQ_TOKEN"
+
+
+def hq_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--hq", metavar="URL", help="headquarters address, e.g. http://127.0.0.1:8470")
+    p.add_argument("--token", metavar="T", help=f"the branch token (or --token-file F, or ${TOKEN_ENV})")
+    p.add_argument("--token-file", metavar="F", help="the branch token (first line of F)")
+
+
+def hq_token(args: argparse.Namespace) -> str | None:
+    if getattr(args, "token_file", None):
+        return read_secret_file(args.token_file, "token-file")
+    return getattr(args, "token", None) or os.environ.get(TOKEN_ENV) or None
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("sync", parents=[common], help="one sync round with headquarters")
+    hq_options(p)
+    p.set_defaults(handler=cmd_sync)
+    verbs = p.add_subparsers(dest="verb")
+    s = verbs.add_parser("status", parents=[common], help="the last sync, pending changes, leases left")
+    s.set_defaults(handler=cmd_sync_status)
+
+
+def cmd_sync(ctx: Context) -> Output:
+    a = ctx.args
+    report = sync_now(ctx.store(), None, url=a.hq, token=hq_token(a))
+    data = report.as_json()
+    text = (f"همگام‌سازی انجام شد: {persian_digits(report.pushed)} فرستاده، "
+            f"{persian_digits(report.pulled)} دریافت، {persian_digits(report.pending)} در صف\n"
+            f"sync done: pushed {report.pushed}, pulled {report.pulled}, quarantined {report.quarantined}, "
+            f"pending {report.pending}, ssn left {report.lease.ssn_left}, central left {report.lease.central_left}")
+    return Output(data, text)
+
+
+def cmd_sync_status(ctx: Context) -> Output:
+    status = sync_status(ctx.store(), None)
+    data = status.as_json()
+    last = status.last_success.isoformat(sep=" ", timespec="seconds") if status.last_success else "—"
+    text = (f"آخرین همگام‌سازی موفق: {last}؛ در صف: {persian_digits(status.pending)}\n"
+            f"last success: {last}; pending {status.pending}; quarantined {status.quarantined}; "
+            f"ssn left {status.lease.ssn_left}; central left {status.lease.central_left}")
+    return Output(data, text)
