@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import os
 
+from desktop.domain.errors import DomainError
 from desktop.domain.text import persian_digits
+from desktop.services.chain_anchor import verify_audit_chain
 from desktop.services.sync import sync_now, sync_status
 
 from .base import Context, Output, read_secret_file
@@ -38,6 +40,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
     s = verbs.add_parser("status", parents=[common], help="the last sync, pending changes, leases left")
     s.set_defaults(handler=cmd_sync_status)
 
+    p = sub.add_parser("audit-chain", help="the audit log's hash chain")
+    v = p.add_subparsers(dest="verb", required=True).add_parser("verify", parents=[common])
+    v.set_defaults(handler=cmd_audit_verify)
+
 
 def cmd_sync(ctx: Context) -> Output:
     a = ctx.args
@@ -58,3 +64,24 @@ def cmd_sync_status(ctx: Context) -> Output:
             f"last success: {last}; pending {status.pending}; quarantined {status.quarantined}; "
             f"ssn left {status.lease.ssn_left}; central left {status.lease.central_left}")
     return Output(data, text)
+
+
+class AuditChainBroken(DomainError):
+    exit_code = 3
+
+
+HQ_STATES = {"compared": "با نسخه ستاد مقایسه شد", "not_joined": "شعبه به ستاد وصل نیست",
+             "unreachable": "ستاد در دسترس نبود", "refused": "ستاد پاسخ نداد"}
+
+
+def cmd_audit_verify(ctx: Context) -> Output:
+    report = verify_audit_chain(ctx.store(), ctx.actor())
+    if not report.ok:
+        raise AuditChainBroken(
+            "زنجیره گزارش رویدادها آسیب دیده است: " + "؛ ".join(
+                f"رویداد {persian_digits(p.seq)} — {p.fa}" for p in report.problems),
+            "audit chain broken: " + "; ".join(f"seq {p.seq} {p.problem}" for p in report.problems))
+    text = (f"زنجیره گزارش رویدادها سالم است ({persian_digits(report.entries)} رویداد؛ "
+            f"{HQ_STATES.get(report.hq, report.hq)}) / audit chain intact: {report.entries} entries, "
+            f"hq {report.hq}")
+    return Output(report.as_json(), text)

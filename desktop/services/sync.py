@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from desktop.domain.errors import InvalidValue
 from desktop.domain.roles import require
 from desktop.models import SyncConflict, SyncQuarantine, SyncRound
-from desktop.sync.client import HqClient, check_hq_url, check_token
+from desktop.sync.client import CONNECT_TIMEOUT, HqClient, check_hq_url, check_token
 from desktop.sync.leases import LeaseLeft, lease_first_blocks, lease_left
 from desktop.sync.local import put_setting, sync_state
 from desktop.sync.outbox import pending_count, quarantined_count
@@ -41,7 +41,8 @@ class NotJoined(InvalidValue):
     """No headquarters address or token, given or stored."""
 
 
-def hq_client(store: Store, url: str | None = None, token: str | None = None) -> HqClient:
+def hq_client(store: Store, url: str | None = None, token: str | None = None, *,
+              connect_timeout: float = CONNECT_TIMEOUT) -> HqClient:
     """A client for the URL/token given, else those stored by `init --hq`."""
     url = url or store.settings.get(HQ_URL, "")
     token = token or store.settings.get(HQ_TOKEN, "")
@@ -49,7 +50,7 @@ def hq_client(store: Store, url: str | None = None, token: str | None = None) ->
         raise NotJoined("این شعبه به ستاد وصل نشده است؛ نشانی و توکن ستاد را بدهید (--hq و --token).",
                         "this store has no headquarters address and token; give --hq URL --token T",
                         field="hq")
-    return HqClient(url, token)
+    return HqClient(url, token, connect_timeout=connect_timeout)
 
 
 def is_joined(store: Store) -> bool:

@@ -74,12 +74,13 @@ def _after_send_trace(event: str, info: dict[str, Any]) -> None:
 
 
 class HqClient:
-    def __init__(self, url: str, token: str, *, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, url: str, token: str, *, transport: httpx.BaseTransport | None = None,
+                 connect_timeout: float = CONNECT_TIMEOUT) -> None:
         self.url = check_hq_url(url)
         self._http = httpx.Client(
             base_url=self.url, transport=transport,
             headers={"Authorization": f"Bearer {check_token(token)}", "Accept": "application/json"},
-            timeout=httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT),
+            timeout=httpx.Timeout(READ_TIMEOUT, connect=connect_timeout),
         )
 
     def close(self) -> None:
