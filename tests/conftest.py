@@ -20,6 +20,8 @@ from desktop.services.store import Store  # noqa: E402
 from desktop.services.users import create_user, find_actor  # noqa: E402
 
 from .factories import identity  # noqa: E402
+from .support.hq_server import hq_served, hq_server  # noqa: E402,F401 - fixtures for every test package
+from .support.postgres import hq_dsn, hq_template, pg_cluster, pg_dsn  # noqa: E402,F401
 
 TODAY = from_jalali(1404, 6, 15)
 ADMIN_PASSWORD = "admin-pass-1021"  # the test store's administrator (CLI subprocesses sign in with it)
