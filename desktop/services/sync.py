@@ -19,10 +19,19 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from desktop.domain import identifiers
 from desktop.domain.errors import InvalidValue
 from desktop.domain.roles import require
 from desktop.models import SyncConflict, SyncQuarantine, SyncRound
-from desktop.sync.client import CONNECT_TIMEOUT, HqClient, check_hq_url, check_token
+from desktop.sync import wire
+from desktop.sync.client import (
+    CONNECT_TIMEOUT,
+    HqClient,
+    HqRefused,
+    HqUnreachable,
+    check_hq_url,
+    check_token,
+)
 from desktop.sync.leases import LeaseLeft, lease_first_blocks, lease_left
 from desktop.sync.local import put_setting, sync_state
 from desktop.sync.outbox import pending_count, quarantined_count
@@ -195,3 +204,25 @@ def join_headquarters(path: str | Path, branch_code: str, branch_name: str, *, a
     blocks = tuple(FirstBlock(lease.kind, lease.first, lease.last, lease.lease_id) for lease in leases)
     return init_store_with(path, dataclasses.replace(facts, first_blocks=blocks, install_epoch=epoch,
                                                      hq_settings=hq))
+
+
+@dataclass(frozen=True)
+class CentralLookup:
+    state: str  # found | not_found | not_joined | unreachable
+    person: wire.CentralPerson | None = None
+
+
+def central_person(store: Store, actor: Actor, national_code: str) -> CentralLookup:
+    """The central record of a person enrolled at another branch (the counter asks when its own
+    store does not know the national code). Offline is an answer, not an error: the counter goes
+    on with what it has."""
+    require(actor.role, "person.read")
+    code = identifiers.national_code(national_code)
+    if not is_joined(store):
+        return CentralLookup("not_joined")
+    try:
+        with hq_client(store, connect_timeout=1.0) as client:
+            found = client.person(code)
+    except (HqUnreachable, HqRefused):
+        return CentralLookup("unreachable")
+    return CentralLookup("found", found) if found else CentralLookup("not_found")
