@@ -71,6 +71,9 @@ def grant(engine: Engine, branch: str, request: LeaseRequest) -> Lease:
             if existing.branch != branch:
                 raise Forbidden("این شناسه درخواست از آن شعبه دیگری است.",
                                 f"request {request.request_id} belongs to another branch")
+            if existing.kind != request.kind:
+                raise Refused("این شناسه درخواست پیش‌تر برای نوع دیگری از شماره به کار رفته است.",
+                              f"request {request.request_id} was for {existing.kind} numbers")
             return _as_lease(existing)
         block = (_free_block(conn, request.kind, region(request.kind, int(branch)))
                  or _free_block(conn, request.kind, overflow_pool(request.kind)))
