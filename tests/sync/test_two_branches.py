@@ -124,3 +124,31 @@ def test_a_change_hq_refuses_is_quarantined_and_the_rest_goes_through(two, hq_se
     assert hq_rows(hq_server.dsn, "SELECT count(*) FROM person WHERE national_code = %s",
                    made["father"]) == [(1,)]
     assert sync_status(a.store, None).quarantined == 1
+
+
+def test_no_address_phone_or_health_value_leaves_the_branch(two, hq_server: HqServer):
+    from desktop.services.enrolment import enrol
+    from desktop.services.reference import add_registry_identities
+    from desktop.services.users import create_user
+
+    from ..factories import identity, questionnaire
+
+    a, _ = two
+    clerk = create_user(a.store, a.admin, "clerk9", "کارمند", "clerk", "password123")
+    person = identity()
+    add_registry_identities(a.store, a.admin, person)
+    secrets_ = {"address": "کوچه رازقی پلاک ۹۹", "mobile": "09127770011", "phone": "02188776655",
+                "iban": "IR820540102680020817909002", "special_disease": "دیابت نوع یک",
+                "medical_history": "جراحی قلب", "blood_group": "AB-"}
+    enrol(a.store, clerk, questionnaire(person["national_code"], personal=secrets_))
+    with a.store.engine.connect() as conn:  # the values are stored here …
+        kept = conn.execute(text("SELECT address, iban, medical_history FROM personal_info")).all()
+    assert (secrets_["address"], secrets_["iban"], secrets_["medical_history"]) in kept
+    sync_now(a.store, None)  # … and never sent
+    sent = hq_rows(hq_server.dsn, "SELECT payload::text FROM received_change WHERE branch = '1021'")
+    sent += hq_rows(hq_server.dsn, "SELECT snapshot::text FROM person WHERE national_code = %s",
+                    person["national_code"])
+    assert len(sent) >= 2
+    everything = " ".join(str(r[0]) for r in sent)
+    for value in secrets_.values():
+        assert value not in everything
