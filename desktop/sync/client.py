@@ -8,10 +8,13 @@ for a 4xx. Offline is normal: callers keep their outbox and try again later.
 
 from __future__ import annotations
 
+import functools
+import ssl
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+import certifi
 import httpx
 from pydantic import BaseModel, ValidationError
 
@@ -67,6 +70,12 @@ def _unreachable(url: str, why: str) -> HqUnreachable:
         f"headquarters at {url} could not be reached ({why}); nothing was lost", field="hq")
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # Loading the CA bundle costs ~40 ms; once per process, not once per round.
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 def _after_send_trace(event: str, info: dict[str, Any]) -> None:
     # httpcore's trace events: the whole body is on the wire, HQ's answer not yet read.
     if event == "http11.send_request_body.complete":
@@ -78,7 +87,7 @@ class HqClient:
                  connect_timeout: float = CONNECT_TIMEOUT) -> None:
         self.url = check_hq_url(url)
         self._http = httpx.Client(
-            base_url=self.url, transport=transport,
+            base_url=self.url, transport=transport, verify=_tls_context(),
             headers={"Authorization": f"Bearer {check_token(token)}", "Accept": "application/json"},
             timeout=httpx.Timeout(READ_TIMEOUT, connect=connect_timeout),
         )

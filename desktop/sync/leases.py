@@ -21,7 +21,7 @@ from desktop.models import LeaseRequest, NumberBlock
 
 from . import wire
 from .client import HqClient
-from .local import BranchStore, put_setting, setting
+from .local import BranchStore, put_setting, read_only, setting
 from .pull import store_lease
 
 LOW_WATER = 200
@@ -61,7 +61,10 @@ def pending_request(session: Session, kind: str) -> uuid.UUID:
 def renew_leases(store: BranchStore, client: HqClient) -> int:
     """Lease a block for every kind below the low-water mark; returns the blocks received."""
     received = 0
-    for kind in KINDS:
+    with store.sessions() as s:  # a reader's look first: most rounds need no lease
+        read_only(s)
+        low = [kind for kind in KINDS if numbers_left(s, kind) < LOW_WATER]
+    for kind in low:
         for _ in range(3):  # one block of 1,000 lifts any kind above 200; never loop on HQ
             with store.sessions() as s, s.begin():
                 if numbers_left(s, kind) >= LOW_WATER:

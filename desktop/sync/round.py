@@ -19,7 +19,7 @@ from . import wire
 from .client import HqClient, HqRefused, HqUnreachable
 from .faults import checkpoint
 from .leases import LeaseLeft, lease_left, renew_leases
-from .local import BranchStore, sync_state
+from .local import BranchStore, read_only, sync_state
 from .outbox import assign_batch, mark_acknowledged, pending_count, read_batch
 from .pull import apply_page
 
@@ -64,8 +64,6 @@ def sync_round(store: BranchStore, client: HqClient, *, cancel: Callable[[], boo
                progress: Progress | None = None) -> SyncReport:
     """Raises HqUnreachable (exit 6), HqRefused or SyncCancelled after recording the round."""
     tally = _Tally()
-    with store.sessions() as s, s.begin():
-        sync_state(s).last_attempt_at = tally.started
     try:
         _push_all(store, client, tally, cancel, progress)
         _pull_all(store, client, tally, cancel, progress)
@@ -92,6 +90,9 @@ def _push_all(store: BranchStore, client: HqClient, tally: _Tally, cancel: Calla
               progress: Progress | None) -> None:
     while True:
         _check(cancel)
+        with store.sessions() as s:  # a reader's look first: an idle round takes no write lock
+            if pending_count(read_only(s)) == 0:
+                return
         with store.sessions() as s, s.begin():
             batch_seq = assign_batch(s)
         if batch_seq is None:
@@ -121,6 +122,8 @@ def _pull_all(store: BranchStore, client: HqClient, tally: _Tally, cancel: Calla
             after = sync_state(s).pull_cursor
         page = client.changes(after, wire.MAX_PULL_PAGE)
         checkpoint("mid_pull")
+        if not page.changes and page.cursor == after:
+            return  # nothing new: no write transaction
         with store.sessions() as s, s.begin():
             applied = apply_page(s, after, page)
         tally.pulled += applied or 0
@@ -136,6 +139,7 @@ def _record(store: BranchStore, tally: _Tally, outcome: str, error: str | None) 
         s.add(SyncRound(started_at=tally.started, finished_at=now, outcome=outcome, pushed=tally.pushed,
                         pulled=tally.pulled, quarantined=tally.quarantined, error=error))
         state = sync_state(s)
+        state.last_attempt_at = tally.started
         state.last_error = error
         if outcome == "ok":
             state.last_success_at = now
