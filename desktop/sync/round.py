@@ -12,8 +12,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
 from desktop.domain.errors import DomainError
-from desktop.models import SyncRound, utcnow
+from desktop.models import OutboxEntry, SyncRound, utcnow
 
 from . import wire
 from .client import HqClient, HqRefused, HqUnreachable
@@ -143,10 +146,26 @@ def _record(store: BranchStore, tally: _Tally, outcome: str, error: str | None) 
         state.last_error = error
         if outcome == "ok":
             state.last_success_at = now
+        _prune(s, now, pushed=tally.pushed > 0)
         pending = pending_count(s)
         left = lease_left(s)
     return SyncReport(outcome, tally.pushed, tally.pulled, tally.quarantined, pending, left,
                       tally.leases, error)
+
+
+KEEP_ACKED = dt.timedelta(days=30)  # acknowledged outbox rows, for support to look at
+KEEP_ROUNDS = 1000  # history rows (a round every 5 minutes: three and a half days)
+
+
+def _prune(session: Session, now: dt.datetime, *, pushed: bool) -> None:
+    """The outbox does not grow for ever: rows HQ acknowledged a month ago go (HQ holds them;
+    a refused one is kept in the quarantine list). Only after a round that pushed, so an idle
+    round stays cheap."""
+    if pushed:
+        session.execute(delete(OutboxEntry).where(OutboxEntry.acked_at < now - KEEP_ACKED))
+    cutoff = (select(SyncRound.started_at).order_by(SyncRound.started_at.desc())
+              .offset(KEEP_ROUNDS).limit(1).scalar_subquery())
+    session.execute(delete(SyncRound).where(SyncRound.started_at <= cutoff))
 
 
 @dataclass

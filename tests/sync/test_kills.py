@@ -3,8 +3,8 @@ then a normal round: HQ holds every acknowledged change exactly once, no SSN twi
 other branch published is skipped, and SQLite's integrity_check is ok.
 
 Each kill is a real `branch-desk sync` subprocess on the real store against a real `hq serve`.
-Kills per boundary: BRANCH_DESK_SYNC_KILLS (default 5, about a minute on a loaded 2-core machine;
-the full run uses 50).
+Kills per boundary: BRANCH_DESK_SYNC_KILLS (default 8, about a minute for the file on a loaded
+2-core machine; the full run uses 50).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from .kit import (
     join,
 )
 
-KILLS = int(os.environ.get("BRANCH_DESK_SYNC_KILLS", "5"))
+KILLS = int(os.environ.get("BRANCH_DESK_SYNC_KILLS", "8"))
 
 
 @pytest.fixture
