@@ -13,7 +13,7 @@ import os
 from desktop.domain.errors import DomainError
 from desktop.domain.text import persian_digits
 from desktop.services.chain_anchor import verify_audit_chain
-from desktop.services.sync import sync_now, sync_status
+from desktop.services.sync import quarantine_list, sync_now, sync_status
 
 from .base import Context, Output, read_secret_file
 
@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
     verbs = p.add_subparsers(dest="verb")
     s = verbs.add_parser("status", parents=[common], help="the last sync, pending changes, leases left")
     s.set_defaults(handler=cmd_sync_status)
+    q = verbs.add_parser("quarantine", parents=[common],
+                         help="changes headquarters refused, with its reasons (supervisors)")
+    q.set_defaults(handler=cmd_sync_quarantine)
 
     p = sub.add_parser("audit-chain", help="the audit log's hash chain")
     v = p.add_subparsers(dest="verb", required=True).add_parser("verify", parents=[common])
@@ -64,6 +67,16 @@ def cmd_sync_status(ctx: Context) -> Output:
             f"last success: {last}; pending {status.pending}; quarantined {status.quarantined}; "
             f"ssn left {status.lease.ssn_left}; central left {status.lease.central_left}")
     return Output(data, text)
+
+
+def cmd_sync_quarantine(ctx: Context) -> Output:
+    """Unlike `sync`, this shows what was refused about people: a signed-in supervisor's list."""
+    rows = quarantine_list(ctx.store(), ctx.actor())
+    data = [{"change_id": str(q.change_id), "outbox_seq": q.outbox_seq, "entity": q.entity,
+             "entity_id": q.entity_id, "op": q.op, "reason_fa": q.reason_fa, "reason_en": q.reason_en,
+             "at": q.at.isoformat()} for q in rows]
+    text = "\n".join(f"{q.op} {q.entity_id}: {q.reason_fa} / {q.reason_en}" for q in rows)
+    return Output(data, text or "فهرست قرنطینه خالی است / nothing quarantined")
 
 
 class AuditChainBroken(DomainError):

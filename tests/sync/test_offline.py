@@ -75,3 +75,19 @@ def test_status_counts_without_a_password(cli: Cli, monkeypatch):
             assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
     finally:
         store.close()
+
+
+def test_the_quarantine_list_is_for_supervisors(cli: Cli, tmp_path: Path):
+    from desktop.services.users import create_user, find_actor
+
+    assert cli.json("sync", "quarantine", "--json") == []  # the administrator
+    store = open_store(cli.db)
+    try:
+        create_user(store, find_actor(store, "admin"), "clerk1", "کارمند", "clerk", "password123")
+    finally:
+        store.close()
+    pw = tmp_path / "clerk.pw"
+    pw.write_text("password123\n", encoding="utf-8")
+    refused = cli("sync", "quarantine", "--json", "--user", "clerk1", "--password-file", str(pw),
+                  check=False)
+    assert refused.returncode == 4 and "sync.quarantine" in refused.stderr
