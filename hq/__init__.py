@@ -8,5 +8,6 @@ sync (`desktop.sync`) — never the desktop's screens, services, command line or
 (import-linter contracts in pyproject.toml).
 
 Modules: cli (the `hq` command), db (engine, migrations), app (HTTP), auth, branches, push and
-apply (the push transaction), pull (the change feed), leases, conflicts, lookups, models.
+apply (the push transaction), pull and changelog (the change feed), leases, conflicts, lookups,
+errors, models.
 """

@@ -14,7 +14,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from desktop.domain.text import persian_digits
 from desktop.sync.wire import (
     ACCEPTED_WIRE_VERSIONS,
     MAX_BATCH_CHANGES,
@@ -56,12 +58,19 @@ def _install_error_handlers(app: FastAPI) -> None:
         errors = exc.errors()
         if any(e.get("type") == "too_long" and tuple(e.get("loc", ()))[-1:] == ("changes",)
                for e in errors):
-            return _error(413, "too_large", f"هر دسته حداکثر {MAX_BATCH_CHANGES} تغییر دارد.",
+            return _error(413, "too_large", f"هر دسته حداکثر {persian_digits(MAX_BATCH_CHANGES)} تغییر دارد.",
                           f"a batch holds at most {MAX_BATCH_CHANGES} changes")
         where = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}"
                           for e in errors[:5])
         return _error(422, "invalid_body", "درخواست با قالب تعریف‌شده جور نیست.",
                       f"the request does not match the schema: {where}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Routing refusals (no such path, wrong method) in the same shape as every other one.
+        fa = {404: "چنین نشانی‌ای در ستاد نیست.", 405: "این روش درخواست برای این نشانی پذیرفته نیست."}
+        return _error(exc.status_code, f"http_{exc.status_code}",
+                      fa.get(exc.status_code, "درخواست پذیرفته نشد."), str(exc.detail))
 
     @app.exception_handler(OperationalError)
     async def database_down(_: Request, exc: OperationalError) -> JSONResponse:
@@ -102,10 +111,10 @@ def create_app(engine: Engine) -> FastAPI:
     @app.post("/api/v1/sync/push", response_model=PushAck, responses=ERRORS)
     def push_batch(batch: PushBatch, code: BranchCode) -> PushAck:
         if batch.branch != code:
-            raise Forbidden(f"این توکن از آن شعبه {code} است، نه {batch.branch}.",
+            raise Forbidden(f"این توکن از آن شعبه {persian_digits(code)} است، نه {persian_digits(batch.branch)}.",
                             f"the token is branch {code}'s, the batch says {batch.branch}")
         if batch.wire_version not in ACCEPTED_WIRE_VERSIONS:
-            raise HqError(f"نسخه قرارداد همگام‌سازی ({batch.wire_version}) پذیرفته نیست.",
+            raise HqError(f"نسخه قرارداد همگام‌سازی ({persian_digits(batch.wire_version)}) پذیرفته نیست.",
                           f"wire version {batch.wire_version} is not accepted "
                           f"({sorted(ACCEPTED_WIRE_VERSIONS)})", field="wire_version")
         if len(batch.changes) > MAX_BATCH_CHANGES:
@@ -126,7 +135,7 @@ def create_app(engine: Engine) -> FastAPI:
         with engine.connect() as conn:
             found = lookups.central_person(conn, national_code=national_code)
         if found is None:
-            raise NotFoundError(f"ستاد فردی با کد ملی {national_code} ندارد.",
+            raise NotFoundError(f"ستاد فردی با کد ملی {persian_digits(national_code)} ندارد.",
                                 f"HQ has no person with national code {national_code}")
         return found
 
@@ -141,7 +150,7 @@ def create_app(engine: Engine) -> FastAPI:
         with engine.connect() as conn:
             found = lookups.certificate_copy(conn, tracking_code)
         if found is None:
-            raise NotFoundError(f"ستاد گواهی‌ای با کد پیگیری {tracking_code} ندارد.",
+            raise NotFoundError(f"ستاد گواهی‌ای با کد پیگیری {persian_digits(tracking_code)} ندارد.",
                                 f"HQ has no certificate {tracking_code}")
         return found
 

@@ -1,224 +1,376 @@
-"""What one pushed change does to the central record, by entity and operation.
+"""What pushed changes do to the central record, by entity and operation — checked, then written
+set-wise.
 
-A change with a person snapshot converges the central person on the branch's state (whatever
-order or how many times events arrive); inquiry records and certificates are copied; workshops
-and authorities become reference data republished to every other branch. An operation HQ does
-not know is recorded and applied as nothing, so an older HQ accepts a newer branch's batches;
-only a change that breaks a rule is refused (RuleBroken, rolled back to its savepoint).
+A batch is applied in two steps. `Planner` reads, in a handful of set queries, what HQ holds for
+every person, number, relationship, record and certificate the batch touches, and then takes the
+changes in order: each is checked against that state (including what earlier changes of the same
+batch did) and either refused (`RuleBroken`, listed in the acknowledgement) or folded into
+`Writes`. `flush` then writes everything with one COPY (new rows) or UPDATE (rows HQ
+already holds) per table. A change with a person
+snapshot converges the central person on the branch's state, whatever order or how many times
+the events arrive; inquiry records and certificates are copied; workshops and authorities
+become reference data republished to every other branch. An operation HQ does not know is
+recorded and applied as nothing, so an older HQ accepts a newer branch's batches.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, text
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
 
 from desktop.domain.errors import DomainError
-from desktop.sync.wire import OutgoingChange, PersonSnapshot
+from desktop.domain.text import persian_digits
+from desktop.sync.wire import OutgoingChange, PersonSnapshot, RelationshipRecord
 
 from .changelog import LogRow, announce
 from .conflicts import record_conflict
-from .models import authority, certificate, inquiry_record, person, relationship, workshop
+from .models import authority, workshop
 
 
 class RuleBroken(DomainError):
     """This change is refused; the rest of the batch goes on."""
 
 
-def apply_change(conn: Connection, branch: str, change: OutgoingChange) -> None:
-    if change.snapshot is not None:
-        apply_snapshot(conn, branch, change.seq, change.snapshot)
-    handler = HANDLERS.get(change.entity)
-    if handler is not None:
-        handler(conn, branch, change)
+@dataclass
+class Writes:
+    """Rows to write, in the order the changes were accepted (later snapshots win)."""
+
+    persons: dict[uuid.UUID, tuple[int, PersonSnapshot]] = field(default_factory=dict)
+    known_persons: set[uuid.UUID] = field(default_factory=set)  # already at HQ: updated, not added
+    numbers: dict[str, tuple[str, uuid.UUID]] = field(default_factory=dict)  # new ones only
+    relationships: dict[uuid.UUID, tuple[uuid.UUID, RelationshipRecord]] = field(default_factory=dict)
+    known_relationships: set[uuid.UUID] = field(default_factory=set)
+    received: list[tuple[Any, ...]] = field(default_factory=list)
+    inquiries: list[dict[str, Any]] = field(default_factory=list)
+    certificates: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: dict[str, set[str]] = field(default_factory=dict)  # national code → branches
+    references: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
-# --- persons ----------------------------------------------------------------------------------
-
-def apply_snapshot(conn: Connection, branch: str, seq: int, snap: PersonSnapshot) -> None:
-    owner = conn.execute(text("SELECT enrolled_branch FROM person WHERE id = :id"),
-                         {"id": snap.id}).scalar()
-    if (owner or snap.enrolled_branch) != branch:
-        raise RuleBroken(
-            f"پرونده این فرد از آن شعبه {owner or snap.enrolled_branch} است و فقط همان شعبه آن را"
-            " تغییر می‌دهد.",
-            f"person {snap.id} belongs to branch {owner or snap.enrolled_branch}; only it writes the"
-            " record")
-    _check_ssn_free(conn, snap)
-    _check_numbers_free(conn, snap)
-    _note_national_code_elsewhere(conn, branch, snap)
-    _upsert_person(conn, seq, snap)
-    _upsert_numbers(conn, branch, snap)
-    _upsert_relationships(conn, branch, snap)
+Effect = Callable[[], None]
 
 
-def _check_ssn_free(conn: Connection, snap: PersonSnapshot) -> None:
-    if not snap.ssn:
-        return
-    holder = conn.execute(text("SELECT id FROM person WHERE ssn = :ssn AND id <> :id"),
-                          {"ssn": snap.ssn, "id": snap.id}).scalar()
-    if holder is not None:
-        raise RuleBroken(f"شماره تامین اجتماعی {snap.ssn} در ستاد به فرد دیگری داده شده است.",
-                         f"SSN {snap.ssn} already belongs to another person ({holder}) at HQ")
+class Planner:
+    """HQ's state for one batch's changes, kept current as the batch's own changes are accepted."""
+
+    def __init__(self, conn: Connection, branch: str, changes: list[OutgoingChange]) -> None:
+        self.branch = branch
+        snaps = [c.snapshot for c in changes if c.snapshot is not None]
+        self.owner: dict[uuid.UUID, str] = {}  # person id → enrolling branch
+        self.ssn_holder: dict[str, uuid.UUID] = {}
+        self.elsewhere: dict[str, set[str]] = {}  # national code → other branches holding it
+        self._read_persons(conn, snaps)
+        self.number_holder = _pairs(conn, "SELECT value, person_id FROM insurance_number"
+                                    " WHERE value = ANY(CAST(:v AS text[]))",
+                                    [v for s in snaps for v in s.numbers.values()])
+        self.relationship_person = _pairs(conn, "SELECT id, person_id FROM relationship"
+                                          " WHERE id = ANY(CAST(:v AS uuid[]))",
+                                          [r.id for s in snaps for r in s.relationships])
+        self.writes = Writes(known_persons=set(self.owner),
+                             known_relationships=set(self.relationship_person))
+        records = [c.payload for c in changes if c.entity == "inquiry_record"]
+        self.record_hash = _pairs(conn, "SELECT tracking_code, hash FROM inquiry_record"
+                                  " WHERE tracking_code = ANY(CAST(:v AS text[]))",
+                                  [str(p.get("tracking_code")) for p in records])
+        self.seq_hash: dict[int, str] = _pairs(
+            conn, "SELECT seq, hash FROM inquiry_record WHERE branch = :b"
+            " AND seq = ANY(CAST(:v AS bigint[]))",
+            [int(p["seq"]) for p in records if str(p.get("seq", "")).isdigit()], b=branch)
+        self.passcode_hash = _pairs(conn, "SELECT tracking_code, passcode_hash FROM certificate"
+                                    " WHERE tracking_code = ANY(CAST(:v AS text[]))",
+                                    [str(c.payload.get("tracking_code")) for c in changes
+                                     if c.entity == "certificate"])
+
+    def _read_persons(self, conn: Connection, snaps: list[PersonSnapshot]) -> None:
+        """Owners, SSN holders and other branches' holders of the same national codes, in one
+        query (three index scans OR-ed together)."""
+        if not snaps:
+            return
+        ids = {s.id for s in snaps}
+        ssns = {s.ssn for s in snaps if s.ssn}
+        codes = {s.national_code for s in snaps if s.national_code}
+        rows = conn.execute(text(
+            "SELECT id, enrolled_branch, ssn, national_code FROM person"
+            " WHERE id = ANY(CAST(:ids AS uuid[])) OR ssn = ANY(CAST(:ssns AS text[]))"
+            " OR national_code = ANY(CAST(:codes AS text[]))"),
+            {"ids": pg_array(ids), "ssns": pg_array(ssns), "codes": pg_array(codes)})
+        for pid, held_by, ssn, code in rows:
+            if pid in ids:
+                self.owner[pid] = held_by
+            if ssn in ssns:
+                self.ssn_holder[ssn] = pid
+            if code in codes and held_by != self.branch:
+                self.elsewhere.setdefault(code, set()).add(held_by)
+
+    def take(self, change: OutgoingChange, remember: tuple[Any, ...]) -> None:
+        """Check the change (RuleBroken leaves everything as it was), then fold it in."""
+        effects: list[Effect] = []
+        if change.snapshot is not None:
+            effects += self._person(change.seq, change.snapshot)
+        handler = HANDLERS.get(change.entity)
+        if handler is not None:
+            effects += handler(self, change)
+        for effect in effects:
+            effect()
+        self.writes.received.append(remember)
+
+    # --- persons ------------------------------------------------------------------------------
+
+    def _person(self, seq: int, snap: PersonSnapshot) -> list[Effect]:
+        owner = self.owner.get(snap.id, snap.enrolled_branch)
+        if owner != self.branch:
+            raise RuleBroken(
+                f"پرونده این فرد از آن شعبه {persian_digits(owner)} است و فقط همان شعبه آن را تغییر می‌دهد.",
+                f"person {snap.id} belongs to branch {owner}; only it writes the record")
+        if snap.ssn and self.ssn_holder.get(snap.ssn, snap.id) != snap.id:
+            raise RuleBroken(f"شماره تامین اجتماعی {persian_digits(snap.ssn)} در ستاد به فرد دیگری داده شده است.",
+                             f"SSN {snap.ssn} already belongs to another person"
+                             f" ({self.ssn_holder[snap.ssn]}) at HQ")
+        for value in snap.numbers.values():
+            if self.number_holder.get(value, snap.id) != snap.id:
+                raise RuleBroken(f"شماره بیمه {persian_digits(value)} در ستاد از آن فرد دیگری است.",
+                                 f"insurance number {value} already belongs to another person at HQ")
+        for rel in snap.relationships:
+            if self.relationship_person.get(rel.id, snap.id) != snap.id:
+                raise RuleBroken(f"رابطه {rel.id} در ستاد از آن فرد دیگری است.",
+                                 f"relationship {rel.id} belongs to another person at HQ")
+        return [lambda: self._keep_person(seq, snap)]
+
+    def _keep_person(self, seq: int, snap: PersonSnapshot) -> None:
+        self.owner[snap.id] = self.branch
+        if snap.ssn:
+            self.ssn_holder[snap.ssn] = snap.id
+        self.writes.persons[snap.id] = (seq, snap)
+        for kind, value in snap.numbers.items():
+            if value not in self.number_holder:
+                self.number_holder[value] = snap.id
+                self.writes.numbers[value] = (kind, snap.id)
+        for rel in snap.relationships:
+            self.relationship_person[rel.id] = snap.id
+            self.writes.relationships[rel.id] = (snap.id, rel)
+        # The same national code enrolled by another branch: a conflict, both persons kept —
+        # never settled by whose clock is later.
+        others = self.elsewhere.get(snap.national_code or "")
+        if others:
+            self.writes.conflicts.setdefault(snap.national_code or "", {self.branch}).update(others)
+
+    # --- inquiry records and certificates -----------------------------------------------------
+
+    def inquiry_record(self, change: OutgoingChange) -> list[Effect]:
+        row: dict[str, Any] = {"branch": self.branch, "seq": _whole(change, "seq"),
+               "tracking_code": str(_field(change, "tracking_code")),
+               "hash": str(_field(change, "hash")), "prev_hash": str(_field(change, "prev_hash")),
+               "state": str(_field(change, "state")), "authority": str(_field(change, "authority")),
+               "national_code": str(_field(change, "national_code")),
+               "at": _timestamp(change, "at"), "answer": str(_field(change, "answer"))}
+        known = {h for h in (self.record_hash.get(row["tracking_code"]),
+                             self.seq_hash.get(row["seq"])) if h is not None}
+        if known == {row["hash"]}:
+            return []  # the same record again (a restored store re-pushing it)
+        if known:
+            raise RuleBroken(
+                f"ستاد رکورد دیگری با همین کد پیگیری یا شماره ردیف ({persian_digits(row['seq'])}) دارد.",
+                f"HQ holds a different inquiry record with tracking code {row['tracking_code']}"
+                f" or seq {row['seq']}")
+
+        def keep() -> None:
+            self.record_hash[row["tracking_code"]] = row["hash"]
+            self.seq_hash[row["seq"]] = row["hash"]
+            self.writes.inquiries.append(row)
+        return [keep]
+
+    def certificate(self, change: OutgoingChange) -> list[Effect]:
+        if change.op != "certificate.issue":
+            return []  # verifications are kept in received_change only
+        code = str(_field(change, "tracking_code"))
+        passcode_hash = str(_field(change, "passcode_hash"))
+        known = self.passcode_hash.get(code)
+        if known == passcode_hash:
+            return []
+        if known is not None:
+            raise RuleBroken(f"ستاد گواهی دیگری با کد پیگیری {persian_digits(code)} دارد.",
+                             f"HQ holds a different certificate {code}")
+        requested = change.payload.get("requested_on")
+        row = {"tracking_code": code, "branch": self.branch,
+               "person_id": change.payload.get("person_id"),
+               "authority": change.payload.get("authority"), "passcode_hash": passcode_hash,
+               "requested_on": str(requested) if requested else None}
+
+        def keep() -> None:
+            self.passcode_hash[code] = passcode_hash
+            self.writes.certificates.append(row)
+        return [keep]
+
+    # --- reference data: republished to every other branch ------------------------------------
+
+    def workshop(self, change: OutgoingChange) -> list[Effect]:
+        if change.op != "workshop.add":
+            return []
+        data = {"code": str(_field(change, "code")), "name": str(_field(change, "name")),
+                "address": str(change.payload.get("address") or "")}
+        return [lambda: self.writes.references.append(("workshop", data))]
+
+    def authority(self, change: OutgoingChange) -> list[Effect]:
+        if change.op != "authority.add":
+            return []
+        data = {"code": str(_field(change, "code")), "name": str(_field(change, "name")),
+                "group": str(_field(change, "group"))}
+        return [lambda: self.writes.references.append(("authority", data))]
 
 
-def _check_numbers_free(conn: Connection, snap: PersonSnapshot) -> None:
-    values = list(snap.numbers.values())
-    if not values:
-        return
-    taken = conn.execute(text("SELECT value FROM insurance_number WHERE value = ANY(:v)"
-                              " AND person_id <> :id LIMIT 1"), {"v": values, "id": snap.id}).scalar()
-    if taken is not None:
-        raise RuleBroken(f"شماره بیمه {taken} در ستاد از آن فرد دیگری است.",
-                         f"insurance number {taken} already belongs to another person at HQ")
+HANDLERS: dict[str, Callable[[Planner, OutgoingChange], list[Effect]]] = {
+    "inquiry_record": Planner.inquiry_record,
+    "certificate": Planner.certificate,
+    "workshop": Planner.workshop,
+    "authority": Planner.authority,
+}
+
+def pg_array(values: Iterable[object]) -> str:
+    """A PostgreSQL array literal, each element quoted. Sent as one text parameter and cast in
+    SQL: psycopg's per-element array adaptation costs more than the query it feeds."""
+    quoted = (str(v).replace("\\", "\\\\").replace('"', '\\"') for v in values)
+    return "{" + ",".join(f'"{q}"' for q in quoted) + "}"
 
 
-def _note_national_code_elsewhere(conn: Connection, branch: str, snap: PersonSnapshot) -> None:
-    """The same national code enrolled by another branch: recorded as a conflict, both persons
-    kept — never settled by whose clock is later."""
-    if not snap.national_code:
-        return
-    others = conn.execute(text(
-        "SELECT DISTINCT enrolled_branch FROM person WHERE national_code = :nc AND id <> :id"
-        " AND enrolled_branch <> :branch"),
-        {"nc": snap.national_code, "id": snap.id, "branch": branch}).scalars().all()
-    if others:
-        record_conflict(conn, "national_code_enrolled_twice", snap.national_code,
-                        snap.national_code, [branch, *others])
+def _pairs(conn: Connection, sql: str, values: Iterable[Any], **params: Any) -> dict[Any, Any]:
+    """{first column: second column} for the rows matching `values` (no query when none)."""
+    wanted = list(values)
+    if not wanted:
+        return {}
+    return dict(conn.execute(text(sql), {"v": pg_array(wanted), **params}).tuples().all())
 
-
-def _upsert_person(conn: Connection, seq: int, snap: PersonSnapshot) -> None:
-    values = {
-        "id": snap.id, "national_code": snap.national_code, "foreign_id": snap.foreign_id,
-        "ssn": snap.ssn, "first_name": snap.first_name, "last_name": snap.last_name,
-        "father_name": snap.father_name, "birth_date": snap.birth_date,
-        "benefit_birth_date": snap.benefit_birth_date, "gender": snap.gender,
-        "death_date": snap.death_date, "enrolled_branch": snap.enrolled_branch,
-        "enrolled_at": snap.enrolled_at, "snapshot": snap.model_dump(mode="json"),
-        "updated_from_seq": seq,
-    }
-    stmt = insert(person).values(**values)
-    update = {k: stmt.excluded[k] for k in values if k not in ("id", "enrolled_branch")}
-    conn.execute(stmt.on_conflict_do_update(index_elements=["id"],
-                                            set_={**update, "updated_at": text("now()")}))
-
-
-def _upsert_numbers(conn: Connection, branch: str, snap: PersonSnapshot) -> None:
-    rows = [{"value": v, "kind": k, "person_id": snap.id, "branch": branch}
-            for k, v in snap.numbers.items()]
-    if rows:
-        conn.execute(text(
-            "INSERT INTO insurance_number (value, kind, person_id, branch)"
-            " VALUES (:value, :kind, :person_id, :branch) ON CONFLICT (value) DO NOTHING"), rows)
-
-
-def _upsert_relationships(conn: Connection, branch: str, snap: PersonSnapshot) -> None:
-    if not snap.relationships:
-        return
-    ids = [r.id for r in snap.relationships]
-    foreign = conn.execute(text("SELECT id FROM relationship WHERE id = ANY(:ids)"
-                                " AND person_id <> :pid LIMIT 1"), {"ids": ids, "pid": snap.id}).scalar()
-    if foreign is not None:
-        raise RuleBroken(f"رابطه {foreign} در ستاد از آن فرد دیگری است.",
-                         f"relationship {foreign} belongs to another person at HQ")
-    rows = [{"id": r.id, "person_id": snap.id, "branch": branch, "kind": r.kind, "start": r.start,
-             "end": r.end, "end_reason": r.end_reason, "workshop_code": r.workshop_code,
-             "insurance_number": r.insurance_number, "main_insured_ssn": r.main_insured_ssn,
-             "medical_link": r.medical_link} for r in snap.relationships]
-    stmt = insert(relationship)
-    keep = ("kind", "start", "end", "end_reason", "workshop_code", "insurance_number",
-            "main_insured_ssn", "medical_link")
-    conn.execute(stmt.on_conflict_do_update(index_elements=["id"],
-                                            set_={k: stmt.excluded[k] for k in keep}), rows)
-
-
-# --- inquiry records and certificates -----------------------------------------------------------
 
 def _field(change: OutgoingChange, name: str) -> Any:
-    if name not in change.payload or change.payload[name] is None:
+    if change.payload.get(name) is None:
         raise RuleBroken(f"در تغییر {change.op} مقدار «{name}» نیست.",
                          f"{change.op} change lacks {name!r}")
     return change.payload[name]
 
 
-def _timestamp(change: OutgoingChange, name: str) -> dt.datetime:
+def _whole(change: OutgoingChange, name: str) -> int:
+    raw = _field(change, name)
+    if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).isdigit():
+        raise RuleBroken(f"«{name}» در تغییر {change.op} باید عدد باشد.",
+                         f"{change.op}: {name} must be a whole number, not {raw!r}")
+    return int(raw)
+
+
+def _timestamp(change: OutgoingChange, name: str) -> str:
     raw = change.payload.get(name)
     try:
-        return dt.datetime.fromisoformat(str(raw)) if raw else change.at
+        return (dt.datetime.fromisoformat(str(raw)) if raw else change.at).isoformat()
     except ValueError:
         raise RuleBroken(f"زمان «{name}» در تغییر {change.op} نادرست است.",
                          f"{change.op}: {name} is not an ISO time: {raw!r}") from None
 
 
-def _inquiry_record(conn: Connection, branch: str, change: OutgoingChange) -> None:
-    values = {"branch": branch, "seq": int(_field(change, "seq")),
-              "tracking_code": str(_field(change, "tracking_code")),
-              "hash": str(_field(change, "hash")), "prev_hash": str(_field(change, "prev_hash")),
-              "state": str(_field(change, "state")), "authority": str(_field(change, "authority")),
-              "national_code": str(_field(change, "national_code")),
-              "at": _timestamp(change, "at"), "answer": str(_field(change, "answer"))}
-    known = conn.execute(text("SELECT hash FROM inquiry_record WHERE tracking_code = :t"
-                              " OR (branch = :b AND seq = :s)"),
-                         {"t": values["tracking_code"], "b": branch, "s": values["seq"]}).scalars().all()
-    if known and set(known) == {values["hash"]}:
-        return  # the same record again (a restored store re-pushing it)
-    if known:
-        raise RuleBroken(
-            f"ستاد رکورد دیگری با همین کد پیگیری یا شماره ردیف ({values['seq']}) دارد.",
-            f"HQ holds a different inquiry record with tracking code {values['tracking_code']} or"
-            f" seq {values['seq']}")
-    conn.execute(insert(inquiry_record).values(**values))
+# --- writing: COPY for new rows, one UPDATE per table for rows HQ already holds ----------------
+
+PERSON_COPY = ("id", "national_code", "foreign_id", "ssn", "first_name", "last_name", "father_name",
+               "birth_date", "benefit_birth_date", "gender", "death_date", "enrolled_branch",
+               "enrolled_at", "snapshot", "updated_from_seq")
+RELATIONSHIP_COPY = ("id", "person_id", "branch", "kind", "start", "end", "end_reason",
+                     "workshop_code", "insurance_number", "main_insured_ssn", "medical_link")
+RECEIVED_COPY = ("branch", "id", "install_epoch", "batch_seq", "seq", "entity", "entity_id", "op",
+                 "payload", "at")
+
+_PERSON_UPDATE = """
+UPDATE person p SET
+    national_code = r.national_code, foreign_id = r.foreign_id, ssn = r.ssn,
+    first_name = r.first_name, last_name = r.last_name, father_name = r.father_name,
+    birth_date = r.birth_date, benefit_birth_date = r.benefit_birth_date, gender = r.gender,
+    death_date = r.death_date, enrolled_at = r.enrolled_at, snapshot = r.snapshot,
+    updated_from_seq = r.updated_from_seq, updated_at = now()
+FROM json_to_recordset(CAST(:rows AS json)) AS r(
+    id uuid, national_code text, foreign_id text, ssn text, first_name text, last_name text,
+    father_name text, birth_date date, benefit_birth_date date, gender text, death_date date,
+    enrolled_branch text, enrolled_at timestamptz, snapshot jsonb, updated_from_seq bigint)
+WHERE p.id = r.id
+"""
+
+_RELATIONSHIP_UPDATE = """
+UPDATE relationship t SET
+    kind = r.kind, start = r.start, "end" = r."end", end_reason = r.end_reason,
+    workshop_code = r.workshop_code, insurance_number = r.insurance_number,
+    main_insured_ssn = r.main_insured_ssn, medical_link = r.medical_link
+FROM json_to_recordset(CAST(:rows AS json)) AS r(
+    id uuid, person_id uuid, branch text, kind text, start date, "end" date, end_reason text,
+    workshop_code text, insurance_number text, main_insured_ssn text, medical_link boolean)
+WHERE t.id = r.id
+"""
+
+INQUIRY_COPY = ("branch", "seq", "tracking_code", "hash", "prev_hash", "state", "authority",
+                "national_code", "at", "answer")
+CERTIFICATE_COPY = ("tracking_code", "branch", "person_id", "authority", "passcode_hash",
+                    "requested_on")
 
 
-def _certificate(conn: Connection, branch: str, change: OutgoingChange) -> None:
-    if change.op != "certificate.issue":
-        return  # verifications are recorded in received_change only
-    code = str(_field(change, "tracking_code"))
-    passcode_hash = str(_field(change, "passcode_hash"))
-    known = conn.execute(text("SELECT passcode_hash FROM certificate WHERE tracking_code = :t"),
-                         {"t": code}).scalar()
-    if known == passcode_hash:
+def _copy(conn: Connection, table: str, columns: Iterable[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    """COPY rows in: the cheapest way into PostgreSQL. A unique key refused is reported as
+    SQLAlchemy's IntegrityError, like every other statement here."""
+    batch = list(rows)
+    if not batch:
         return
-    if known is not None:
-        raise RuleBroken(f"ستاد گواهی دیگری با کد پیگیری {code} دارد.",
-                         f"HQ holds a different certificate {code}")
-    requested = change.payload.get("requested_on")
-    conn.execute(insert(certificate).values(
-        tracking_code=code, branch=branch, person_id=change.payload.get("person_id"),
-        authority=change.payload.get("authority"), passcode_hash=passcode_hash,
-        requested_on=dt.date.fromisoformat(str(requested)) if requested else None))
+    names = ", ".join(f'"{c}"' for c in columns)
+    raw = conn.connection.driver_connection
+    assert raw is not None  # a live connection inside the push transaction
+    try:
+        with raw.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in batch:
+                copy.write_row(row)
+    except psycopg.errors.IntegrityError as exc:
+        raise IntegrityError(f"COPY {table}", None, exc) from exc
 
 
-# --- reference data: republished to every other branch ------------------------------------------
-
-def _workshop(conn: Connection, branch: str, change: OutgoingChange) -> None:
-    if change.op != "workshop.add":
-        return
-    code = str(_field(change, "code"))
-    data = {"code": code, "name": str(_field(change, "name")),
-            "address": str(change.payload.get("address") or "")}
-    added = conn.execute(insert(workshop).values(**data, origin_branch=branch)
-                         .on_conflict_do_nothing().returning(workshop.c.code)).first()
-    if added is not None:  # the first branch to add a code keeps it; later copies are dropped
-        announce(conn, [LogRow("workshop", code, data, origin_branch=branch)])
+def _update(conn: Connection, sql: str, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(text(sql), {"rows": json.dumps(rows, ensure_ascii=False, default=str)})
 
 
-def _authority(conn: Connection, branch: str, change: OutgoingChange) -> None:
-    if change.op != "authority.add":
-        return
-    code = str(_field(change, "code"))
-    data = {"code": code, "name": str(_field(change, "name")), "group": str(_field(change, "group"))}
-    added = conn.execute(insert(authority).values(**data, origin_branch=branch)
-                         .on_conflict_do_nothing().returning(authority.c.code)).first()
-    if added is not None:
-        announce(conn, [LogRow("authority", code, data, origin_branch=branch)])
+def _person_row(seq: int, snap: PersonSnapshot) -> tuple[Any, ...]:
+    return (snap.id, snap.national_code, snap.foreign_id, snap.ssn, snap.first_name, snap.last_name,
+            snap.father_name, snap.birth_date, snap.benefit_birth_date, snap.gender,
+            snap.death_date, snap.enrolled_branch, snap.enrolled_at, snap.model_dump_json(), seq)
 
 
-HANDLERS = {
-    "inquiry_record": _inquiry_record,
-    "certificate": _certificate,
-    "workshop": _workshop,
-    "authority": _authority,
-}
+def _relationship_row(branch: str, person_id: uuid.UUID, r: RelationshipRecord) -> tuple[Any, ...]:
+    return (r.id, person_id, branch, r.kind, r.start, r.end, r.end_reason, r.workshop_code,
+            r.insurance_number, r.main_insured_ssn, r.medical_link)
+
+
+def flush(conn: Connection, branch: str, writes: Writes) -> None:
+    new = [k for k in writes.persons if k not in writes.known_persons]
+    _copy(conn, "person", PERSON_COPY, (_person_row(*writes.persons[k]) for k in new))
+    _update(conn, _PERSON_UPDATE, [dict(zip(PERSON_COPY, _person_row(*v), strict=True))
+                                   for k, v in writes.persons.items() if k in writes.known_persons])
+    _copy(conn, "insurance_number", ("value", "kind", "person_id", "branch"),
+          ((value, kind, pid, branch) for value, (kind, pid) in writes.numbers.items()))
+    rels = writes.relationships
+    _copy(conn, "relationship", RELATIONSHIP_COPY,
+          (_relationship_row(branch, *v) for k, v in rels.items() if k not in writes.known_relationships))
+    _update(conn, _RELATIONSHIP_UPDATE,
+            [dict(zip(RELATIONSHIP_COPY, _relationship_row(branch, *v), strict=True))
+             for k, v in rels.items() if k in writes.known_relationships])
+    _copy(conn, "inquiry_record", INQUIRY_COPY,
+          (tuple(r[c] for c in INQUIRY_COPY) for r in writes.inquiries))
+    _copy(conn, "certificate", CERTIFICATE_COPY,
+          (tuple(r[c] for c in CERTIFICATE_COPY) for r in writes.certificates))
+    _copy(conn, "received_change", RECEIVED_COPY, writes.received)
+    for national_code, branches in sorted(writes.conflicts.items()):
+        record_conflict(conn, "national_code_enrolled_twice", national_code, national_code,
+                        sorted(branches))
+    for kind, data in writes.references:
+        table = workshop if kind == "workshop" else authority
+        added = conn.execute(insert(table).values(**data, origin_branch=branch)
+                             .on_conflict_do_nothing().returning(table.c.code)).first()
+        if added is not None:  # the first branch to add a code keeps it; later copies are dropped
+            announce(conn, [LogRow(kind, data["code"], data, origin_branch=branch)])

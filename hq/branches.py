@@ -7,6 +7,8 @@ import re
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
+from desktop.domain.text import persian_digits
+
 from .auth import new_token, token_hash
 from .errors import Refused, UsageError
 from .leases import OVERFLOW_CODES
@@ -28,6 +30,6 @@ def register(engine: Engine, code: str, name: str = "") -> str:
             conn.execute(text("INSERT INTO branch (code, name, token_hash) VALUES (:c, :n, :h)"),
                          {"c": code, "n": name, "h": token_hash(token)})
     except IntegrityError:
-        raise Refused(f"شعبه {code} پیش‌تر ثبت شده است.", f"branch {code} is already registered",
+        raise Refused(f"شعبه {persian_digits(code)} پیش‌تر ثبت شده است.", f"branch {code} is already registered",
                       field="branch") from None
     return token

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from desktop.domain.errors import DomainError
+from desktop.domain.text import persian_digits
 
 from . import branches, db, lookups
 from .conflicts import open_conflicts
@@ -92,7 +93,7 @@ def cmd_person(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
     with engine.connect() as conn:
         found = lookups.central_person(conn, national_code=args.national_code, ssn=args.ssn)
     if found is None:
-        which = f"کد ملی {args.national_code}" if args.national_code else f"شماره تامین اجتماعی {args.ssn}"
+        which = f"کد ملی {persian_digits(args.national_code)}" if args.national_code else f"شماره تامین اجتماعی {persian_digits(args.ssn)}"
         raise NotFoundError(f"ستاد فردی با {which} ندارد.",
                             f"HQ has no person with {'national code' if args.national_code else 'SSN'}"
                             f" {args.national_code or args.ssn}")

@@ -30,7 +30,7 @@ def make_engine(dsn: str, *, pool_size: int = 10) -> Engine:
         return conn
 
     return create_engine("postgresql+psycopg://", creator=connect, pool_size=pool_size,
-                         max_overflow=pool_size, pool_pre_ping=True)
+                         max_overflow=pool_size)
 
 
 def unavailable(dsn: str, exc: BaseException) -> DatabaseUnavailable:

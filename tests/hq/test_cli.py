@@ -49,6 +49,7 @@ def test_refusals_are_bilingual_with_their_exit_codes(hq_dsn: str, pg_dsn: str,
         (["conflicts", "--pg", "host=/nonexistent dbname=hq", "--json"], 5, "cannot reach"),
         (["conflicts", "--pg", "no such = thing", "--json"], 5, "connection string"),
         (["serve", "--pg", hq_dsn, "--port", "0"], 2, "--port"),
+        (["serve", "--pg", "host=/nonexistent dbname=hq"], 5, "cannot reach"),
         (["frobnicate"], 2, "invalid choice"),
     ]
     capsys.readouterr()

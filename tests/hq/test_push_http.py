@@ -156,3 +156,35 @@ def test_person_lookup_by_national_code(hq_server: HqServer, tokens: dict[str, s
     assert found.json()["branch"] == "1021" and found.json()["person"]["ssn"] == person.ssn
     assert missing.status_code == 404 and ErrorBody.model_validate(missing.json()).fa
     assert uuid.UUID(found.json()["person"]["id"]) == person.id
+
+
+def test_an_ssn_taken_by_a_concurrent_push_rejects_only_that_change(hq_server: HqServer,
+                                                                     tokens: dict[str, str]) -> None:
+    """The checks read committed state; a rival transaction holding the same SSN uncommitted is
+    caught by the unique key, and the batch falls back to one savepoint per change."""
+    import threading
+
+    rival = snapshot("1022", 9)
+    mine = snapshot("1021", 1, ssn_serial=1022 * 100_000 + 9)
+    others = [snapshot("1021", n) for n in range(2, 5)]
+    doc = body(batch("1021", 1, [enrol(mine), *(enrol(p) for p in others)]))
+    acks: list[PushAck] = []
+    with psycopg.connect(hq_server.dsn) as conn:
+        conn.execute("INSERT INTO person (id, national_code, ssn, first_name, last_name, father_name,"
+                     " birth_date, benefit_birth_date, gender, enrolled_branch, enrolled_at, snapshot,"
+                     " updated_from_seq) VALUES (%s, %s, %s, 'x', 'y', 'z', '1990-01-01', '1990-01-01',"
+                     " 'male', '1022', now(), '{}', 1)", (rival.id, rival.national_code, rival.ssn))
+
+        def send() -> None:
+            with hq_server.client(tokens["1021"]) as client:
+                acks.append(PushAck.model_validate(client.post(PUSH, json=doc).json()))
+
+        sender = threading.Thread(target=send)
+        sender.start()
+        sender.join(1.0)  # the push now waits on the rival's uncommitted SSN
+        conn.commit()
+    sender.join(30)
+    assert acks and acks[0].applied == 3
+    assert [str(r.change_id) for r in acks[0].rejected] == [doc["changes"][0]["id"]]
+    assert "already belongs to another person" in acks[0].rejected[0].reason_en  # re-read after the rival committed
+    assert count(hq_server.dsn, "SELECT count(*) FROM person") == 4

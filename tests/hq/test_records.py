@@ -106,3 +106,26 @@ def test_another_branchs_person_cannot_be_rewritten(hq_server: HqServer) -> None
         a.post(PUSH, json=body(batch("1021", 1, [enrol(person)])))
         ack = PushAck.model_validate(b.post(PUSH, json=body(batch("1022", 1, [enrol(hijack)]))).json())
     assert ack.applied == 0 and "1021" in ack.rejected[0].reason_en
+
+
+def test_chain_heads_never_move_back(hq_server: HqServer) -> None:
+    token = add_branch(hq_server.dsn, "1021")
+    newer = ChainHead(chain=ChainName.AUDIT_LOG, seq=10, hash="a" * 64)
+    rewound = ChainHead(chain=ChainName.AUDIT_LOG, seq=9, hash="b" * 64)
+    rewritten = ChainHead(chain=ChainName.AUDIT_LOG, seq=10, hash="c" * 64)
+    with hq_server.client(token) as client:
+        for seq, head in enumerate((newer, rewound, rewritten), 1):
+            client.post(PUSH, json=body(batch("1021", seq, [], heads=[head])))
+        copy = ChainCopy.model_validate(client.get("/api/v1/sync/chains/audit_log").json())
+    assert copy.head == newer
+
+
+def test_an_inverted_starter_block_refuses_the_batch(hq_server: HqServer) -> None:
+    token = add_branch(hq_server.dsn, "1021")
+    doc = body(batch("1021", 1, [enrol(snapshot("1021", 1))]))
+    doc["starter_blocks"] = [{"kind": "ssn", "first": 500, "last": 100}]
+    with hq_server.client(token) as client:
+        response = client.post(PUSH, json=doc)
+    assert response.status_code == 400 and "first > last" in response.json()["en"]
+    with psycopg.connect(hq_server.dsn) as conn:
+        assert conn.execute("SELECT count(*) FROM applied_batch").fetchone() == (0,)

@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -51,26 +52,35 @@ def add_branch(dsn: str, code: str, name: str = "") -> str:
         engine.dispose()
 
 
+def _new_log() -> Path:
+    fd, path = tempfile.mkstemp(prefix="hq-serve-", suffix=".log")
+    os.close(fd)
+    return Path(path)
+
+
 @dataclass
 class HqServer:
     dsn: str
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    # The server's stderr goes to a file: a pipe nobody reads would block it once full.
+    log: Path = field(default_factory=lambda: _new_log())
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "hq", "serve", "--pg", self.dsn, "--host", "127.0.0.1",
-             "--port", str(self.port)], cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        with self.log.open("ab") as err:  # the child keeps its own copy of the descriptor
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "hq", "serve", "--pg", self.dsn, "--host", "127.0.0.1",
+                 "--port", str(self.port)], cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                stdout=subprocess.DEVNULL, stderr=err)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                err = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
-                raise RuntimeError(f"hq serve exited {self.process.returncode}: {err}")
+                raise RuntimeError(f"hq serve exited {self.process.returncode}: "
+                                   f"{self.log.read_text(errors='replace')[-4000:]}")
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1.0).status_code == 200:
                     return
@@ -90,8 +100,6 @@ class HqServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process.stderr:
-            self.process.stderr.close()
         self.process = None
 
     def kill(self) -> None:
@@ -122,6 +130,7 @@ def hq_served(pg_cluster: PostgresCluster, hq_template: str) -> Iterator[HqServe
     server.start()
     yield server
     server.stop()
+    server.log.unlink(missing_ok=True)
     pg_cluster.drop_database(name)
 
 
