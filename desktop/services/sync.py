@@ -39,6 +39,7 @@ from desktop.sync.round import Progress, SyncReport, sync_round
 
 from .actor import Actor
 from .admin import FirstBlock, branch_facts, init_store_with
+from .numbering import starter_blocks
 from .store import Store
 
 HQ_URL = "hq_url"
@@ -201,6 +202,8 @@ def join_headquarters(path: str | Path, branch_code: str, branch_name: str, *, a
     epoch = secrets.token_hex(8)
     with HqClient(url, token) as client:
         leases = lease_first_blocks(client, epoch)
+    for lease in leases:
+        _check_lease_is_for(facts.code, lease)
     blocks = tuple(FirstBlock(lease.kind, lease.first, lease.last, lease.lease_id) for lease in leases)
     return init_store_with(path, dataclasses.replace(facts, first_blocks=blocks, install_epoch=epoch,
                                                      hq_settings=hq))
@@ -226,3 +229,23 @@ def central_person(store: Store, actor: Actor, national_code: str) -> CentralLoo
     except (HqUnreachable, HqRefused):
         return CentralLookup("unreachable")
     return CentralLookup("found", found) if found else CentralLookup("not_found")
+
+
+def _check_lease_is_for(branch_code: str, lease: wire.Lease) -> None:
+    """HQ leases from the token's branch region (or the shared overflow pool): a block from
+    another branch's region means the token is that branch's — refuse before any store exists
+    (the block stays an unused gap at HQ)."""
+    own = starter_blocks(branch_code)[lease.kind]
+    pool = (starter_blocks(OVERFLOW_FIRST)[lease.kind][0], starter_blocks(OVERFLOW_LAST)[lease.kind][1])
+    if not any(first <= lease.first and lease.last <= last for first, last in (own, pool)):
+        raise TokenOfAnotherBranch(
+            f"توکن داده‌شده از آن شعبه {branch_code} نیست؛ توکن همین شعبه را از ستاد بگیرید.",
+            f"the token is not branch {branch_code}'s: HQ leased numbers of another branch's region",
+            field="token")
+
+
+OVERFLOW_FIRST, OVERFLOW_LAST = "9900", "9999"  # docs/sync.md "Numbers": the overflow pool
+
+
+class TokenOfAnotherBranch(InvalidValue):
+    exit_code = 4

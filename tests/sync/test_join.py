@@ -75,3 +75,14 @@ def test_a_restored_store_abandons_its_blocks_and_never_reuses_a_number(tmp_path
         assert hq_rows(hq_server.dsn, "SELECT ssn, count(*) FROM person GROUP BY ssn HAVING count(*) > 1") == []
     finally:
         branch.close()
+
+
+def test_another_branchs_token_is_refused_before_anything_is_made(tmp_path: Path, hq_server: HqServer,
+                                                                 admin_password_file: Path):
+    token = add_branch(hq_server.dsn, "1054")
+    db = tmp_path / "branch.sqlite"
+    made = run_cli(["init", "--db", str(db), "--branch", "1055", "--admin-password-file",
+                    str(admin_password_file), "--hq", hq_server.url, "--token", token])
+    assert made.returncode == 4, made.stderr
+    assert "1055" in made.stderr and "token" in made.stderr
+    assert not db.exists()
