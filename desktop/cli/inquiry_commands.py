@@ -99,7 +99,8 @@ def cmd_chain_verify(ctx: Context) -> Output:
         raise ChainBroken(
             "زنجیره دفتر استعلام‌ها آسیب دیده است: " + "؛ ".join(f"{p.tracking_code} — {p.fa}"
                                                              for p in report.problems),
-            "inquiry chain broken: " + "; ".join(f"{p.tracking_code} {p.problem}" for p in report.problems))
+            "inquiry chain broken: " + "; ".join(f"{p.tracking_code} {p.problem}" for p in report.problems)
+            + f" (hq: {report.hq})")
     text = f"زنجیره سالم است: {persian_digits(report.records)} پاسخ / chain intact: {report.records} records"
     return Output(report.as_json(), text)
 

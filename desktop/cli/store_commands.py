@@ -16,6 +16,7 @@ from typing import Any
 
 from desktop.db.registry_local import registry_path_for
 from desktop.domain import identifiers
+from desktop.domain.errors import InvalidValue
 from desktop.domain.limits import SEED_MAX, check_range
 from desktop.domain.text import normalise_text
 from desktop.services.actor import Actor
@@ -33,6 +34,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
     p.add_argument("--admin-password-file", metavar="F",
                    help="the new administrator's password (first line of F); else a prompt on a terminal, "
                         "else one is generated and printed once")
+    p.add_argument("--hq", metavar="URL", help="join headquarters: lease the first number blocks from it")
+    p.add_argument("--token", metavar="T", help="the branch token given by `hq branch add` (or --token-file F)")
+    p.add_argument("--token-file", metavar="F", help="the branch token (first line of F)")
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("demo", parents=[common], help="fill a store with realistic synthetic data")
@@ -87,9 +91,13 @@ def cmd_init(ctx: Context) -> Output:
     # An existing store keeps its administrator; the throw-away password is never used or shown.
     password, generated = _admin_password(ctx) if new else (secrets.token_urlsafe(12), False)
     with removed_on_failure(db), store_errors(db):
-        store = init_store(db, code, name, admin_password=password)
+        if ctx.args.hq or ctx.args.token or ctx.args.token_file:
+            store = _joined_store(ctx, db, code, name, password)
+        else:
+            store = init_store(db, code, name, admin_password=password)
     try:
-        data = {"db": str(db), "branch": store.branch_code, "name": store.branch_name, "admin": DEFAULT_ADMIN}
+        data = {"db": str(db), "branch": store.branch_code, "name": store.branch_name, "admin": DEFAULT_ADMIN,
+                "hq": store.settings.get("hq_url", "")}
     finally:
         store.close()
     text = (f"پایگاه داده شعبه {data['branch']} آماده است: {data['db']}\n"
@@ -99,6 +107,19 @@ def cmd_init(ctx: Context) -> Output:
         data["admin_password"] = password
         text += f"\nگذرواژه مدیر (فقط همین یک بار نمایش داده می‌شود) / administrator password (shown once): {password}"
     return Output(data, text)
+
+
+def _joined_store(ctx: Context, db: Path, code: str, name: str, password: str) -> Store:
+    """init --hq URL --token T: both are needed; HQ unreachable is exit 6 with nothing created."""
+    from desktop.services.sync import join_headquarters
+
+    from .sync_commands import hq_token
+
+    token = hq_token(ctx.args)
+    if not ctx.args.hq or not token:
+        raise InvalidValue("برای پیوستن به ستاد هم --hq و هم --token لازم است.",
+                           "joining headquarters needs both --hq URL and --token T", field="hq")
+    return join_headquarters(db, code, name, admin_password=password, url=ctx.args.hq, token=token)
 
 
 def cmd_demo(ctx: Context) -> Output:

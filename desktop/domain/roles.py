@@ -28,6 +28,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.manage": frozenset({"admin"}),
     "registry.manage": frozenset({"admin"}),
     "sync.run": frozenset({"supervisor", "admin"}),
+    "sync.quarantine": frozenset({"supervisor", "admin"}),  # HQ's refusals name people and changes
+    "audit.verify": frozenset({"supervisor", "admin"}),
     "demo.fill": frozenset({"admin"}),
 }
 
@@ -40,6 +42,9 @@ PERMISSION_TITLES = {
     "inquiry.answer": "پاسخ به استعلام",
     "reference.manage": "مدیریت اطلاعات پایه",
     "users.manage": "مدیریت کاربران",
+    "sync.run": "همگام‌سازی با ستاد",
+    "sync.quarantine": "دیدن تغییرهای نپذیرفته ستاد",
+    "audit.verify": "بررسی زنجیره گزارش رویدادها",
 }
 
 

@@ -25,14 +25,15 @@ from .person import (
 )
 from .reference import PaperKind, RelationshipType, StoreSetting
 from .relationship import Relationship, RelationshipPaper
+from .sync import LeaseRequest, SyncConflict, SyncQuarantine, SyncRound, SyncState
 from .system import AppUser, AuditEntry, Draft, NumberBlock, NumberRange, OutboxEntry
 
 __all__ = [
     "AccountLifetime", "AccountYear", "Acquaintance", "AppUser", "ArchiveBlob", "ArchiveItem",
     "AuditEntry", "Authority", "Base", "Certificate", "CertificateAttempt", "CorrectionRequest",
     "DocumentLine", "Draft", "Employer", "IdentityChange", "InquiryRecord", "InsuranceDocument",
-    "InsuranceNumber", "LedgerEntry", "NumberBlock", "NumberRange", "OutboxEntry", "PaperKind",
+    "InsuranceNumber", "LeaseRequest", "LedgerEntry", "NumberBlock", "NumberRange", "OutboxEntry", "PaperKind",
     "Person", "PersonRole", "PersonalBoxItem", "PersonalInfo", "PersonalInfoChange", "Relationship",
-    "RelationshipPaper", "RelationshipType", "StoreSetting", "TrackingSerial", "Workshop",
+    "RelationshipPaper", "RelationshipType", "StoreSetting", "SyncConflict", "SyncQuarantine", "SyncRound", "SyncState", "TrackingSerial", "Workshop",
     "utcnow", "uuid7",
 ]

@@ -33,6 +33,9 @@ class AuditEntry(Base):
     subject_type: Mapped[str] = mapped_column(String(30))
     subject_id: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="{}")
+    # A hash chain like the inquiry record's (desktop/services/hashchain.py), anchored at HQ.
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
 
 
 class OutboxEntry(Base):
@@ -58,7 +61,8 @@ class NumberBlock(IdMixin, Base):
     first: Mapped[int] = mapped_column(Integer)
     last: Mapped[int] = mapped_column(Integer)
     next: Mapped[int] = mapped_column(Integer)
-    source: Mapped[str] = mapped_column(String(12))  # starter | hq
+    source: Mapped[str] = mapped_column(String(12))  # starter | hq | abandoned
+    lease_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)  # HQ's lease, once
     leased_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from desktop.domain.number_ranges import starting_ranges
 from desktop.domain.text import normalise_text, persian_digits
 from desktop.models import AuditEntry, NumberBlock, NumberRange, StoreSetting, uuid7
 
+from .audit_chain import add_audit
 from .numbering import starter_blocks
 from .store import Store, open_store
 from .users import insert_user
@@ -39,6 +41,16 @@ MAX_USERNAME = 40
 
 
 @dataclass(frozen=True)
+class FirstBlock:
+    """A number block the new store starts with: HQ's lease (init --hq) instead of the starter."""
+
+    kind: str
+    first: int
+    last: int
+    lease_id: uuid.UUID
+
+
+@dataclass(frozen=True)
 class BranchFacts:
     """What `init` records, validated before any file is made."""
 
@@ -47,6 +59,10 @@ class BranchFacts:
     admin_password: str
     admin_full_name: str
     admin_username: str = DEFAULT_ADMIN
+    # init --hq: the leased first blocks, the install epoch they were leased for, HQ's address.
+    first_blocks: tuple[FirstBlock, ...] = ()
+    install_epoch: str = ""
+    hq_settings: tuple[tuple[str, str], ...] = ()
 
 
 def check_password(password: str, *, field: str = "admin_password") -> str:
@@ -91,6 +107,11 @@ def init_store(path: str | Path, branch_code: str, branch_name: str = "", *, adm
     On an existing store the administrator is left as it is: `init` is idempotent.
     """
     facts = branch_facts(branch_code, branch_name, admin_password, admin_full_name, admin_username)
+    return init_store_with(path, facts)
+
+
+def init_store_with(path: str | Path, facts: BranchFacts) -> Store:
+    """`init_store` with facts already checked (init --hq adds its leased first blocks)."""
     found = inspect_store_file(path)
     if found.state == "branch_store":
         if found.branch_code != facts.code:
@@ -147,13 +168,18 @@ def _fsync(path: Path) -> None:
 
 def _seed_branch(engine: Engine, facts: BranchFacts) -> None:
     with make_sessionmaker(engine)() as s, s.begin():
-        settings = {"branch_code": facts.code, "branch_name": facts.name, "install_epoch": secrets.token_hex(8),
-                    "store_id": str(uuid7())}
+        settings = {"branch_code": facts.code, "branch_name": facts.name,
+                    "install_epoch": facts.install_epoch or secrets.token_hex(8), "store_id": str(uuid7()),
+                    **dict(facts.hq_settings)}
         s.add_all(StoreSetting(key=k, value=v) for k, v in settings.items())
-        for kind, (first, last) in starter_blocks(facts.code).items():
-            s.add(NumberBlock(kind=kind, first=first, last=last, next=first, source="starter"))
+        for block in facts.first_blocks:
+            s.add(NumberBlock(kind=block.kind, first=block.first, last=block.last, next=block.first,
+                              source="hq", lease_id=block.lease_id))
+        if not facts.first_blocks:
+            for kind, (first, last) in starter_blocks(facts.code).items():
+                s.add(NumberBlock(kind=kind, first=first, last=last, next=first, source="starter"))
         for spec in starting_ranges(facts.code):
             s.add(NumberRange(kind=spec.kind, prefix=spec.prefix, first=spec.first, last=spec.last, next=spec.first))
         admin = insert_user(s, facts.admin_username, facts.admin_full_name, "admin", facts.admin_password)
-        s.add(AuditEntry(user_id=admin.id, action="store.init", subject_type="store",
+        add_audit(s, AuditEntry(user_id=admin.id, action="store.init", subject_type="store",
                          subject_id=facts.code, detail="{}"))

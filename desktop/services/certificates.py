@@ -31,6 +31,7 @@ from desktop.models import (
 )
 
 from .actor import Actor
+from .chain_anchor import hq_passcode_hash
 from .inquiry import Deliver, record_answer, stored_answer
 from .records import enrolled_person
 from .store import Store
@@ -147,10 +148,11 @@ def verify_certificate(store: Store, actor: Actor, tracking_code: str, passcode:
     secret = tracking.passcode(passcode)
     source = normalise_text(source, field="source")  # who asked: free text, length-limited
     now = now or utcnow()
+    hq_hash = hq_passcode_hash(store, code)  # before the write lock: HQ may be slow or away
     shown: ShownCertificate | DomainError
     with mutation(store, actor, "certificate.verify") as unit:
         cert = unit.session.scalar(select(Certificate).where(Certificate.tracking_code == code))
-        outcome = _check(cert, secret, now)
+        outcome = "tampered" if cert and hq_hash and hq_hash != cert.passcode_hash else _check(cert, secret, now)
         _attempt(unit, code, outcome, source, now)
         if cert is None:
             shown = NotFound(f"گواهی با کد پیگیری {persian_digits(code)} وجود ندارد.",
@@ -204,6 +206,12 @@ def _shown(unit: Unit, cert: Certificate) -> ShownCertificate:
 
 
 def _refusal(cert: Certificate, outcome: str, now: dt.datetime) -> VerificationRefused:
+    if outcome == "tampered":
+        return VerificationRefused(
+            "کد رمز ثبت‌شده این گواهی در شعبه با نسخه ستاد یکی نیست؛ گواهی نشان داده نمی‌شود و "
+            "باید بررسی شود.",
+            "this certificate's passcode hash differs from headquarters' copy; not shown",
+            outcome="tampered")
     if cert.locked_until:
         minutes = max(1, math.ceil((cert.locked_until - now).total_seconds() / 60))
         return VerificationRefused(

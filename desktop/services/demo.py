@@ -36,6 +36,7 @@ from desktop.models import AppUser, AuditEntry, Authority, utcnow
 
 from .actor import Actor
 from .admin import init_store
+from .audit_chain import add_audit
 from .demo_data.bulk import (
     bulk_connection,
     documented_months,
@@ -232,5 +233,5 @@ def _users_authorities_audit(store: Store, actor: Actor, summary: dict[str, Any]
                 insert_user(s, username, full_name, role, password)
         codes = set(s.scalars(select(Authority.code)))
         s.add_all(Authority(code=c, name=n, group=g) for c, n, g in AUTHORITIES if c not in codes)
-        s.add(AuditEntry(user_id=actor.id, action="demo.fill", subject_type="store", subject_id=store.branch_code,
+        add_audit(s, AuditEntry(user_id=actor.id, action="demo.fill", subject_type="store", subject_id=store.branch_code,
                          detail=to_json(summary)))

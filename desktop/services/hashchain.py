@@ -19,9 +19,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.models import AuditEntry, InquiryRecord
+from desktop.domain.roles import require
+from desktop.models import AuditEntry, InquiryRecord, OutboxEntry
+from desktop.sync.wire import ChainName
 
 from .actor import Actor
+from .chain_anchor import HqCopy, compare_with_copy, fetch_copy
 from .store import Store
 from .unit import reading
 
@@ -81,23 +84,30 @@ class ChainReport:
     records: int
     head: str
     problems: tuple[ChainProblem, ...]
+    hq: str = "not_joined"  # compared with HQ's copy | not_joined | unreachable | refused
 
     def as_json(self) -> dict[str, Any]:
         """CLI `inquiry-chain verify --json`."""
         return {"ok": self.ok, "records": self.records, "head": self.head,
-                "problems": [p.as_json() for p in self.problems]}
+                "problems": [p.as_json() for p in self.problems], "hq": self.hq}
 
 
-def verify_chain(store: Store, actor: Actor) -> ChainReport:
-    """Walk the chain in order; report every broken link and every audited answer that is gone."""
+def verify_chain(store: Store, actor: Actor, *, against_hq: bool = True) -> ChainReport:
+    """Walk the chain in order; report every broken link and every audited answer that is gone;
+    then, when headquarters is reachable, every difference from HQ's copy."""
+    require(actor.role, "inquiry.answer")
+    hq = fetch_copy(store, ChainName.INQUIRY_RECORD) if against_hq else HqCopy("not_joined")
     with reading(store, actor, "inquiry.answer") as session:
         problems: list[ChainProblem] = []
         prev = GENESIS
         count = 0
         seen: set[str] = set()
+        local: dict[int, str] = {}
+        keys: dict[int, str] = {}
         for row in session.scalars(select(InquiryRecord).order_by(InquiryRecord.seq)).yield_per(1000):
             count += 1
             seen.add(row.tracking_code)
+            local[row.seq], keys[row.seq] = row.hash, row.tracking_code
             if row.prev_hash != prev:
                 problems.append(_problem(row, "broken_link", "پیوند این ردیف با ردیف پیشین گسسته است."))
             if link_hash(row.prev_hash, row) != row.hash:
@@ -106,7 +116,12 @@ def verify_chain(store: Store, actor: Actor) -> ChainReport:
         for code in _audited_codes(session) - seen:
             problems.append(ChainProblem(None, code, "missing",
                                          "پاسخی که در گزارش رویدادها ثبت شده در دفتر استعلام‌ها نیست."))
-        return ChainReport(not problems, count, prev, tuple(problems))
+        if hq.copy is not None:
+            unsent = frozenset(session.scalars(select(OutboxEntry.entity_id).where(
+                OutboxEntry.entity == "inquiry_record", OutboxEntry.acked_at.is_(None))))
+            problems += [ChainProblem(f.seq, f.key, f.problem, f.fa) for f in compare_with_copy(
+                local, keys, hq.copy, links_complete=True, unsent=unsent)]
+        return ChainReport(not problems, count, prev, tuple(problems), hq.state)
 
 
 def _problem(row: InquiryRecord, kind: str, fa: str) -> ChainProblem:

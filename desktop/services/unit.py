@@ -16,6 +16,7 @@ from desktop.domain.roles import require
 from desktop.models import AuditEntry, OutboxEntry
 
 from .actor import Actor
+from .audit_chain import add_audit
 from .store import Store
 
 
@@ -38,7 +39,7 @@ class Unit:
     store: Store
 
     def audit(self, action: str, subject_type: str, subject_id: object, **detail: Any) -> None:
-        self.session.add(AuditEntry(
+        add_audit(self.session, AuditEntry(
             user_id=self.actor.id, action=action, subject_type=subject_type,
             subject_id=str(subject_id), detail=to_json(detail),
         ))

@@ -18,6 +18,7 @@ from desktop.domain.text import normalise_text, persian_digits
 from desktop.models import AppUser, AuditEntry, utcnow
 
 from .actor import Actor
+from .audit_chain import add_audit
 from .store import Store
 from .unit import mutation, reading
 
@@ -128,7 +129,8 @@ def _verified(stored: str, password: str) -> bool:
 
 
 def _audit_login(session: Session, user: AppUser, action: str) -> None:
-    session.add(AuditEntry(user_id=user.id, action=action, subject_type="app_user", subject_id=str(user.id), detail="{}"))
+    add_audit(session, AuditEntry(user_id=user.id, action=action, subject_type="app_user", subject_id=str(user.id),
+                                  detail="{}"))
 
 
 

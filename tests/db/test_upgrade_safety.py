@@ -81,7 +81,10 @@ def _install_failing_head(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sourc
     """The real migrations plus a revision 0004 (by default one that writes, spills to the WAL, then fails)."""
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0004_extra.py").write_text(source, encoding="utf-8")
+    # The extra revision goes on top of whatever the real head is (0004 and later are real ones).
+    on_head = source.replace('revision = "0004"\ndown_revision = "0003"',
+                             f'revision = "9004"\ndown_revision = "{head_revision()}"')
+    (scripts / "versions" / "9004_extra.py").write_text(on_head, encoding="utf-8")
     monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
 
 

@@ -1,0 +1,178 @@
+"""The branch's HTTP client for headquarters (docs/sync.md "HTTP endpoints").
+
+Short timeouts, the branch token as a Bearer credential, and exactly two ways to fail:
+`HqUnreachable` (exit 6) for anything on the way — refused connection, timeout, reset, a 5xx,
+an answer that is not HQ's JSON — and `HqRefused` carrying HQ's own Persian and English reason
+for a 4xx. Offline is normal: callers keep their outbox and try again later.
+"""
+
+from __future__ import annotations
+
+import functools
+import ssl
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import certifi
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from desktop.domain.errors import DomainError, InvalidValue
+
+from . import wire
+from .faults import checkpoint
+
+M = TypeVar("M", bound=BaseModel)
+
+CONNECT_TIMEOUT = 3.0
+READ_TIMEOUT = 30.0  # a batch of 1,000 changes is applied before HQ answers
+
+
+class HqUnreachable(DomainError):
+    """Headquarters could not be reached or did not answer; nothing was lost."""
+
+    exit_code = 6
+
+
+class HqRefused(DomainError):
+    """Headquarters answered with a refusal (its ErrorBody)."""
+
+    exit_code = 3
+
+    def __init__(self, fa: str, en: str, *, status: int, code: str) -> None:
+        super().__init__(fa, en, field="hq")
+        self.status = status
+        self.code = code
+        if status in (401, 403):
+            self.exit_code = 4
+
+
+def check_hq_url(url: str) -> str:
+    url = (url or "").strip().rstrip("/")
+    if not (url.startswith(("http://", "https://")) and len(url) <= 400 and " " not in url):
+        raise InvalidValue(f"نشانی ستاد «{url[:80]}» پذیرفتنی نیست (باید با http:// یا https:// آغاز شود).",
+                           "the headquarters URL must start with http:// or https://", field="hq")
+    return url
+
+
+def check_token(token: str) -> str:
+    token = (token or "").strip()
+    if not token or len(token) > 400 or not token.isascii() or any(c.isspace() for c in token):
+        raise InvalidValue("توکن شعبه برای ستاد خالی یا نادرست است.",
+                           "the branch token for headquarters is empty or malformed", field="token")
+    return token
+
+
+def _unreachable(url: str, why: str) -> HqUnreachable:
+    return HqUnreachable(
+        "ستاد در دسترس نیست؛ تغییرها در صف می‌مانند و چیزی از دست نمی‌رود.",
+        f"headquarters at {url} could not be reached ({why}); nothing was lost", field="hq")
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # Loading the CA bundle costs ~40 ms; once per process, not once per round.
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def _after_send_trace(event: str, info: dict[str, Any]) -> None:
+    # httpcore's trace events: the whole body is on the wire, HQ's answer not yet read.
+    if event == "http11.send_request_body.complete":
+        checkpoint("after_send")
+
+
+class HqClient:
+    def __init__(self, url: str, token: str, *, transport: httpx.BaseTransport | None = None,
+                 connect_timeout: float = CONNECT_TIMEOUT) -> None:
+        self.url = check_hq_url(url)
+        self._http = httpx.Client(
+            base_url=self.url, transport=transport, verify=_tls_context(),
+            headers={"Authorization": f"Bearer {check_token(token)}", "Accept": "application/json"},
+            timeout=httpx.Timeout(READ_TIMEOUT, connect=connect_timeout),
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> HqClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # --- endpoints ------------------------------------------------------------------------
+
+    def push(self, batch: wire.PushBatch) -> wire.PushAck:
+        request = self._http.build_request(
+            "POST", "/api/v1/sync/push", content=batch.model_dump_json(),
+            headers={"Content-Type": "application/json"}, extensions={"trace": _after_send_trace})
+        return self._call(request, wire.PushAck, before_read=lambda: checkpoint("after_hq_commit"))
+
+    def changes(self, after: str, limit: int = wire.MAX_PULL_PAGE) -> wire.PullPage:
+        request = self._http.build_request("GET", "/api/v1/sync/changes",
+                                           params={"after": after, "limit": limit})
+        return self._call(request, wire.PullPage)
+
+    def lease(self, ask: wire.LeaseRequest) -> wire.Lease:
+        request = self._http.build_request(
+            "POST", "/api/v1/sync/leases", content=ask.model_dump_json(),
+            headers={"Content-Type": "application/json"})
+        return self._call(request, wire.Lease)
+
+    def person(self, national_code: str) -> wire.CentralPerson | None:
+        request = self._http.build_request("GET", f"/api/v1/sync/persons/{quote(national_code)}")
+        return self._call_or_none(request, wire.CentralPerson)
+
+    def chain(self, chain: wire.ChainName) -> wire.ChainCopy:
+        request = self._http.build_request("GET", f"/api/v1/sync/chains/{chain.value}")
+        return self._call(request, wire.ChainCopy)
+
+    def certificate(self, tracking_code: str) -> wire.CertificateCopy | None:
+        request = self._http.build_request("GET", f"/api/v1/sync/certificates/{quote(tracking_code)}")
+        return self._call_or_none(request, wire.CertificateCopy)
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    def _call_or_none(self, request: httpx.Request, model: type[M]) -> M | None:
+        try:
+            return self._call(request, model)
+        except HqRefused as refused:
+            if refused.status == 404:
+                return None
+            raise
+
+    def _call(self, request: httpx.Request, model: type[M],
+              before_read: Callable[[], None] | None = None) -> M:
+        try:
+            response = self._http.send(request, stream=True)
+            try:
+                if before_read is not None:
+                    before_read()
+                response.read()
+            finally:
+                response.close()
+        except httpx.TransportError as exc:
+            raise _unreachable(self.url, type(exc).__name__) from None
+        return self._parse(response, model)
+
+    def _parse(self, response: httpx.Response, model: type[M]) -> M:
+        status = response.status_code
+        if status >= 500:
+            raise _unreachable(self.url, f"HTTP {status}")
+        if status >= 400:
+            raise self._refusal(response)
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError:
+            raise _unreachable(self.url, f"an answer that is not a {model.__name__}") from None
+
+    def _refusal(self, response: httpx.Response) -> HqRefused:
+        status = response.status_code
+        try:
+            body = wire.ErrorBody.model_validate_json(response.content)
+        except ValidationError:
+            return HqRefused(f"ستاد درخواست را نپذیرفت (HTTP {status}).",
+                             f"headquarters refused the request (HTTP {status})",
+                             status=status, code=f"http_{status}")
+        return HqRefused(body.fa, body.en, status=status, code=body.code)

@@ -1,0 +1,187 @@
+"""One sync round (docs/sync.md): push until the outbox is empty or a batch fails, pull until HQ
+says there is no more, renew number leases; the round is recorded in `sync_round`.
+
+Each step commits on its own, so a round stopped anywhere — cancelled, offline, killed — loses
+nothing: the next round starts where this one stopped. `cancel` is asked between batches and
+pages, never in the middle of one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from desktop.domain.errors import DomainError
+from desktop.models import OutboxEntry, SyncRound, utcnow
+
+from . import wire
+from .client import HqClient, HqRefused, HqUnreachable
+from .faults import checkpoint
+from .leases import LeaseLeft, lease_left, renew_leases
+from .local import BranchStore, read_only, sync_state
+from .outbox import assign_batch, mark_acknowledged, pending_count, read_batch
+from .pull import apply_page
+
+Progress = Callable[[str, int], None]  # (stage, count so far)
+
+
+class SyncCancelled(DomainError):
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    outcome: str  # ok | offline | refused | cancelled
+    pushed: int
+    pulled: int
+    quarantined: int
+    pending: int
+    lease: LeaseLeft
+    leases_received: int = 0
+    error: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        """`branch-desk sync --json` (CLI.md)."""
+        return {"pushed": self.pushed, "pulled": self.pulled, "quarantined": self.quarantined,
+                "pending": self.pending, "lease": self.lease.as_json(), "outcome": self.outcome}
+
+
+@dataclass
+class _Tally:
+    pushed: int = 0
+    pulled: int = 0
+    quarantined: int = 0
+    leases: int = 0
+    started: dt.datetime = field(default_factory=utcnow)
+
+
+def _never() -> bool:
+    return False
+
+
+def sync_round(store: BranchStore, client: HqClient, *, cancel: Callable[[], bool] = _never,
+               progress: Progress | None = None) -> SyncReport:
+    """Raises HqUnreachable (exit 6), HqRefused or SyncCancelled after recording the round."""
+    tally = _Tally()
+    try:
+        _push_all(store, client, tally, cancel, progress)
+        _pull_all(store, client, tally, cancel, progress)
+        tally.leases = renew_leases(store, client)
+    except HqUnreachable as exc:
+        _record(store, tally, "offline", exc.en)
+        raise
+    except HqRefused as exc:
+        _record(store, tally, "refused", exc.en)
+        raise
+    except SyncCancelled as exc:
+        _record(store, tally, "cancelled", exc.en)
+        raise
+    return _record(store, tally, "ok", None)
+
+
+def _check(cancel: Callable[[], bool]) -> None:
+    if cancel():
+        raise SyncCancelled("همگام‌سازی لغو شد؛ آنچه فرستاده شده بود محفوظ است.",
+                            "sync cancelled; what was sent stays sent")
+
+
+def _push_all(store: BranchStore, client: HqClient, tally: _Tally, cancel: Callable[[], bool],
+              progress: Progress | None) -> None:
+    while True:
+        _check(cancel)
+        with store.sessions() as s:  # a reader's look first: an idle round takes no write lock
+            if pending_count(read_only(s)) == 0:
+                return
+        with store.sessions() as s, s.begin():
+            batch_seq = assign_batch(s)
+        if batch_seq is None:
+            return
+        with store.sessions() as s:
+            batch = read_batch(s, store.branch_code, batch_seq)
+        checkpoint("after_build")
+        ack = client.push(batch)
+        if ack.batch_seq != batch.batch_seq:
+            raise HqUnreachable("پاسخ ستاد با بسته فرستاده‌شده نمی‌خواند؛ دوباره فرستاده می‌شود.",
+                                f"headquarters acknowledged batch {ack.batch_seq}, not {batch.batch_seq}",
+                                field="hq")
+        checkpoint("after_ack_before_mark")
+        with store.sessions() as s, s.begin():
+            marked = mark_acknowledged(s, batch, ack)
+        tally.pushed += marked.acknowledged
+        tally.quarantined += marked.quarantined
+        if progress is not None:
+            progress("push", tally.pushed)
+
+
+def _pull_all(store: BranchStore, client: HqClient, tally: _Tally, cancel: Callable[[], bool],
+              progress: Progress | None) -> None:
+    for _ in range(100_000):  # a bound, not a limit: 100 million rows
+        _check(cancel)
+        with store.sessions() as s:
+            after = sync_state(s).pull_cursor
+        page = client.changes(after, wire.MAX_PULL_PAGE)
+        checkpoint("mid_pull")
+        if not page.changes and page.cursor == after:
+            return  # nothing new: no write transaction
+        with store.sessions() as s, s.begin():
+            applied = apply_page(s, after, page)
+        tally.pulled += applied or 0
+        if progress is not None:
+            progress("pull", tally.pulled)
+        if not page.more or page.cursor == after:
+            return
+
+
+def _record(store: BranchStore, tally: _Tally, outcome: str, error: str | None) -> SyncReport:
+    now = utcnow()
+    with store.sessions() as s, s.begin():
+        s.add(SyncRound(started_at=tally.started, finished_at=now, outcome=outcome, pushed=tally.pushed,
+                        pulled=tally.pulled, quarantined=tally.quarantined, error=error))
+        state = sync_state(s)
+        state.last_attempt_at = tally.started
+        state.last_error = error
+        if outcome == "ok":
+            state.last_success_at = now
+        _prune(s, now, pushed=tally.pushed > 0)
+        pending = pending_count(s)
+        left = lease_left(s)
+    return SyncReport(outcome, tally.pushed, tally.pulled, tally.quarantined, pending, left,
+                      tally.leases, error)
+
+
+KEEP_ACKED = dt.timedelta(days=30)  # acknowledged outbox rows, for support to look at
+KEEP_ROUNDS = 1000  # history rows (a round every 5 minutes: three and a half days)
+
+
+def _prune(session: Session, now: dt.datetime, *, pushed: bool) -> None:
+    """The outbox does not grow for ever: rows HQ acknowledged a month ago go (HQ holds them;
+    a refused one is kept in the quarantine list). Only after a round that pushed, so an idle
+    round stays cheap."""
+    if pushed:
+        session.execute(delete(OutboxEntry).where(OutboxEntry.acked_at < now - KEEP_ACKED))
+    cutoff = (select(SyncRound.started_at).order_by(SyncRound.started_at.desc())
+              .offset(KEEP_ROUNDS).limit(1).scalar_subquery())
+    session.execute(delete(SyncRound).where(SyncRound.started_at <= cutoff))
+
+
+@dataclass
+class Backoff:
+    """For the periodic caller: 1 s, 2 s, 4 s … after failures, capped at the sync interval."""
+
+    interval: float
+    failures: int = 0
+
+    def next_delay(self) -> float:
+        if self.failures == 0:
+            return self.interval
+        return float(min(2 ** (self.failures - 1), self.interval))
+
+    def succeeded(self) -> None:
+        self.failures = 0
+
+    def failed(self) -> None:
+        self.failures += 1
