@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from ..cli.conftest import admin_password_file, cli  # noqa: F401 - pytest fixtures
+from ..cli.conftest import admin_password_file, cli, cli_template  # noqa: F401 - pytest fixtures
