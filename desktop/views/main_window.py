@@ -167,10 +167,11 @@ class MainWindow(QMainWindow):
         self._midnight.timeout.connect(self._new_day)
         self._new_day()
         self.sync_status: SyncStatus | None = None
-        # «۳ دقیقه پیش» ages: re-worded each minute from the status already read (no query).
+        # «۳ دقیقه پیش» ages: re-worded a minute after each showing, from the status already
+        # read (no query).
         self._reword = QTimer(self)
+        self._reword.setSingleShot(True)
         self._reword.timeout.connect(self._show_sync_state)
-        self._reword.start(60_000)
         self.refresh_status()
         self.ctx.changes.changed.connect(self._on_changes)
         # Headquarters sync in the background every few minutes; a round's commits reach the
@@ -205,6 +206,8 @@ class MainWindow(QMainWindow):
         colour = STATE_COLOUR[connection_state(status)]
         self.sync_label.setText(f"<span style='color:{colour}'>{status_bar_text(status)}</span>")
         self.sync_label.setToolTip(f"آخرین همگام‌سازی موفق: {jalali_time(status.last_success)}")
+        if status.last_success is not None:
+            self._reword.start(60_000)
 
     # --- navigation -------------------------------------------------------------------------
     def screen_keys(self) -> list[str]:
