@@ -43,6 +43,7 @@ class ChangeKind(StrEnum):
     DRAFTS = "drafts"
     SETTINGS = "settings"
     OUTBOX = "outbox"
+    SYNC = "sync"  # rounds, their state, quarantine, conflicts and leases pulled from HQ
 
 
 _K = ChangeKind
@@ -63,6 +64,8 @@ TABLE_KINDS: dict[str, ChangeKind] = {
     "app_user": _K.USERS, "authority": _K.AUTHORITIES, "workshop": _K.WORKSHOPS,
     "draft": _K.DRAFTS, "store_setting": _K.SETTINGS, "number_block": _K.SETTINGS,
     "number_range": _K.SETTINGS, "outbox": _K.OUTBOX,
+    "sync_state": _K.SYNC, "sync_round": _K.SYNC, "sync_quarantine": _K.SYNC,
+    "sync_conflict": _K.SYNC, "lease_request": _K.SYNC,
 }
 
 

@@ -23,13 +23,16 @@ from desktop.domain.jalali import format_jalali, format_jalali_long
 from desktop.domain.roles import ROLES, allowed
 from desktop.domain.text import persian_digits
 from desktop.services.changes import ChangeKind, Changes
-from desktop.services.status import branch_facts, pending_outbox, sync_configured
+from desktop.services.status import branch_facts
+from desktop.services.sync import SyncStatus, sync_status
 
 from .context import ScreenRequest, ViewContext
 from .focus import focus_first_field
 from .messages import error_text
 from .navigation import PLANNED_NOTES, SCREENS, ScreenEntry
 from .operations import Operation
+from .sync_runner import PeriodicSync
+from .sync_text import STATE_COLOUR, connection_state, jalali_time, status_bar_text
 
 
 def visible_screens(role: str) -> list[ScreenEntry]:
@@ -163,8 +166,18 @@ class MainWindow(QMainWindow):
         self._midnight.setSingleShot(True)
         self._midnight.timeout.connect(self._new_day)
         self._new_day()
+        self.sync_status: SyncStatus | None = None
+        # «۳ دقیقه پیش» ages: re-worded a minute after each showing, from the status already
+        # read (no query).
+        self._reword = QTimer(self)
+        self._reword.setSingleShot(True)
+        self._reword.timeout.connect(self._show_sync_state)
         self.refresh_status()
         self.ctx.changes.changed.connect(self._on_changes)
+        # Headquarters sync in the background every few minutes; a round's commits reach the
+        # status bar through the change channel like any other change.
+        self.periodic_sync = PeriodicSync(self, self.ctx.store)
+        self.periodic_sync.start()
 
     def _new_day(self) -> None:
         today = self.ctx.store.today()
@@ -174,19 +187,27 @@ class MainWindow(QMainWindow):
         self._midnight.start(int((tomorrow - now).total_seconds() * 1000))
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.touches(ChangeKind.OUTBOX, ChangeKind.SETTINGS):
+        if changes.touches(ChangeKind.OUTBOX, ChangeKind.SETTINGS, ChangeKind.SYNC):
             self.refresh_status()
 
     def refresh_status(self) -> None:
         store = self.ctx.store
-        Operation(self, lambda _job: (pending_outbox(store), sync_configured(store))) \
-            .on_success(self._show_sync_state).run()
+        Operation(self, lambda _job: sync_status(store, None)).quietly() \
+            .on_success(self._got_sync_status).run()
 
-    def _show_sync_state(self, state: tuple[int, bool]) -> None:
-        pending, configured = state
-        text = ("همگام‌سازی با ستاد راه‌اندازی شده است" if configured
-                else "همگام‌سازی با ستاد هنوز راه‌اندازی نشده")
-        self.sync_label.setText(f"{text} — {persian_digits(pending)} تغییر در صف ارسال")
+    def _got_sync_status(self, status: SyncStatus) -> None:
+        self.sync_status = status
+        self._show_sync_state()
+
+    def _show_sync_state(self) -> None:
+        status = self.sync_status
+        if status is None:
+            return
+        colour = STATE_COLOUR[connection_state(status)]
+        self.sync_label.setText(f"<span style='color:{colour}'>{status_bar_text(status)}</span>")
+        self.sync_label.setToolTip(f"آخرین همگام‌سازی موفق: {jalali_time(status.last_success)}")
+        if status.last_success is not None:
+            self._reword.start(60_000)
 
     # --- navigation -------------------------------------------------------------------------
     def screen_keys(self) -> list[str]:
@@ -243,6 +264,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
         self._midnight.stop()
+        self._reword.stop()
+        self.periodic_sync.stop()  # a running round stops between batches; nothing is lost
         self.ctx.changes.close()  # a new sign-in makes a new context and channel
         self.ctx.navigator.deleteLater()
         super().closeEvent(event)

@@ -20,6 +20,7 @@ from . import (
     enrolment_screen,
     inquiry_screen,
     search_screen,
+    sync_screen,
     verification_screen,
 )
 from .context import ViewContext
@@ -45,12 +46,12 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("inquiry", "استعلام ارتباط بیمه‌ای", "Ctrl+5", "inquiry.answer", inquiry_screen.Screen),
     ScreenEntry("certificate", "گواهی وضعیت بیمه‌ای", "Ctrl+6", "certificate.issue", certificate_screen.Screen),
     ScreenEntry("verification", "تصدیق گواهی", "Ctrl+7", "certificate.verify", verification_screen.Screen),
-    ScreenEntry("sync", "همگام‌سازی با ستاد", "Ctrl+8", "sync.run", None),
+    ScreenEntry("sync", "همگام‌سازی با ستاد", "Ctrl+8", "sync.run", sync_screen.Screen),
     ScreenEntry("admin", "مدیریت", "Ctrl+9", "users.manage", admin_screen.Screen),
 )
 
-# The features still to come, in one place (each has its issue): the archive, the correction
-# ledger and the sync screen.
+# The features still to come, in one place (each has its issue): the archive and the correction
+# ledger.
 PLANNED: frozenset[str] = frozenset(entry.key for entry in SCREENS if entry.factory is None)
 
 # What each planned page says will come (SPEC §1.6, §5.2, §6) under the common "not yet
@@ -63,5 +64,4 @@ PLANNED_NOTES: dict[str, str] = {
         "دفتر اصلاح سند بیمه‌ای: درخواست اصلاح (واحد درخواست‌کننده، سند و اجزای آن، دلایل)، بررسی "
         "سامانه، نظر سرپرست (تایید یا رد با دلیل) و اعمال آن در حساب انفرادی؛ هر گام با کاربر و زمان "
         "در دفتر ثبت می‌شود. تا آن زمان درخواست اصلاحی در این برنامه ثبت نمی‌شود."),
-    "sync": "همگام‌سازی با ستاد از همین‌جا انجام خواهد شد.",
 }

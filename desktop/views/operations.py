@@ -162,6 +162,7 @@ class Operation(Generic[T]):
         self._finally: Callable[[], None] | None = None
         self._progress = False
         self._cancellable = False
+        self._quiet = False
         self.dialog: ProgressDialog | None = None
         self._busy_timer: QTimer | None = None
         self._busy = False
@@ -190,11 +191,16 @@ class Operation(Generic[T]):
         self._progress, self._cancellable = True, cancellable
         return self
 
+    def quietly(self) -> Operation[T]:
+        """Background work nobody waits for (the periodic sync, the status bar): no busy cursor."""
+        self._quiet = True
+        return self
+
     # --- running -----------------------------------------------------------------------
     def run(self) -> Operation[T]:
         if self._progress:
             self._make_dialog()
-        else:
+        elif not self._quiet:
             self._busy_timer = QTimer()
             self._busy_timer.setSingleShot(True)
             self._busy_timer.timeout.connect(self._start_busy)

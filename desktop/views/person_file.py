@@ -30,9 +30,10 @@ from desktop.domain.roles import allowed
 from desktop.domain.text import persian_digits
 from desktop.domain.vocabulary import GENDERS, INQUIRY_STATES, NUMBER_KINDS, PAPER_KINDS, RELATIONS
 from desktop.services import records
-from desktop.services.changes import Changes
+from desktop.services.changes import ChangeKind, Changes
 from desktop.services.people import PersonRecord
 from desktop.services.person_file import CorrectionRow, PersonFile, load_person_file
+from desktop.services.sync import ConflictRow, open_conflicts
 
 from .context import ScreenRequest, ViewContext
 from .messages import error_text, show_error
@@ -75,7 +76,14 @@ class PersonFileDialog(QDialog):
         self.note = QLabel("")  # outcome of the last action, without a modal box to dismiss
         self.note.setWordWrap(True)
         self.note.hide()
+        # A conflict HQ reported for this national code (enrolled at another branch too).
+        self.conflict_line = QLabel("")
+        self.conflict_line.setObjectName("warning")
+        self.conflict_line.setStyleSheet("color: #c0392b")
+        self.conflict_line.setWordWrap(True)
+        self.conflict_line.hide()
         layout.addWidget(self.header)
+        layout.addWidget(self.conflict_line)
         layout.addLayout(self._action_row(ctx.actor.role))
         layout.addWidget(self.note)
         layout.addWidget(self.tabs)
@@ -125,6 +133,24 @@ class PersonFileDialog(QDialog):
     def _on_changes(self, changes: Changes) -> None:
         if changes.touches_person(self.person_id):
             self.reload()
+        elif changes.touches(ChangeKind.SYNC):
+            self._load_conflicts()
+
+    def _load_conflicts(self) -> None:
+        code = self.pfile.person.national_code if self.pfile else None
+        if not code:
+            return
+        store, actor = self.ctx.store, self.ctx.actor
+        Operation(self, lambda _job: open_conflicts(store, actor, code)).quietly() \
+            .on_success(self._show_conflicts).run()
+
+    def _show_conflicts(self, conflicts: list[ConflictRow]) -> None:
+        branches = sorted({b for c in conflicts for b in c.branches})
+        self.conflict_line.setText(
+            "ناسازگاری باز در ستاد: این کد ملی در شعبه‌های "
+            f"{'، '.join(code_run(b) for b in branches)} هم نام‌نویسی شده است؛ ستاد آن را بررسی می‌کند."
+            if conflicts else "")
+        self.conflict_line.setVisible(bool(conflicts))
 
     def show_file(self, f: PersonFile) -> None:
         self.pfile = f
@@ -143,6 +169,7 @@ class PersonFileDialog(QDialog):
                              ("استعلام‌ها", self._inquiries_tab)):
             self.tabs.addTab(build(f), title)
         self.tabs.setCurrentIndex(max(current, 0))
+        self._load_conflicts()
 
     def _identity_tab(self, f: PersonFile) -> QWidget:
         page = QWidget()
