@@ -37,10 +37,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 from sqlalchemy.orm import aliased  # noqa: E402
 
 from desktop.models import (  # noqa: E402
+    Authority,
     InsuranceNumber,
     OutboxEntry,
     Person,
@@ -249,8 +250,6 @@ def first_pull(dsn: str, url: str, tmp: Path) -> dict[str, Any]:
             report = sync_round(store, client)
             seconds = time.perf_counter() - started
         with store.sessions() as s:
-            from desktop.models import Authority
-            from sqlalchemy import func
             authorities = s.scalar(select(func.count()).select_from(Authority)) or 0
             workshops = s.scalar(select(func.count()).select_from(Workshop)) or 0
     finally:
