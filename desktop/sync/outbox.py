@@ -9,7 +9,6 @@ key, and HQ answers `already_applied` if it had them.
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -27,7 +26,7 @@ from desktop.models import (
 
 from . import wire
 from .local import read_only, setting, sync_state
-from .snapshot import person_of_change, person_snapshot
+from .snapshot import person_snapshots, persons_of_changes
 
 
 @dataclass(frozen=True)
@@ -60,8 +59,13 @@ def read_batch(session: Session, branch: str, batch_seq: int) -> wire.PushBatch:
     read_only(session)
     rows = session.scalars(select(OutboxEntry).where(OutboxEntry.batch_seq == batch_seq)
                            .order_by(OutboxEntry.seq)).all()
-    snapshots: dict[uuid.UUID, wire.PersonSnapshot | None] = {}
-    changes = [_change(session, row, snapshots) for row in rows]
+    # Set-wise: one query per table for the whole batch, each person read once.
+    persons = persons_of_changes(session, ((row.entity, row.entity_id) for row in rows))
+    snapshots = person_snapshots(session, persons.values())
+    changes = []
+    for row in rows:
+        person_id = persons.get((row.entity, row.entity_id))
+        changes.append(_change(row, None if person_id is None else snapshots.get(person_id)))
     return wire.PushBatch(
         wire_version=wire.WIRE_VERSION, branch=branch, install_epoch=setting(session, "install_epoch"),
         batch_seq=batch_seq, changes=changes, chain_heads=chain_heads(session),
@@ -70,14 +74,7 @@ def read_batch(session: Session, branch: str, batch_seq: int) -> wire.PushBatch:
     )
 
 
-def _change(session: Session, row: OutboxEntry,
-            snapshots: dict[uuid.UUID, wire.PersonSnapshot | None]) -> wire.OutgoingChange:
-    person_id = person_of_change(session, row.entity, row.entity_id)
-    snapshot = None
-    if person_id is not None:
-        if person_id not in snapshots:  # one read per person per batch
-            snapshots[person_id] = person_snapshot(session, person_id)
-        snapshot = snapshots[person_id]
+def _change(row: OutboxEntry, snapshot: wire.PersonSnapshot | None) -> wire.OutgoingChange:
     return wire.OutgoingChange(id=row.id, seq=row.seq, at=row.at, entity=row.entity,
                                entity_id=row.entity_id, op=row.op, payload=json.loads(row.payload),
                                snapshot=snapshot)
