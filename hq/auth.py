@@ -15,7 +15,9 @@ from .errors import Unauthorized
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(32)
+    # A fixed prefix: a bare urlsafe token starts with "-" one time in 64, and an operator's
+    # `--token -abc…` is then read as an option (seen as a flaky `init --hq` test).
+    return "bdt_" + secrets.token_urlsafe(32)
 
 
 def token_hash(token: str) -> str:
