@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import time
 import tempfile
 from pathlib import Path
 
@@ -34,6 +35,14 @@ def active_main_insured(db: Path) -> str:
         conn.close()
 
 
+def settle(app: QApplication, done, seconds: float = 10.0) -> None:
+    """Turn the event loop until `done()` holds or `seconds` pass."""
+    end = time.monotonic() + seconds
+    while not done() and time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
 def main() -> int:
     app = QApplication(sys.argv)
     apply_theme(app)
@@ -44,12 +53,13 @@ def main() -> int:
         screen.resize(1400, 860)
         screen.show()
         combo = screen.authority
+        # The screen loads its authorities and answers off the GUI thread: let those land.
+        settle(app, lambda: combo.count() > 0)
         combo.setCurrentIndex(next(i for i in range(combo.count()) if "J01" in str(combo.itemData(i))
                                    or "دادگستری" in combo.itemText(i)))
         screen.national_code.setText(active_main_insured(store.path))
         screen.ask()
-        for _ in range(20):
-            app.processEvents()
+        settle(app, lambda: False, seconds=4.0)
         out = ROOT / "docs" / "screenshots" / "inquiry.png"
         screen.grab().save(str(out))
         print(out)
