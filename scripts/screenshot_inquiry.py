@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-import time
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
