@@ -49,7 +49,7 @@ def export_dossier_pdf(store: Store, actor: Actor, person_id: uuid.UUID, chapter
                                                   v.version, v.scanned_on, v.sha256, v.media_type,
                                                   content.read(s, v.sha256)))
     cover = CoverPerson(found.full_name, found.national_code, found.ssn,
-                        f"{store.branch_name} ({store.branch_code})".strip(),
+                        store.branch_name, store.branch_code,
                         CHAPTERS[chapter] if chapter else "همه فصل‌ها", actor.full_name or actor.username,
                         store.today())
     data, pages = render_dossier(cover, papers, progress)
