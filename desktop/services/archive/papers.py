@@ -22,7 +22,7 @@ from ..unit import Unit, mutation, reading
 from .content import Content, content_of
 
 __all__ = ["MAX_BYTES", "MEDIA_TYPES", "PLACES", "AddedPaper", "PaperFile", "add_paper", "add_paper_result", "check_paper",
-           "item_json", "media_type_for", "paper_bytes", "papers_of", "store_paper"]
+           "item_json", "media_type_for", "paper_bytes", "papers_of", "person_id_for", "store_paper"]
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,15 @@ def add_paper_result(store: Store, actor: Actor, person_id: uuid.UUID, kind: str
     item = add_paper(store, actor, person_id, kind, filename, data, media, chapter=chapter, section=section)
     return AddedPaper(item.id, item.person_id, item.identifier, item.paper_kind, item.chapter, item.section,
                       item.version, item.sha256, item.size, item.media_type, item.filename, not known)
+
+
+def person_id_for(store: Store, actor: Actor, *, national_code: str | None = None,
+                  ssn: str | None = None) -> uuid.UUID:
+    """The enrolled person with this national code or SSN (CLI `--national-code` / `--ssn`)."""
+    from ..records import enrolled_person  # records stores papers through this module: no cycle
+
+    with reading(store, actor) as s:
+        return enrolled_person(s, national_code=national_code, ssn=ssn).id
 
 
 def paper_bytes(store: Store, actor: Actor, identifier: str) -> PaperFile:
