@@ -34,10 +34,21 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _make_folders(folder: Path) -> list[Path]:
+    """Create `folder` and any missing parents; returns the parents whose entries changed."""
+    missing: list[Path] = []
+    probe = folder
+    while not probe.exists():
+        missing.append(probe)
+        probe = probe.parent
+    for new in reversed(missing):
+        new.mkdir(exist_ok=True)
+    return [new.parent for new in missing]
+
+
 def write_atomically(path: Path, data: bytes, *, durable: bool = True, read_only: bool = False) -> None:
     """Write `data` to `path` so that `path` holds either nothing or all of it."""
-    made = not path.parent.exists()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    changed = _make_folders(path.parent)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TMP_SUFFIX}")
     try:
         with open(tmp, "wb") as handle:
@@ -52,10 +63,9 @@ def write_atomically(path: Path, data: bytes, *, durable: bool = True, read_only
         tmp.unlink(missing_ok=True)
         raise
     if durable:
-        _fsync_dir(path.parent)
-        if made:  # a new folder's own entry lives in its parent (and the parent's in its own)
-            _fsync_dir(path.parent.parent)
-            _fsync_dir(path.parent.parent.parent)
+        _fsync_dir(path.parent)  # the file's own entry
+        for parent in changed:  # a new folder's entry lives in its parent
+            _fsync_dir(parent)
 
 
 class PaperFiles:
