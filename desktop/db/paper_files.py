@@ -117,3 +117,26 @@ class PaperFiles:
     def remove(self, digest: str) -> None:
         """Only for a file this process wrote in a transaction that then rolled back."""
         self.path_for(digest).unlink(missing_ok=True)
+
+    def copy_to(self, target: Path) -> tuple[int, int]:
+        """Bring a copy of the folder up to date (a backup): copy the files `target` lacks, each
+        durably and atomically; a file already there is complete, since none ever changes.
+        Returns (files copied, bytes copied). Previews (`thumbs/`) are not copied."""
+        files = size = 0
+        if not self.root.is_dir():
+            return 0, 0
+        for first in sorted(self.root.iterdir()):
+            if first.name == "thumbs" or not first.is_dir():
+                continue
+            for second in sorted(first.iterdir()):
+                if not second.is_dir():
+                    continue
+                have = set(os.listdir(target / first.name / second.name)) if (
+                    target / first.name / second.name).is_dir() else set()
+                for paper in second.iterdir():
+                    if paper.name in have or paper.name.endswith(TMP_SUFFIX) or paper.name.startswith("."):
+                        continue
+                    data = paper.read_bytes()
+                    write_atomically(target / first.name / second.name / paper.name, data, read_only=True)
+                    files, size = files + 1, size + len(data)
+        return files, size

@@ -258,3 +258,18 @@ def test_a_refused_dependant_leaves_no_file(store, clerk, family):
         add_dependant(store, clerk, father_code, father_code, "son",
                       papers=[("university_enrolment", "u.pdf", pdf_bytes(label="u"), "application/pdf", {})])
     assert archived_files(store) == before
+
+
+def test_the_folder_copies_incrementally_for_a_backup(store, clerk, person, tmp_path):
+    archive.add_paper_result(store, clerk, person, "photo", "p.png", image_bytes(shade=31))
+    archive.add_paper_result(store, clerk, person, "questionnaire", "q.pdf", pdf_bytes())
+    archive.thumbnail(store, clerk, archive.dossier(store, clerk, person).chapters[0].sections[0].items[0].sha256,
+                      "image/png")
+    files = PaperFiles.beside(store.path)
+    target = tmp_path / "backup.archive"
+    assert files.copy_to(target)[0] == 2
+    assert files.copy_to(target) == (0, 0)  # nothing new: nothing copied
+    archive.add_paper_result(store, clerk, person, "work_permit", "w.png", image_bytes(shade=32))
+    copied, size = files.copy_to(target)
+    assert copied == 1 and size == len(image_bytes(shade=32))
+    assert sorted(p.name for p in target.rglob("*") if p.is_file()) == archived_files(store)
