@@ -158,11 +158,11 @@ def _append(writer: PdfWriter, paper: ExportPaper) -> None:
             writer.append(reader, import_outline=False)
         else:
             writer.append(PdfReader(io.BytesIO(_image_pages(paper))))
-    except (PyPdfError, UnidentifiedImageError, OSError, ValueError, NotImplementedError) as exc:
+    except (PyPdfError, UnidentifiedImageError, OSError, ValueError, NotImplementedError):
         for page in range(len(writer.pages) - 1, first - 1, -1):  # drop what a bad paper left half-added
             writer.remove_page(page)
         reason = "PDF آن خراب یا رمزدار است" if paper.media_type == "application/pdf" else "تصویر آن خراب است"
-        writer.append(PdfReader(io.BytesIO(_unreadable_page(paper, f"{reason} ({type(exc).__name__})"))))
+        writer.append(PdfReader(io.BytesIO(_unreadable_page(paper, reason))))
     if len(writer.pages) > first:
         writer.add_outline_item(title=f"{paper.title} ({paper.identifier})", page_number=first)
 

@@ -273,3 +273,15 @@ def test_the_folder_copies_incrementally_for_a_backup(store, clerk, person, tmp_
     copied, size = files.copy_to(target)
     assert copied == 1 and size == len(image_bytes(shade=32))
     assert sorted(p.name for p in target.rglob("*") if p.is_file()) == archived_files(store)
+
+
+def test_an_unreadable_paper_gets_a_page_saying_so(store, clerk, person):
+    """Magic bytes right, body broken: the gate takes it (it checks type, not every byte); the
+    export says so on that paper's page instead of failing the whole dossier."""
+    archive.add_paper_result(store, clerk, person, "questionnaire", "q.pdf", b"%PDF-1.4\n garbage, no objects")
+    archive.add_paper_result(store, clerk, person, "photo", "p.jpg", b"\xff\xd8\xff\xe0 not really a jpeg")
+    made = archive.export_dossier_pdf(store, clerk, person)
+    reader = PdfReader(io.BytesIO(made.data))
+    assert made.pages == len(reader.pages) == 3
+    texts = [page.extract_text() for page in reader.pages[1:]]
+    assert all("خواندهنشد" in t.replace(" ", "") for t in texts)  # «… خوانده نشد …» on each
