@@ -15,7 +15,11 @@ from .errors import Unauthorized
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(32)
+    # The token is typed after `--token` on command lines (`init --hq`, `sync --hq`): one that
+    # began with "-" (1 in 64 of them) would be read as an option there.
+    while (token := secrets.token_urlsafe(32)).startswith("-"):
+        pass
+    return token
 
 
 def token_hash(token: str) -> str:
