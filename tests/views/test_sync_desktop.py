@@ -16,12 +16,13 @@ from desktop.domain.text import persian_digits
 from desktop.services.enrolment import enrol
 from desktop.services.reference import add_registry_identities
 from desktop.services.sync import sync_now, sync_status
+from desktop.services.sync_settings import SYNC_INTERVAL
 from desktop.sync.client import HqUnreachable
 from desktop.sync.local import put_setting
 from desktop.views.context import ViewContext
 from desktop.views.main_window import MainWindow
 from desktop.views.person_file import PersonFileDialog
-from desktop.views.sync_runner import SYNC_INTERVAL, PeriodicSync
+from desktop.views.sync_runner import PeriodicSync
 from desktop.views.sync_text import status_bar_text
 
 from ..factories import identity, questionnaire
