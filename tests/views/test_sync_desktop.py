@@ -81,13 +81,19 @@ def test_person_file_without_a_conflict_shows_no_line(qtbot, two):
 
 
 # --- the periodic runner's backoff ------------------------------------------------------------
-def finish_round(qtbot, runner: PeriodicSync) -> int:
-    """Wait for the running round to end and its next round to be scheduled; return the delay (ms)
-    and stop that timer, so the test starts each round itself."""
-    qtbot.waitUntil(lambda: runner.operation is None and runner.timer.isActive(), timeout=30_000)
-    delay = runner.timer.interval()
-    runner.timer.stop()
-    return delay
+def scheduled_delays(runner: PeriodicSync) -> list[int]:
+    """Every delay the runner schedules its next round with, recorded instead of started: the
+    test starts each round itself, so no timer can race it on a slow machine."""
+    delays: list[int] = []
+    runner.timer.start = delays.append  # type: ignore[method-assign]
+    return delays
+
+
+def one_round(qtbot, runner: PeriodicSync, delays: list[int]) -> int:
+    count = len(delays)
+    runner.run_now()
+    qtbot.waitUntil(lambda: len(delays) > count and runner.operation is None, timeout=30_000)
+    return delays[-1]
 
 
 def test_runner_backs_off_while_hq_is_down_and_resets_when_it_answers(qtbot, two, hq_server: HqServer):
@@ -100,18 +106,15 @@ def test_runner_backs_off_while_hq_is_down_and_resets_when_it_answers(qtbot, two
     owner.periodic_sync.stop()  # the window's own runner stays out of the way
     qtbot.addWidget(owner)
     runner = PeriodicSync(owner, a.store)
+    delays = scheduled_delays(runner)
     assert runner.interval_ms() == 6_000
     hq_server.stop()
-    delays = []
-    for _ in range(5):
-        runner.run_now()
-        delays.append(finish_round(qtbot, runner))
-    assert delays == [1_000, 2_000, 4_000, 6_000, 6_000]  # doubling, capped at the interval
+    offline = [one_round(qtbot, runner, delays) for _ in range(5)]
+    assert offline == [1_000, 2_000, 4_000, 6_000, 6_000]  # doubling, capped at the interval
     assert runner.backoff.failures == 5
     assert sync_status(a.store, None).pending > 0  # nothing lost while offline
     hq_server.start()
-    runner.run_now()
-    assert finish_round(qtbot, runner) == 6_000  # back to the interval
+    assert one_round(qtbot, runner, delays) == 6_000  # back to the interval
     assert runner.backoff.failures == 0
     assert sync_status(a.store, None).pending == 0
     outcomes = [r.outcome for r in sync_status(a.store, None).rounds]
