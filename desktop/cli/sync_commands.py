@@ -14,6 +14,7 @@ from desktop.domain.errors import DomainError
 from desktop.domain.text import persian_digits
 from desktop.services.chain_anchor import verify_audit_chain
 from desktop.services.sync import quarantine_list, sync_now, sync_status
+from desktop.services.sync_settings import interval_minutes, set_sync_interval
 
 from .base import Context, Output, read_secret_file
 
@@ -42,6 +43,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
     q = verbs.add_parser("quarantine", parents=[common],
                          help="changes headquarters refused, with its reasons (supervisors)")
     q.set_defaults(handler=cmd_sync_quarantine)
+    i = verbs.add_parser("interval", parents=[common],
+                         help="minutes between the application's background rounds (default 5)")
+    i.add_argument("--minutes", metavar="N", help="set it (1-1440; the administrator)")
+    i.set_defaults(handler=cmd_sync_interval)
 
     p = sub.add_parser("audit-chain", help="the audit log's hash chain")
     v = p.add_subparsers(dest="verb", required=True).add_parser("verify", parents=[common])
@@ -77,6 +82,18 @@ def cmd_sync_quarantine(ctx: Context) -> Output:
              "at": q.at.isoformat()} for q in rows]
     text = "\n".join(f"{q.op} {q.entity_id}: {q.reason_fa} / {q.reason_en}" for q in rows)
     return Output(data, text or "فهرست قرنطینه خالی است / nothing quarantined")
+
+
+def cmd_sync_interval(ctx: Context) -> Output:
+    """Showing the interval needs no sign-in (like `sync status`); changing it is the administrator's."""
+    if ctx.args.minutes is not None:
+        minutes: float = set_sync_interval(ctx.store(), ctx.actor(), ctx.args.minutes)
+    else:
+        minutes = interval_minutes(ctx.store())
+    shown = int(minutes) if minutes == int(minutes) else minutes
+    text = (f"فاصله همگام‌سازی خودکار: هر {persian_digits(shown)} دقیقه "
+            f"(از بار بعد که برنامه باز شود)\nsync interval: every {shown} minutes")
+    return Output({"minutes": shown}, text)
 
 
 class AuditChainBroken(DomainError):

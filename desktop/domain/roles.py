@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "registry.manage": frozenset({"admin"}),
     "sync.run": frozenset({"supervisor", "admin"}),
     "sync.quarantine": frozenset({"supervisor", "admin"}),  # HQ's refusals name people and changes
+    "sync.settings": frozenset({"admin"}),
     "audit.verify": frozenset({"supervisor", "admin"}),
     "demo.fill": frozenset({"admin"}),
 }
@@ -45,6 +46,7 @@ PERMISSION_TITLES = {
     "users.manage": "مدیریت کاربران",
     "sync.run": "همگام‌سازی با ستاد",
     "sync.quarantine": "دیدن تغییرهای نپذیرفته ستاد",
+    "sync.settings": "تنظیم فاصله همگام‌سازی",
     "audit.verify": "بررسی زنجیره گزارش رویدادها",
     "archive.verify": "بررسی درستی آرشیو اسناد",
 }

@@ -17,12 +17,11 @@ from desktop.services.actor import Actor
 from desktop.services.crash_log import record_unexpected
 from desktop.services.store import Store
 from desktop.services.sync import is_joined, sync_now
+from desktop.services.sync_settings import interval_minutes
 from desktop.sync.round import Backoff, Progress, SyncCancelled, SyncReport
 
 from .operations import Job, Operation, OperationCancelled
 
-SYNC_INTERVAL = "sync_interval_minutes"  # store setting
-DEFAULT_INTERVAL_MINUTES = 5
 FIRST_ROUND_MS = 3_000  # soon after sign-in, once the first screen has painted
 
 _one_round = threading.Lock()  # one store per process: one round at a time, whoever asks
@@ -30,14 +29,6 @@ _one_round = threading.Lock()  # one store per process: one round at a time, who
 
 class SyncBusy(DomainError):
     exit_code = 3
-
-
-def interval_minutes(store: Store) -> float:
-    try:
-        minutes = float(store.settings.get(SYNC_INTERVAL, DEFAULT_INTERVAL_MINUTES))
-    except ValueError:
-        return DEFAULT_INTERVAL_MINUTES
-    return minutes if minutes > 0 else DEFAULT_INTERVAL_MINUTES
 
 
 def run_round(store: Store, actor: Actor | None, job: Job, progress: Progress | None = None) -> SyncReport:
@@ -116,6 +107,8 @@ class PeriodicSync(QObject):
 
     def _schedule(self) -> None:
         self.operation = None
+        # The interval as set in this process now (`set_sync_interval` reloads the settings).
+        self.backoff.interval = interval_minutes(self.store) * 60
         if not self.stopped:
             self.timer.start(int(self.backoff.next_delay() * 1000))
 

@@ -38,14 +38,17 @@ from desktop.sync.round import SyncReport
 from .context import ViewContext
 from .messages import error_text
 from .operations import Job, Operation
-from .rtl import code_run, ltr_run
+from .rtl import VALUE_ALIGNMENT, code_run, ltr_run
 from .sync_runner import run_round
 from .sync_text import (
+    CONFLICT_TEXT,
+    ENTITY_TEXT,
     OUTCOME_TEXT,
     STATE_COLOUR,
     STATE_TEXT,
     ago,
     connection_state,
+    error_words,
     jalali_time,
 )
 
@@ -76,11 +79,15 @@ def _table(headers: list[str]) -> QTableWidget:
     return table
 
 
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+def _fill(table: QTableWidget, rows: list[list[str]], tips: list[str] | None = None) -> None:
+    """Rows of text; `tips[r]`, when given, is row r's tooltip (e.g. the English detail)."""
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            if tips and tips[r]:
+                item.setToolTip(tips[r])
+            table.setItem(r, c, item)
 
 
 def _count(n: int) -> str:
@@ -106,6 +113,7 @@ class Screen(QWidget):
                            ("quarantined", "تغییرهای نپذیرفته ستاد"), ("conflicts", "ناسازگاری‌های باز"),
                            ("leases", "شماره‌های باقی‌مانده")):
             self.facts[key].setWordWrap(True)
+            self.facts[key].setAlignment(VALUE_ALIGNMENT)  # a number or an address sits by its label
             form.addRow(f"{label}:", self.facts[key])
 
         self.sync_button = QPushButton("همگام‌سازی اکنون")
@@ -158,19 +166,25 @@ class Screen(QWidget):
         self.facts["last_success"].setText(
             f"{ago(s.last_success)} ({jalali_time(s.last_success)})" if s.last_success else "هنوز نه")
         self.facts["last_attempt"].setText(jalali_time(s.last_attempt))
-        self.facts["last_error"].setText(s.last_error or "—")
+        last = s.rounds[0] if s.rounds else None
+        self.facts["last_error"].setText(
+            error_words(last.outcome, s.last_error) if last and s.last_error else "—")
+        self.facts["last_error"].setToolTip(s.last_error or "")
         self.facts["pending"].setText(_count(s.pending))
         self.facts["quarantined"].setText(_count(s.quarantined))
         self.facts["conflicts"].setText(_count(s.conflicts))
         self.facts["leases"].setText(f"شماره تامین اجتماعی: {_count(s.lease.ssn_left)} — "
                                      f"شماره موقت مرکزی: {_count(s.lease.central_left)}")
         _fill(self.rounds, [[jalali_time(r.started_at), OUTCOME_TEXT.get(r.outcome, r.outcome),
-                             _count(r.pushed), _count(r.pulled), _count(r.quarantined), r.error or ""]
-                            for r in s.rounds])
+                             _count(r.pushed), _count(r.pulled), _count(r.quarantined),
+                             error_words(r.outcome, r.error)] for r in s.rounds],
+              tips=[r.error or "" for r in s.rounds])
         if view.quarantine is not None:
-            _fill(self.quarantine, [[jalali_time(q.at), q.entity, code_run(q.entity_id), q.op, q.reason_fa]
-                                    for q in view.quarantine])
-        _fill(self.conflicts, [[c.kind, code_run(c.national_code or ""),
+            _fill(self.quarantine, [[jalali_time(q.at), ENTITY_TEXT.get(q.entity, ltr_run(q.entity)),
+                                     code_run(q.entity_id), ltr_run(q.op), q.reason_fa]
+                                    for q in view.quarantine],
+                  tips=[q.reason_en for q in view.quarantine])
+        _fill(self.conflicts, [[CONFLICT_TEXT.get(c.kind, ltr_run(c.kind)), code_run(c.national_code or ""),
                                 "، ".join(code_run(b) for b in c.branches), jalali_time(c.created_at)]
                                for c in view.conflicts])
 

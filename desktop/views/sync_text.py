@@ -22,6 +22,23 @@ SHORT_STATE = {ONLINE: "برخط", OFFLINE: "برون‌خط", REFUSED: "نپذ�
 STATE_COLOUR = {ONLINE: "#1e8449", OFFLINE: "#b9770e", REFUSED: "#c0392b", UNKNOWN: "#566573",
                 NOT_JOINED: "#566573"}
 OUTCOME_TEXT = {"ok": "موفق", "offline": "برون‌خط", "refused": "نپذیرفته", "cancelled": "لغو شد"}
+# A round's error is stored as its English detail (for support, `sync status --json`); the screen
+# says in Persian what happened and keeps the detail in the tooltip.
+ERROR_TEXT = {"offline": "ستاد در دسترس نبود؛ چیزی از دست نرفت",
+              "refused": "ستاد درخواست را نپذیرفت (توکن یا نشانی را بررسی کنید)",
+              "cancelled": "همگام‌سازی لغو شد؛ بقیه در دور بعد می‌رود"}
+# Outbox entities and HQ's conflict kinds as a supervisor reads them; an unknown one shows its code.
+ENTITY_TEXT = {"person": "شخص", "relationship": "ارتباط بیمه‌ای", "inquiry_record": "سابقه استعلام",
+               "certificate": "گواهی", "workshop": "کارگاه", "authority": "مرجع برون‌سازمانی",
+               "app_user": "کاربر", "archive_item": "سند آرشیو", "correction": "اصلاح سوابق"}
+CONFLICT_TEXT = {"national_code_enrolled_twice": "یک کد ملی نام‌نویسی‌شده در دو شعبه"}
+
+
+def error_words(outcome: str, error: str | None) -> str:
+    """A round's error in Persian («» when it had none)."""
+    if not error:
+        return ""
+    return ERROR_TEXT.get(outcome, "خطا در همگام‌سازی")
 
 
 def connection_state(status: SyncStatus) -> str:

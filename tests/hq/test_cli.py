@@ -64,3 +64,13 @@ def test_refusals_are_bilingual_with_their_exit_codes(hq_dsn: str, pg_dsn: str,
 
 def test_conflicts_lists_nothing_on_a_new_database(hq_dsn: str, pg_cluster: PostgresCluster) -> None:
     assert json.loads(hq("conflicts", "--pg", hq_dsn, "--json").stdout) == []
+
+
+def test_tokens_never_start_with_a_dash() -> None:
+    """A branch token is passed as `--token T` (init --hq, sync --hq); argparse would take one
+    beginning with "-" for an option (found when a demo join failed with exit 2)."""
+    from hq.auth import new_token
+
+    tokens = [new_token() for _ in range(2000)]  # ~31 of 2000 would start with "-" by chance
+    assert not [t for t in tokens if t.startswith("-")]
+    assert len(set(tokens)) == len(tokens) and min(map(len, tokens)) >= 43

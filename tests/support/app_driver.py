@@ -5,7 +5,8 @@
         at once (bench/startup.py);
     python -m tests.support.app_driver --screenshots DIR --login USER:PASSWORD --db STORE
         signs in, saves a PNG of the sign-in dialog and of every screen the user may open,
-        then quits (tests/views/test_screenshots.py, bench/app_memory.py).
+        then quits (tests/views/test_screenshots.py, bench/app_memory.py); with
+        `--screens sync,search` only those screens (same file names, main-KEY.png).
 
 Every other argument goes to the application as `branch-desk` would get it. Run from the
 repository root (the `tests` package must be importable).
@@ -41,7 +42,8 @@ def driven_shell(options: argparse.Namespace) -> type[Shell]:
             if options.screenshots:
                 from tests.support.screenshots import shoot_screens
 
-                shoot_screens(window, options.screenshots, on_done=self.app.quit)
+                keys = [k for k in options.screens.split(",") if k] or None
+                shoot_screens(window, options.screenshots, on_done=self.app.quit, keys=keys)
 
     return DrivenShell
 
@@ -51,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exit-on-sign-in", action="store_true")
     parser.add_argument("--screenshots", type=Path, help="folder for the PNGs")
     parser.add_argument("--login", default="", help="USER:PASSWORD to sign in with")
+    parser.add_argument("--screens", default="", help="comma-separated screen keys (default: all)")
     options, rest = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     return run_gui(rest, driven_shell(options))
 

@@ -55,8 +55,8 @@ def drive_sign_in(dialog, folder: Path, login: str) -> None:
     dialog.shown.connect(lambda: when_settled(fill_and_sign_in))
 
 
-def shoot_screens(window, folder: Path, on_done: Callable[[], None]) -> None:
-    keys = list(window.screen_keys())
+def shoot_screens(window, folder: Path, on_done: Callable[[], None], keys: list[str] | None = None) -> None:
+    keys = [k for k in window.screen_keys() if keys is None or k in keys]
 
     def next_screen() -> None:
         if not keys:

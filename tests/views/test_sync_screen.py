@@ -85,6 +85,9 @@ def test_hq_down_reads_offline_and_loses_nothing(qtbot, branch: Branch, hq_serve
     qtbot.waitUntil(lambda: "برون‌خط" in window.sync_label.text(), timeout=5000)
     assert sync_status(branch.store, None).pending == before  # nothing lost
     assert screen.rounds.item(0, 1).text() == "برون‌خط"
+    assert screen.rounds.item(0, 5).text() == "ستاد در دسترس نبود؛ چیزی از دست نرفت"
+    assert "could not be reached" in screen.rounds.item(0, 5).toolTip()  # the detail, for support
+    assert screen.facts["last_error"].text() == "ستاد در دسترس نبود؛ چیزی از دست نرفت"
     hq_server.start()
     press_sync(qtbot, screen)
     qtbot.waitUntil(lambda: "برخط" in window.sync_label.text(), timeout=5000)
@@ -114,7 +117,8 @@ def test_quarantined_row_is_listed_only_for_roles_allowed(qtbot, branch: Branch,
     assert screen.view is not None
     if sees:
         assert screen.quarantine.rowCount() == 1
-        assert screen.quarantine.item(0, 1).text() == "inquiry_record"
+        assert screen.quarantine.item(0, 1).text() == "سابقه استعلام"  # the entity in Persian
+        assert "hash" in screen.quarantine.item(0, 4).toolTip()  # HQ's English reason
         assert screen.quarantine.item(0, 4).text()  # HQ's Persian reason
         assert screen.facts["quarantined"].text() == "۱"
     else:
