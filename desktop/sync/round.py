@@ -23,7 +23,7 @@ from .client import HqClient, HqRefused, HqUnreachable
 from .faults import checkpoint
 from .leases import LeaseLeft, lease_left, renew_leases
 from .local import BranchStore, read_only, sync_state
-from .outbox import assign_batch, mark_acknowledged, pending_count, read_batch
+from .outbox import assign_batch, has_unsent, mark_acknowledged, pending_count, read_batch
 from .pull import apply_page
 
 Progress = Callable[[str, int], None]  # (stage, count so far)
@@ -94,7 +94,7 @@ def _push_all(store: BranchStore, client: HqClient, tally: _Tally, cancel: Calla
     while True:
         _check(cancel)
         with store.sessions() as s:  # a reader's look first: an idle round takes no write lock
-            if pending_count(read_only(s)) == 0:
+            if not has_unsent(read_only(s)):
                 return
         with store.sessions() as s, s.begin():
             batch_seq = assign_batch(s)

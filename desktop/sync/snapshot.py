@@ -51,7 +51,9 @@ def person_snapshots(session: Session, person_ids: Iterable[uuid.UUID]) -> dict[
             numbers.setdefault(pid, {})[kind] = value
         for pid, record in _relationships(session, chunk):
             relationships.setdefault(pid, []).append(record)
-    return {row.id: PersonSnapshot(
+    # Assembled unvalidated (model_construct): the values come typed from the store's columns,
+    # and HQ validates the batch at its boundary.
+    return {row.id: PersonSnapshot.model_construct(
         id=row.id, national_code=row.national_code, foreign_id=row.foreign_id, ssn=row.ssn,
         first_name=row.first_name, last_name=row.last_name, father_name=row.father_name,
         birth_date=row.birth_date, benefit_birth_date=row.benefit_birth_date, gender=row.gender,
@@ -72,7 +74,7 @@ def _relationships(session: Session, person_ids: Sequence[uuid.UUID]) -> Iterato
         .where(Relationship.person_id.in_(person_ids))
         .order_by(Relationship.person_id, Relationship.start, Relationship.created_at))
     for pid, rid, kind, start, end, end_reason, number, medical, workshop_code, main_ssn in rows:
-        yield pid, RelationshipRecord(
+        yield pid, RelationshipRecord.model_construct(
             id=rid, kind=kind, start=start, end=end, end_reason=end_reason,
             workshop_code=workshop_code, insurance_number=number, main_insured_ssn=main_ssn,
             medical_link=medical)
