@@ -9,9 +9,9 @@ key, and HQ answers `already_applied` if it had them.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
+import orjson
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,7 @@ from desktop.models import (
 
 from . import wire
 from .local import read_only, setting, sync_state
-from .snapshot import person_snapshots, persons_of_changes
+from .snapshot import as_hex, dashed, persons_of_changes, snapshot_documents
 
 
 @dataclass(frozen=True)
@@ -85,32 +85,53 @@ _OUTBOX_COLUMNS = (OutboxEntry.id, OutboxEntry.seq, OutboxEntry.at, OutboxEntry.
                    OutboxEntry.entity_id, OutboxEntry.op, OutboxEntry.payload)
 
 
-def read_batch(session: Session, branch: str, batch_seq: int) -> wire.PushBatch:
-    """The batch `batch_seq` as it goes on the wire (read in a reader's transaction).
+@dataclass(frozen=True)
+class OutgoingBatch:
+    """A push batch ready to send: its key's seq, how many changes, and the wire.PushBatch JSON."""
 
-    Plain rows, not ORM objects, and the wire models assembled without validating them again
-    (`model_construct`): every value comes typed from this store's own columns, and HQ validates
-    the whole batch at its boundary. Building a batch of 1,000 the ORM way cost several times
-    what HQ needs to apply it (bench/sync.py)."""
+    batch_seq: int
+    size: int
+    body: bytes
+
+    def model(self) -> wire.PushBatch:
+        return wire.PushBatch.model_validate_json(self.body)
+
+
+def build_batch(session: Session, branch: str, batch_seq: int) -> OutgoingBatch:
+    """The batch `batch_seq` encoded as it goes on the wire (read in a reader's transaction).
+
+    Plain rows and dicts, encoded once by orjson; each change's payload is already JSON in the
+    outbox and goes in as it is (orjson.Fragment). Every value comes typed from this store's own
+    columns and HQ validates the whole batch at its boundary, so building wire models here only
+    to serialise them again — the ORM and pydantic way — cost several times what HQ needs to
+    apply the batch (bench/sync.py)."""
     read_only(session)
-    rows = session.execute(select(*_OUTBOX_COLUMNS).where(OutboxEntry.batch_seq == batch_seq)
-                           .order_by(OutboxEntry.seq)).all()
+    rows = session.execute(select(as_hex(OutboxEntry.id), *_OUTBOX_COLUMNS[1:])
+                           .where(OutboxEntry.batch_seq == batch_seq).order_by(OutboxEntry.seq)).all()
     # Set-wise: one query per table for the whole batch, each person read once.
     persons = persons_of_changes(session, ((row.entity, row.entity_id) for row in rows))
-    snapshots = person_snapshots(session, persons.values())
+    snapshots = snapshot_documents(session, persons.values())
     changes = []
     for row in rows:
         person_id = persons.get((row.entity, row.entity_id))
-        changes.append(wire.OutgoingChange.model_construct(
-            id=row.id, seq=row.seq, at=row.at, entity=row.entity, entity_id=row.entity_id,
-            op=row.op, payload=json.loads(row.payload),
-            snapshot=None if person_id is None else snapshots.get(person_id)))
-    return wire.PushBatch(
-        wire_version=wire.WIRE_VERSION, branch=branch, install_epoch=setting(session, "install_epoch"),
-        batch_seq=batch_seq, changes=[], chain_heads=chain_heads(session),
-        starter_blocks=[wire.NumberBlockRef(kind=b.kind, first=b.first, last=b.last)  # type: ignore[arg-type]
-                        for b in session.scalars(select(NumberBlock).where(NumberBlock.source == "starter"))],
-    ).model_copy(update={"changes": changes})
+        changes.append({
+            "id": dashed(row[0]), "seq": row.seq, "at": row.at, "entity": row.entity,
+            "entity_id": row.entity_id, "op": row.op, "payload": orjson.Fragment(row.payload),
+            "snapshot": None if person_id is None else snapshots.get(person_id)})
+    starter = session.execute(select(NumberBlock.kind, NumberBlock.first, NumberBlock.last)
+                              .where(NumberBlock.source == "starter")).all()
+    document = {
+        "wire_version": wire.WIRE_VERSION, "branch": branch,
+        "install_epoch": setting(session, "install_epoch"), "batch_seq": batch_seq,
+        "changes": changes, "chain_heads": [h.model_dump(mode="json") for h in chain_heads(session)],
+        "starter_blocks": [{"kind": kind, "first": first, "last": last} for kind, first, last in starter],
+    }
+    return OutgoingBatch(batch_seq, len(changes), orjson.dumps(document))
+
+
+def read_batch(session: Session, branch: str, batch_seq: int) -> wire.PushBatch:
+    """The batch `batch_seq` as a validated wire model (what build_batch sends)."""
+    return build_batch(session, branch, batch_seq).model()
 
 
 def chain_heads(session: Session) -> list[wire.ChainHead]:
@@ -123,13 +144,13 @@ def chain_heads(session: Session) -> list[wire.ChainHead]:
     return heads
 
 
-def mark_acknowledged(session: Session, batch: wire.PushBatch, ack: wire.PushAck) -> MarkedBatch:
+def mark_acknowledged(session: Session, batch_seq: int, ack: wire.PushAck) -> MarkedBatch:
     """In the caller's write transaction: every row of the batch is marked sent (one UPDATE); the
     ones HQ rejected are copied to the quarantine list with HQ's reason."""
     now = utcnow()
-    quarantined = _quarantine(session, batch.batch_seq, ack.rejected, now)
+    quarantined = _quarantine(session, batch_seq, ack.rejected, now)
     marked = session.execute(update(OutboxEntry)
-                             .where(OutboxEntry.batch_seq == batch.batch_seq,
+                             .where(OutboxEntry.batch_seq == batch_seq,
                                     OutboxEntry.acked_at.is_(None))
                              .values(acked_at=now).execution_options(synchronize_session=False))
     return MarkedBatch(int(marked.rowcount), quarantined)  # type: ignore[attr-defined]

@@ -23,7 +23,7 @@ from .client import HqClient, HqRefused, HqUnreachable
 from .faults import checkpoint
 from .leases import LeaseLeft, lease_left, renew_leases
 from .local import BranchStore, read_only, sync_state
-from .outbox import assign_batch, has_unsent, mark_acknowledged, pending_count, read_batch
+from .outbox import assign_batch, build_batch, has_unsent, mark_acknowledged, pending_count
 from .pull import apply_page
 
 Progress = Callable[[str, int], None]  # (stage, count so far)
@@ -101,16 +101,16 @@ def _push_all(store: BranchStore, client: HqClient, tally: _Tally, cancel: Calla
         if batch_seq is None:
             return
         with store.sessions() as s:
-            batch = read_batch(s, store.branch_code, batch_seq)
+            batch = build_batch(s, store.branch_code, batch_seq)
         checkpoint("after_build")
-        ack = client.push(batch)
+        ack = client.push_body(batch.body)
         if ack.batch_seq != batch.batch_seq:
             raise HqUnreachable("پاسخ ستاد با بسته فرستاده‌شده نمی‌خواند؛ دوباره فرستاده می‌شود.",
                                 f"headquarters acknowledged batch {ack.batch_seq}, not {batch.batch_seq}",
                                 field="hq")
         checkpoint("after_ack_before_mark")
         with store.sessions() as s, s.begin():
-            marked = mark_acknowledged(s, batch, ack)
+            marked = mark_acknowledged(s, batch.batch_seq, ack)
         tally.pushed += marked.acknowledged
         tally.quarantined += marked.quarantined
         if progress is not None:
