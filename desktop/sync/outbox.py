@@ -106,7 +106,7 @@ def build_batch(session: Session, branch: str, batch_seq: int) -> OutgoingBatch:
     to serialise them again — the ORM and pydantic way — cost several times what HQ needs to
     apply the batch (bench/sync.py)."""
     read_only(session)
-    rows = session.execute(select(as_hex(OutboxEntry.id), *_OUTBOX_COLUMNS[1:])
+    rows = session.connection().execute(select(as_hex(OutboxEntry.id), *_OUTBOX_COLUMNS[1:])
                            .where(OutboxEntry.batch_seq == batch_seq).order_by(OutboxEntry.seq)).all()
     # Set-wise: one query per table for the whole batch, each person read once.
     persons = persons_of_changes(session, ((row.entity, row.entity_id) for row in rows))

@@ -13,8 +13,8 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, select, type_coerce
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Connection, String, select, type_coerce
+from sqlalchemy.orm import Session
 
 from desktop.models import InsuranceNumber, Person, PersonRole, Relationship, Workshop
 
@@ -57,22 +57,23 @@ def snapshot_documents(session: Session, person_keys: Iterable[str]) -> dict[str
     (orjson writes the dates and times as pydantic would): building a model per person and
     relationship only to serialise it again cost a third of building a batch."""
     keys = list(dict.fromkeys(person_keys))
+    conn = session.connection()  # Core rows: the ORM's result machinery cost as much as the reads
     roles: dict[str, set[str]] = {}
     numbers: dict[str, dict[str, str]] = {}
     relationships: dict[str, list[dict[str, Any]]] = {}
     people: list[Any] = []
     for chunk in _chunks(keys):
-        people += session.execute(select(*_PERSON_COLUMNS).where(as_hex(Person.id).in_(chunk))).all()
-        for pid, role in session.execute(select(as_hex(PersonRole.person_id), PersonRole.role)
+        people += conn.execute(select(*_PERSON_COLUMNS).where(as_hex(Person.id).in_(chunk))).all()
+        for pid, role in conn.execute(select(as_hex(PersonRole.person_id), PersonRole.role)
                                          .where(as_hex(PersonRole.person_id).in_(chunk))):
             roles.setdefault(pid, set()).add(role)
-        for pid, kind, value in session.execute(
+        for pid, kind, value in conn.execute(
                 select(as_hex(InsuranceNumber.person_id), InsuranceNumber.kind, InsuranceNumber.value)
                 .where(as_hex(InsuranceNumber.person_id).in_(chunk),
                        InsuranceNumber.retired_at.is_(None))
                 .order_by(InsuranceNumber.issued_at)):
             numbers.setdefault(pid, {})[kind] = value
-        for pid, record in _relationships(session, chunk):
+        for pid, record in _relationships(conn, chunk):
             relationships.setdefault(pid, []).append(record)
     return {key: {
         "id": dashed(key), "national_code": national_code, "foreign_id": foreign_id, "ssn": ssn,
@@ -85,14 +86,17 @@ def snapshot_documents(session: Session, person_keys: Iterable[str]) -> dict[str
            death, enrolled_branch, enrolled_at) in people}
 
 
-def _relationships(session: Session, person_keys: Sequence[str]) -> Iterator[tuple[str, dict[str, Any]]]:
-    main = aliased(Person)
-    rows = session.execute(
+_MAIN_INSURED = Person.__table__.alias("main_insured")
+
+
+def _relationships(conn: Connection, person_keys: Sequence[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    main = _MAIN_INSURED
+    rows = conn.execute(
         select(as_hex(Relationship.person_id), as_hex(Relationship.id), Relationship.type_code,
                Relationship.start, Relationship.end, Relationship.end_reason,
-               Relationship.insurance_number, Relationship.medical_link, Workshop.code, main.ssn)
+               Relationship.insurance_number, Relationship.medical_link, Workshop.code, main.c.ssn)
         .outerjoin(Workshop, Workshop.id == Relationship.workshop_id)
-        .outerjoin(main, main.id == Relationship.main_insured_id)
+        .outerjoin(main, main.c.id == Relationship.main_insured_id)
         .where(as_hex(Relationship.person_id).in_(person_keys))
         .order_by(Relationship.person_id, Relationship.start, Relationship.created_at))
     for pid, rid, kind, start, end, end_reason, number, medical, workshop_code, main_ssn in rows:
@@ -119,7 +123,7 @@ def persons_of_changes(session: Session, changes: Iterable[tuple[str, str]]) -> 
         else:
             relationship_ids[key] = entity_id
     for chunk in _chunks(list(relationship_ids)):
-        for rid, pid in session.execute(select(as_hex(Relationship.id), as_hex(Relationship.person_id))
+        for rid, pid in session.connection().execute(select(as_hex(Relationship.id), as_hex(Relationship.person_id))
                                         .where(as_hex(Relationship.id).in_(chunk))):
             found[("relationship", relationship_ids[rid])] = pid
     return found
