@@ -175,8 +175,18 @@ def _quarantine(session: Session, batch_seq: int, rejections: list[wire.Rejectio
 
 
 def pending_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(OutboxEntry)
-                          .where(OutboxEntry.acked_at.is_(None))) or 0
+    """Rows not yet acknowledged: those in no batch plus the open batch's (see open_batch), two
+    ranges of ix_outbox_batch_seq — counting `acked_at IS NULL` read the whole outbox, a month
+    of acknowledged rows, on every round, idle or not."""
+    unbatched = session.scalar(select(func.count()).select_from(OutboxEntry)
+                               .where(OutboxEntry.batch_seq.is_(None))) or 0
+    open_seq = open_batch(session)
+    if open_seq is None:
+        return unbatched
+    in_open = session.scalar(select(func.count()).select_from(OutboxEntry)
+                             .where(OutboxEntry.batch_seq == open_seq,
+                                    OutboxEntry.acked_at.is_(None))) or 0
+    return unbatched + in_open
 
 
 def quarantined_count(session: Session) -> int:
