@@ -9,7 +9,9 @@ key, and HQ answers `already_applied` if it had them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 from sqlalchemy import func, select, update
@@ -97,7 +99,19 @@ class OutgoingBatch:
         return wire.PushBatch.model_validate_json(self.body)
 
 
-def build_batch(session: Session, branch: str, batch_seq: int) -> OutgoingBatch:
+@dataclass(frozen=True)
+class ReadAhead:
+    """The next batch's changes, encoded from the oldest rows in no batch while the current batch
+    is on its way to HQ (round._push_all). build_batch takes them when the batch it builds is
+    exactly those rows; a person edited meanwhile has its own newer outbox row, whose snapshot
+    HQ applies after this one."""
+
+    seqs: tuple[int, ...]
+    changes: list[dict[str, Any]]
+
+
+def build_batch(session: Session, branch: str, batch_seq: int,
+                ahead: ReadAhead | None = None) -> OutgoingBatch:
     """The batch `batch_seq` encoded as it goes on the wire (read in a reader's transaction).
 
     Plain rows and dicts, encoded once by orjson; each change's payload is already JSON in the
@@ -106,8 +120,39 @@ def build_batch(session: Session, branch: str, batch_seq: int) -> OutgoingBatch:
     to serialise them again — the ORM and pydantic way — cost several times what HQ needs to
     apply the batch (bench/sync.py)."""
     read_only(session)
-    rows = session.connection().execute(select(as_hex(OutboxEntry.id), *_OUTBOX_COLUMNS[1:])
-                           .where(OutboxEntry.batch_seq == batch_seq).order_by(OutboxEntry.seq)).all()
+    conn = session.connection()
+    seqs = tuple(conn.execute(select(OutboxEntry.seq).where(OutboxEntry.batch_seq == batch_seq)
+                              .order_by(OutboxEntry.seq)).scalars())
+    if ahead is not None and ahead.seqs == seqs:
+        changes = ahead.changes
+    else:
+        changes = _encode_changes(session, conn.execute(
+            _CHANGE_ROWS.where(OutboxEntry.batch_seq == batch_seq).order_by(OutboxEntry.seq)).all())
+    starter = conn.execute(select(NumberBlock.kind, NumberBlock.first, NumberBlock.last)
+                           .where(NumberBlock.source == "starter")).all()
+    document = {
+        "wire_version": wire.WIRE_VERSION, "branch": branch,
+        "install_epoch": setting(session, "install_epoch"), "batch_seq": batch_seq,
+        "changes": changes, "chain_heads": [h.model_dump(mode="json") for h in chain_heads(session)],
+        "starter_blocks": [{"kind": kind, "first": first, "last": last} for kind, first, last in starter],
+    }
+    return OutgoingBatch(batch_seq, len(changes), orjson.dumps(document))
+
+
+def read_ahead(session: Session, limit: int = wire.MAX_BATCH_CHANGES) -> ReadAhead | None:
+    """The changes the next assign_batch will take, encoded (in a reader's transaction)."""
+    read_only(session)
+    rows = session.connection().execute(
+        _CHANGE_ROWS.where(OutboxEntry.batch_seq.is_(None)).order_by(OutboxEntry.seq).limit(limit)).all()
+    if not rows:
+        return None
+    return ReadAhead(tuple(row.seq for row in rows), _encode_changes(session, rows))
+
+
+_CHANGE_ROWS = select(as_hex(OutboxEntry.id), *_OUTBOX_COLUMNS[1:])
+
+
+def _encode_changes(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
     # Set-wise: one query per table for the whole batch, each person read once.
     persons = persons_of_changes(session, ((row.entity, row.entity_id) for row in rows))
     snapshots = snapshot_documents(session, persons.values())
@@ -118,15 +163,7 @@ def build_batch(session: Session, branch: str, batch_seq: int) -> OutgoingBatch:
             "id": dashed(row[0]), "seq": row.seq, "at": row.at, "entity": row.entity,
             "entity_id": row.entity_id, "op": row.op, "payload": orjson.Fragment(row.payload),
             "snapshot": None if person_id is None else snapshots.get(person_id)})
-    starter = session.execute(select(NumberBlock.kind, NumberBlock.first, NumberBlock.last)
-                              .where(NumberBlock.source == "starter")).all()
-    document = {
-        "wire_version": wire.WIRE_VERSION, "branch": branch,
-        "install_epoch": setting(session, "install_epoch"), "batch_seq": batch_seq,
-        "changes": changes, "chain_heads": [h.model_dump(mode="json") for h in chain_heads(session)],
-        "starter_blocks": [{"kind": kind, "first": first, "last": last} for kind, first, last in starter],
-    }
-    return OutgoingBatch(batch_seq, len(changes), orjson.dumps(document))
+    return changes
 
 
 def read_batch(session: Session, branch: str, batch_seq: int) -> wire.PushBatch:

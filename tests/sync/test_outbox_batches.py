@@ -22,6 +22,7 @@ from desktop.sync.outbox import (
     mark_acknowledged,
     open_batch,
     pending_count,
+    read_ahead,
 )
 from desktop.sync.wire import PushAck, Rejection
 
@@ -101,3 +102,20 @@ def test_a_person_change_goes_with_the_persons_snapshot(store: Store, admin: Act
     assert snap.national_code == person["national_code"] and snap.roles
     (relationship,) = snap.relationships
     assert relationship.kind == "voluntary" and relationship.insurance_number in snap.numbers.values()
+
+
+def test_a_batch_read_ahead_is_the_batch_built_from_its_rows(store: Store) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(insert(OutboxEntry), _authority_rows(30))
+    with store.sessions() as s:
+        ahead = read_ahead(s, limit=20)
+        other = read_ahead(s, limit=10)  # not the rows the batch will take
+    with store.sessions() as s, s.begin():
+        seq = assign_batch(s, limit=20)
+    assert ahead is not None and other is not None and seq is not None
+    with store.sessions() as s:
+        fresh = build_batch(s, "1021", seq)
+        reused = build_batch(s, "1021", seq, ahead)
+        ignored = build_batch(s, "1021", seq, other)
+    assert reused.body == fresh.body == ignored.body and fresh.size == 20
+    assert [c.seq for c in fresh.model().changes] == list(ahead.seqs)
