@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -64,7 +65,7 @@ from desktop.sync.outbox import read_batch  # noqa: E402
 from desktop.sync.round import sync_round  # noqa: E402
 from desktop.sync.wire import MAX_BATCH_CHANGES  # noqa: E402
 from tests.support.hq_server import HqServer, add_branch  # noqa: E402
-from tests.support.postgres import start_cluster  # noqa: E402
+from tests.support.postgres import PostgresCluster, start_cluster  # noqa: E402
 
 GOAL_RATIO = 5.0
 GOAL_IDLE_MS = 50.0
@@ -211,7 +212,8 @@ def wire_rows(store: Store, batches: int) -> list[tuple[Any, ...]]:
     return rows
 
 
-def copy_wire_rows(dsn: str, rows: list[tuple[Any, ...]], table: str) -> float:
+def copy_wire_rows(dsn: str, rows: list[tuple[Any, ...]], table: str,
+                   meter: CpuMeter | None = None) -> float:
     """The floor the issue names: the same changes COPYed into one bare table with a key."""
     import psycopg
 
@@ -220,6 +222,8 @@ def copy_wire_rows(dsn: str, rows: list[tuple[Any, ...]], table: str) -> float:
                      " entity text, entity_id text, op text, at timestamptz, payload jsonb,"
                      " snapshot jsonb)")
         conn.commit()
+        if meter is not None:
+            meter.start()
         started = time.perf_counter()
         with conn.cursor() as cur, cur.copy(f"COPY {table} FROM STDIN") as copy:
             for row in rows:
@@ -254,6 +258,57 @@ def copy_hq_rows(dsn: str) -> dict[str, float]:
         conn.commit()
         seconds["total"] = time.perf_counter() - started
         return seconds
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes and their reaped children (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a backend that has exited: its time is in its parent's cutime
+        total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+    return total / tick
+
+
+def _server_pids(cluster: PostgresCluster) -> list[int]:
+    """The postmaster and every process it started (backends, writers)."""
+    postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == postmaster:
+            children.append(int(stat.parent.name))
+    return [postmaster, *children]
+
+
+class CpuMeter:
+    """CPU seconds spent by this process, `hq serve` and the PostgreSQL server between start()
+    and stop(). On a shared machine wall time depends on who else is running; CPU time is what
+    the work itself costs, so the ratio is reported both ways."""
+
+    def __init__(self, cluster: PostgresCluster, hq_pid: int | None) -> None:
+        self.cluster, self.hq_pid = cluster, hq_pid
+        self.started: dict[str, float] = {}
+
+    def _now(self) -> dict[str, float]:
+        times = os.times()
+        return {"branch": times.user + times.system,
+                "hq": _cpu_seconds([self.hq_pid]) if self.hq_pid else 0.0,
+                "postgres": _cpu_seconds(_server_pids(self.cluster))}
+
+    def start(self) -> None:
+        self.started = self._now()
+
+    def stop(self) -> dict[str, float]:
+        now = self._now()
+        spent = {k: round(now[k] - self.started[k], 2) for k in now}
+        return {**spent, "total": round(sum(spent.values()), 2)}
 
 
 class PhaseClock:
@@ -362,13 +417,17 @@ def main() -> int:
         clock = PhaseClock()
         clock.install()
         log(f"pushing {total} changes…")
+        meter = CpuMeter(cluster, server.process.pid if server.process else None)
         with HqClient(server.url, token) as client:
+            meter.start()
             started = time.perf_counter()
             report = sync_round(store, client)
             push_seconds = time.perf_counter() - started
+            push_cpu = meter.stop()
         rows = wire_rows(store, batches)
         log("COPY baselines…")
-        copy_after = copy_wire_rows(dsn, rows, "wire_after")
+        copy_after = copy_wire_rows(dsn, rows, "wire_after", meter)
+        copy_cpu = meter.stop()
         copy_other = copy_wire_rows(dsn, rows, "wire_again")
         floor = copy_hq_rows(dsn)
         copy = min(copy_after, copy_other)
@@ -381,6 +440,8 @@ def main() -> int:
             "copy_rows": len(rows), "copy_seconds": round(copy, 3),
             "copy_seconds_runs": [round(copy_after, 3), round(copy_other, 3)],
             "ratio_to_copy": round(ratio, 2), "goal_ratio": GOAL_RATIO,
+            "cpu_seconds": {"push": push_cpu, "copy": copy_cpu,
+                            "ratio": round(push_cpu["total"] / copy_cpu["total"], 2)},
             "pass": report.pushed == len(rows) and ratio <= GOAL_RATIO,
             "hq_rows_copy_seconds": {k: round(v, 3) for k, v in floor.items()},
             "ratio_to_hq_rows_copy": round(push_seconds / floor["total"], 2)}
