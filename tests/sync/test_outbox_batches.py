@@ -109,13 +109,15 @@ def test_a_batch_read_ahead_is_the_batch_built_from_its_rows(store: Store) -> No
         conn.execute(insert(OutboxEntry), _authority_rows(30))
     with store.sessions() as s:
         ahead = read_ahead(s, limit=20)
+    with store.sessions() as s:
         other = read_ahead(s, limit=10)  # not the rows the batch will take
     with store.sessions() as s, s.begin():
         seq = assign_batch(s, limit=20)
     assert ahead is not None and other is not None and seq is not None
-    with store.sessions() as s:
-        fresh = build_batch(s, "1021", seq)
-        reused = build_batch(s, "1021", seq, ahead)
-        ignored = build_batch(s, "1021", seq, other)
+    built = []
+    for given in (None, ahead, other):
+        with store.sessions() as s:
+            built.append(build_batch(s, "1021", seq, given))
+    fresh, reused, ignored = built
     assert reused.body == fresh.body == ignored.body and fresh.size == 20
     assert [c.seq for c in fresh.model().changes] == list(ahead.seqs)
