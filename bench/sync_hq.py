@@ -38,8 +38,9 @@ def copy_rows(dsn: str, docs: list[dict[str, object]]) -> float:
         conn.execute("CREATE TABLE bench_copy (id uuid PRIMARY KEY, branch text, seq bigint,"
                      " entity text, op text, at timestamptz, payload jsonb, snapshot jsonb)")
         conn.commit()
-        rows = [(c["id"], "1021", c["seq"], c["entity"], c["op"], c["at"], json.dumps(c["payload"]),
-                 json.dumps(c["snapshot"])) for d in docs for c in d["changes"]]  # type: ignore[union-attr]
+        rows = [(c["id"], "1021", c["seq"], c["entity"], c["op"], c["at"],
+                 json.dumps(c["payload"], ensure_ascii=False),
+                 json.dumps(c["snapshot"], ensure_ascii=False)) for d in docs for c in d["changes"]]  # type: ignore[union-attr]
         started = time.perf_counter()
         with conn.cursor() as cur, cur.copy("COPY bench_copy FROM STDIN") as copy:
             for row in rows:

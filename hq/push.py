@@ -11,7 +11,6 @@ within a small multiple of a raw COPY (bench/sync_hq.py).
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from desktop.domain.text import persian_digits
 from desktop.sync.wire import NumberBlockRef, OutgoingChange, PushAck, PushBatch, Rejection
 
-from .apply import Planner, RuleBroken, flush, pg_array
+from .apply import Planner, RuleBroken, dump_json, flush, pg_array
 from .conflicts import record_conflict
 from .errors import HqError
 from .leases import lock_kind
@@ -151,19 +150,24 @@ def _rejection(change: OutgoingChange, broken: RuleBroken) -> Rejection:
 def _remember(branch: str, batch: PushBatch, change: OutgoingChange) -> tuple[Any, ...]:
     """The received_change row (apply.RECEIVED_COPY's columns)."""
     return (branch, change.id, batch.install_epoch, batch.batch_seq, change.seq, change.entity,
-            change.entity_id, change.op, json.dumps(change.payload, ensure_ascii=False), change.at)
+            change.entity_id, change.op, dump_json(change.payload), change.at)
 
 
 def _record_chain_heads(conn: Connection, branch: str, batch: PushBatch) -> None:
-    for head in batch.chain_heads:
-        stmt = insert(chain_head).values(branch=branch, chain=head.chain.value, seq=head.seq,
-                                         hash=head.hash)
-        # Heads only move forward: a store rewound (restored, or a deleted newest record) must
-        # not pull HQ's copy back with it, or verify could no longer name what is missing.
-        conn.execute(stmt.on_conflict_do_update(
-            index_elements=["branch", "chain"],
-            set_={"seq": stmt.excluded.seq, "hash": stmt.excluded.hash, "at": text("now()")},
-            where=stmt.excluded.seq > chain_head.c.seq))
+    newest: dict[str, Any] = {}
+    for head in batch.chain_heads:  # one statement; a chain named twice keeps its newer head
+        if head.chain.value not in newest or head.seq > newest[head.chain.value]["seq"]:
+            newest[head.chain.value] = {"branch": branch, "chain": head.chain.value,
+                                        "seq": head.seq, "hash": head.hash}
+    if not newest:
+        return
+    stmt = insert(chain_head).values(list(newest.values()))
+    # Heads only move forward: a store rewound (restored, or a deleted newest record) must
+    # not pull HQ's copy back with it, or verify could no longer name what is missing.
+    conn.execute(stmt.on_conflict_do_update(
+        index_elements=["branch", "chain"],
+        set_={"seq": stmt.excluded.seq, "hash": stmt.excluded.hash, "at": text("now()")},
+        where=stmt.excluded.seq > chain_head.c.seq))
 
 
 def _record_starter_blocks(conn: Connection, branch: str, epoch: str,

@@ -104,8 +104,12 @@ class HqClient:
     # --- endpoints ------------------------------------------------------------------------
 
     def push(self, batch: wire.PushBatch) -> wire.PushAck:
+        return self.push_body(batch.model_dump_json().encode())
+
+    def push_body(self, body: bytes) -> wire.PushAck:
+        """POST a PushBatch already encoded (outbox.build_batch)."""
         request = self._http.build_request(
-            "POST", "/api/v1/sync/push", content=batch.model_dump_json(),
+            "POST", "/api/v1/sync/push", content=body,
             headers={"Content-Type": "application/json"}, extensions={"trace": _after_send_trace})
         return self._call(request, wire.PushAck, before_read=lambda: checkpoint("after_hq_commit"))
 

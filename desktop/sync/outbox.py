@@ -8,9 +8,12 @@ key, and HQ answers `already_applied` if it had them.
 
 from __future__ import annotations
 
-import json
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import orjson
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -21,12 +24,13 @@ from desktop.models import (
     NumberBlock,
     OutboxEntry,
     SyncQuarantine,
+    SyncState,
     utcnow,
 )
 
 from . import wire
 from .local import read_only, setting, sync_state
-from .snapshot import person_snapshots, persons_of_changes
+from .snapshot import as_hex, dashed, persons_of_changes, snapshot_documents
 
 
 @dataclass(frozen=True)
@@ -35,49 +39,136 @@ class MarkedBatch:
     quarantined: int
 
 
+def open_batch(session: Session) -> int | None:
+    """The batch built and not yet acknowledged, if any.
+
+    Batches are acknowledged whole, and a new one is built only when none is open, so only the
+    newest batch can be open: one probe of ix_outbox_batch_seq. (`min(batch_seq)` over the
+    unacknowledged rows walked every acknowledged row instead — a cost that grew with each batch
+    of a long push.)"""
+    newest = (session.scalar(select(SyncState.next_batch_seq).where(SyncState.id == 1)) or 1) - 1
+    if newest < 1:
+        return None
+    waiting = session.scalar(select(OutboxEntry.seq).where(OutboxEntry.batch_seq == newest,
+                                                           OutboxEntry.acked_at.is_(None)).limit(1))
+    return None if waiting is None else newest
+
+
+def has_unsent(session: Session) -> bool:
+    """Anything to push: an open batch, or rows in no batch yet (index probes only, so an idle
+    round stays cheap however long the outbox's history)."""
+    if open_batch(session) is not None:
+        return True
+    return session.scalar(select(OutboxEntry.seq).where(OutboxEntry.batch_seq.is_(None)).limit(1)) is not None
+
+
 def assign_batch(session: Session, limit: int = wire.MAX_BATCH_CHANGES) -> int | None:
     """In the caller's write transaction: the open batch's seq, or a new one given to the oldest
     unsent rows; None when nothing waits."""
-    open_seq = session.scalar(select(func.min(OutboxEntry.batch_seq))
-                              .where(OutboxEntry.batch_seq.is_not(None), OutboxEntry.acked_at.is_(None)))
+    open_seq = open_batch(session)
     if open_seq is not None:
-        return int(open_seq)
-    seqs = list(session.scalars(select(OutboxEntry.seq).where(OutboxEntry.batch_seq.is_(None),
-                                                               OutboxEntry.acked_at.is_(None))
-                                .order_by(OutboxEntry.seq).limit(limit)))
-    if not seqs:
-        return None
+        return open_seq
+    # Rows in no batch are never acknowledged. NULL sorts first in ix_outbox_batch_seq and the
+    # index's entries of one key are in seq order, so this is an index range, not a table scan.
+    oldest = (select(OutboxEntry.seq).where(OutboxEntry.batch_seq.is_(None))
+              .order_by(OutboxEntry.seq).limit(limit))
     state = sync_state(session)
     batch_seq = state.next_batch_seq
+    given = session.execute(update(OutboxEntry).where(OutboxEntry.seq.in_(oldest.scalar_subquery()))
+                            .values(batch_seq=batch_seq)
+                            .execution_options(synchronize_session=False))
+    if not given.rowcount:  # type: ignore[attr-defined]
+        return None
     state.next_batch_seq = batch_seq + 1
-    session.execute(update(OutboxEntry).where(OutboxEntry.seq.in_(seqs)).values(batch_seq=batch_seq))
     return batch_seq
 
 
-def read_batch(session: Session, branch: str, batch_seq: int) -> wire.PushBatch:
-    """The batch `batch_seq` as it goes on the wire (read in a reader's transaction)."""
+_OUTBOX_COLUMNS = (OutboxEntry.id, OutboxEntry.seq, OutboxEntry.at, OutboxEntry.entity,
+                   OutboxEntry.entity_id, OutboxEntry.op, OutboxEntry.payload)
+
+
+@dataclass(frozen=True)
+class OutgoingBatch:
+    """A push batch ready to send: its key's seq, how many changes, and the wire.PushBatch JSON."""
+
+    batch_seq: int
+    size: int
+    body: bytes
+
+    def model(self) -> wire.PushBatch:
+        return wire.PushBatch.model_validate_json(self.body)
+
+
+@dataclass(frozen=True)
+class ReadAhead:
+    """The next batch's changes, encoded from the oldest rows in no batch while the current batch
+    is on its way to HQ (round._push_all). build_batch takes them when the batch it builds is
+    exactly those rows; a person edited meanwhile has its own newer outbox row, whose snapshot
+    HQ applies after this one."""
+
+    seqs: tuple[int, ...]
+    changes: list[dict[str, Any]]
+
+
+def build_batch(session: Session, branch: str, batch_seq: int,
+                ahead: ReadAhead | None = None) -> OutgoingBatch:
+    """The batch `batch_seq` encoded as it goes on the wire (read in a reader's transaction).
+
+    Plain rows and dicts, encoded once by orjson; each change's payload is already JSON in the
+    outbox and goes in as it is (orjson.Fragment). Every value comes typed from this store's own
+    columns and HQ validates the whole batch at its boundary, so building wire models here only
+    to serialise them again — the ORM and pydantic way — cost several times what HQ needs to
+    apply the batch (bench/sync.py)."""
     read_only(session)
-    rows = session.scalars(select(OutboxEntry).where(OutboxEntry.batch_seq == batch_seq)
-                           .order_by(OutboxEntry.seq)).all()
+    conn = session.connection()
+    seqs = tuple(conn.execute(select(OutboxEntry.seq).where(OutboxEntry.batch_seq == batch_seq)
+                              .order_by(OutboxEntry.seq)).scalars())
+    if ahead is not None and ahead.seqs == seqs:
+        changes = ahead.changes
+    else:
+        changes = _encode_changes(session, conn.execute(
+            _CHANGE_ROWS.where(OutboxEntry.batch_seq == batch_seq).order_by(OutboxEntry.seq)).all())
+    starter = conn.execute(select(NumberBlock.kind, NumberBlock.first, NumberBlock.last)
+                           .where(NumberBlock.source == "starter")).all()
+    document = {
+        "wire_version": wire.WIRE_VERSION, "branch": branch,
+        "install_epoch": setting(session, "install_epoch"), "batch_seq": batch_seq,
+        "changes": changes, "chain_heads": [h.model_dump(mode="json") for h in chain_heads(session)],
+        "starter_blocks": [{"kind": kind, "first": first, "last": last} for kind, first, last in starter],
+    }
+    return OutgoingBatch(batch_seq, len(changes), orjson.dumps(document))
+
+
+def read_ahead(session: Session, limit: int = wire.MAX_BATCH_CHANGES) -> ReadAhead | None:
+    """The changes the next assign_batch will take, encoded (in a reader's transaction)."""
+    read_only(session)
+    rows = session.connection().execute(
+        _CHANGE_ROWS.where(OutboxEntry.batch_seq.is_(None)).order_by(OutboxEntry.seq).limit(limit)).all()
+    if not rows:
+        return None
+    return ReadAhead(tuple(row.seq for row in rows), _encode_changes(session, rows))
+
+
+_CHANGE_ROWS = select(as_hex(OutboxEntry.id), *_OUTBOX_COLUMNS[1:])
+
+
+def _encode_changes(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
     # Set-wise: one query per table for the whole batch, each person read once.
     persons = persons_of_changes(session, ((row.entity, row.entity_id) for row in rows))
-    snapshots = person_snapshots(session, persons.values())
+    snapshots = snapshot_documents(session, persons.values())
     changes = []
     for row in rows:
         person_id = persons.get((row.entity, row.entity_id))
-        changes.append(_change(row, None if person_id is None else snapshots.get(person_id)))
-    return wire.PushBatch(
-        wire_version=wire.WIRE_VERSION, branch=branch, install_epoch=setting(session, "install_epoch"),
-        batch_seq=batch_seq, changes=changes, chain_heads=chain_heads(session),
-        starter_blocks=[wire.NumberBlockRef(kind=b.kind, first=b.first, last=b.last)  # type: ignore[arg-type]
-                        for b in session.scalars(select(NumberBlock).where(NumberBlock.source == "starter"))],
-    )
+        changes.append({
+            "id": dashed(row[0]), "seq": row.seq, "at": row.at, "entity": row.entity,
+            "entity_id": row.entity_id, "op": row.op, "payload": orjson.Fragment(row.payload),
+            "snapshot": None if person_id is None else snapshots.get(person_id)})
+    return changes
 
 
-def _change(row: OutboxEntry, snapshot: wire.PersonSnapshot | None) -> wire.OutgoingChange:
-    return wire.OutgoingChange(id=row.id, seq=row.seq, at=row.at, entity=row.entity,
-                               entity_id=row.entity_id, op=row.op, payload=json.loads(row.payload),
-                               snapshot=snapshot)
+def read_batch(session: Session, branch: str, batch_seq: int) -> wire.PushBatch:
+    """The batch `batch_seq` as a validated wire model (what build_batch sends)."""
+    return build_batch(session, branch, batch_seq).model()
 
 
 def chain_heads(session: Session) -> list[wire.ChainHead]:
@@ -90,30 +181,49 @@ def chain_heads(session: Session) -> list[wire.ChainHead]:
     return heads
 
 
-def mark_acknowledged(session: Session, batch: wire.PushBatch, ack: wire.PushAck) -> MarkedBatch:
-    """In the caller's write transaction: every row of the batch is marked sent; the ones HQ
-    rejected are copied to the quarantine list with HQ's reason."""
-    rejected = {r.change_id: r for r in ack.rejected}
-    rows = session.scalars(select(OutboxEntry).where(OutboxEntry.batch_seq == batch.batch_seq,
-                                                     OutboxEntry.acked_at.is_(None))).all()
+def mark_acknowledged(session: Session, batch_seq: int, ack: wire.PushAck) -> MarkedBatch:
+    """In the caller's write transaction: every row of the batch is marked sent (one UPDATE); the
+    ones HQ rejected are copied to the quarantine list with HQ's reason."""
     now = utcnow()
-    quarantined = 0
+    quarantined = _quarantine(session, batch_seq, ack.rejected, now)
+    marked = session.execute(update(OutboxEntry)
+                             .where(OutboxEntry.batch_seq == batch_seq,
+                                    OutboxEntry.acked_at.is_(None))
+                             .values(acked_at=now).execution_options(synchronize_session=False))
+    return MarkedBatch(int(marked.rowcount), quarantined)  # type: ignore[attr-defined]
+
+
+def _quarantine(session: Session, batch_seq: int, rejections: list[wire.Rejection],
+                now: dt.datetime) -> int:
+    rejected = {r.change_id: r for r in rejections}
+    if not rejected:
+        return 0
     known = set(session.scalars(select(SyncQuarantine.change_id)
                                 .where(SyncQuarantine.change_id.in_(list(rejected)))))
+    rows = session.execute(select(*_OUTBOX_COLUMNS).where(
+        OutboxEntry.batch_seq == batch_seq, OutboxEntry.acked_at.is_(None),
+        OutboxEntry.id.in_([i for i in rejected if i not in known]))).all()
     for row in rows:
-        reason = rejected.get(row.id)
-        if reason is not None and row.id not in known:
-            session.add(SyncQuarantine(change_id=row.id, outbox_seq=row.seq, entity=row.entity,
-                                       entity_id=row.entity_id, op=row.op, reason_fa=reason.reason_fa,
-                                       reason_en=reason.reason_en, at=now))
-            quarantined += 1
-        row.acked_at = now
-    return MarkedBatch(len(rows), quarantined)
+        reason = rejected[row.id]
+        session.add(SyncQuarantine(change_id=row.id, outbox_seq=row.seq, entity=row.entity,
+                                   entity_id=row.entity_id, op=row.op, reason_fa=reason.reason_fa,
+                                   reason_en=reason.reason_en, at=now))
+    return len(rows)
 
 
 def pending_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(OutboxEntry)
-                          .where(OutboxEntry.acked_at.is_(None))) or 0
+    """Rows not yet acknowledged: those in no batch plus the open batch's (see open_batch), two
+    ranges of ix_outbox_batch_seq — counting `acked_at IS NULL` read the whole outbox, a month
+    of acknowledged rows, on every round, idle or not."""
+    unbatched = session.scalar(select(func.count()).select_from(OutboxEntry)
+                               .where(OutboxEntry.batch_seq.is_(None))) or 0
+    open_seq = open_batch(session)
+    if open_seq is None:
+        return unbatched
+    in_open = session.scalar(select(func.count()).select_from(OutboxEntry)
+                             .where(OutboxEntry.batch_seq == open_seq,
+                                    OutboxEntry.acked_at.is_(None))) or 0
+    return unbatched + in_open
 
 
 def quarantined_count(session: Session) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
@@ -23,7 +24,15 @@ from .client import HqClient, HqRefused, HqUnreachable
 from .faults import checkpoint
 from .leases import LeaseLeft, lease_left, renew_leases
 from .local import BranchStore, read_only, sync_state
-from .outbox import assign_batch, mark_acknowledged, pending_count, read_batch
+from .outbox import (
+    ReadAhead,
+    assign_batch,
+    build_batch,
+    has_unsent,
+    mark_acknowledged,
+    pending_count,
+    read_ahead,
+)
 from .pull import apply_page
 
 Progress = Callable[[str, int], None]  # (stage, count so far)
@@ -91,30 +100,41 @@ def _check(cancel: Callable[[], bool]) -> None:
 
 def _push_all(store: BranchStore, client: HqClient, tally: _Tally, cancel: Callable[[], bool],
               progress: Progress | None) -> None:
-    while True:
-        _check(cancel)
-        with store.sessions() as s:  # a reader's look first: an idle round takes no write lock
-            if pending_count(read_only(s)) == 0:
+    # The request goes out from a worker thread while this one reads and encodes the next
+    # batch: building a batch costs about a third of HQ's round trip, and the two overlap.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hq-push") as sender:
+        ahead: ReadAhead | None = None
+        while True:
+            _check(cancel)
+            with store.sessions() as s:  # a reader's look first: an idle round takes no write lock
+                if not has_unsent(read_only(s)):
+                    return
+            with store.sessions() as s, s.begin():
+                batch_seq = assign_batch(s)
+            if batch_seq is None:
                 return
-        with store.sessions() as s, s.begin():
-            batch_seq = assign_batch(s)
-        if batch_seq is None:
-            return
-        with store.sessions() as s:
-            batch = read_batch(s, store.branch_code, batch_seq)
-        checkpoint("after_build")
-        ack = client.push(batch)
-        if ack.batch_seq != batch.batch_seq:
-            raise HqUnreachable("پاسخ ستاد با بسته فرستاده‌شده نمی‌خواند؛ دوباره فرستاده می‌شود.",
-                                f"headquarters acknowledged batch {ack.batch_seq}, not {batch.batch_seq}",
-                                field="hq")
-        checkpoint("after_ack_before_mark")
-        with store.sessions() as s, s.begin():
-            marked = mark_acknowledged(s, batch, ack)
-        tally.pushed += marked.acknowledged
-        tally.quarantined += marked.quarantined
-        if progress is not None:
-            progress("push", tally.pushed)
+            with store.sessions() as s:
+                batch = build_batch(s, store.branch_code, batch_seq, ahead)
+            checkpoint("after_build")
+            sending = sender.submit(client.push_body, batch.body)
+            with store.sessions() as s:
+                ahead = read_ahead(s)
+            ack = sending.result()
+            _acknowledged(store, batch.batch_seq, ack, tally)
+            if progress is not None:
+                progress("push", tally.pushed)
+
+
+def _acknowledged(store: BranchStore, batch_seq: int, ack: wire.PushAck, tally: _Tally) -> None:
+    if ack.batch_seq != batch_seq:
+        raise HqUnreachable("پاسخ ستاد با بسته فرستاده‌شده نمی‌خواند؛ دوباره فرستاده می‌شود.",
+                            f"headquarters acknowledged batch {ack.batch_seq}, not {batch_seq}",
+                            field="hq")
+    checkpoint("after_ack_before_mark")
+    with store.sessions() as s, s.begin():
+        marked = mark_acknowledged(s, batch_seq, ack)
+    tally.pushed += marked.acknowledged
+    tally.quarantined += marked.quarantined
 
 
 def _pull_all(store: BranchStore, client: HqClient, tally: _Tally, cancel: Callable[[], bool],

@@ -8,6 +8,7 @@ import psycopg
 import pytest
 
 from hq.cli import run
+from hq.db import head_revision
 from tests.support.hq_server import hq
 from tests.support.postgres import PostgresCluster
 
@@ -15,8 +16,9 @@ from tests.support.postgres import PostgresCluster
 def test_init_creates_then_finds_nothing_to_do(pg_dsn: str) -> None:
     first = json.loads(hq("init", "--pg", pg_dsn).stdout)
     again = json.loads(hq("init", "--pg", pg_dsn).stdout)
-    assert (first["from"], first["to"]) == (None, "0001")
-    assert (again["from"], again["to"]) == ("0001", "0001")
+    head = head_revision()
+    assert (first["from"], first["to"]) == (None, head)
+    assert (again["from"], again["to"]) == (head, head)
 
 
 def test_branch_add_shows_the_token_once_and_stores_its_hash(hq_dsn: str) -> None:
