@@ -31,6 +31,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "sync.quarantine": frozenset({"supervisor", "admin"}),  # HQ's refusals name people and changes
     "audit.verify": frozenset({"supervisor", "admin"}),
     "demo.fill": frozenset({"admin"}),
+    "statistics.view": frozenset({"supervisor", "admin"}),
 }
 
 PERMISSION_TITLES = {
@@ -45,6 +46,7 @@ PERMISSION_TITLES = {
     "sync.run": "همگام‌سازی با ستاد",
     "sync.quarantine": "دیدن تغییرهای نپذیرفته ستاد",
     "audit.verify": "بررسی زنجیره گزارش رویدادها",
+    "statistics.view": "دیدن آمار شعبه",
 }
 
 

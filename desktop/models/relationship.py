@@ -17,6 +17,8 @@ class Relationship(IdMixin, Base):
         Index("ix_relationship_person_start", "person_id", "start"),
         Index("ix_relationship_main_insured", "main_insured_id"),
         Index("ix_relationship_end", "end"),
+        # Statistics (revision 0006): dependants registered in a period by relation, covering.
+        Index("ix_relationship_registered", "branch_code", "created_at", "type_code", "main_insured_id"),
     )
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"))
     type_code: Mapped[str] = mapped_column(ForeignKey("relationship_type.code"))

@@ -136,6 +136,8 @@ def valid_invocation(command: str, t: Template) -> Invocation:
             ["--tracking", t.tracking], ["--passcode", t.passcode], ["--source", "F1"], ["--json", None]]),
         "inquiry-chain": lambda: Invocation("inquiry-chain", ["inquiry-chain", "verify"], [["--json", None]]),
         "verify-chain": lambda: Invocation("verify-chain", ["verify-chain"], [["--json", None]]),
+        "stats": lambda: Invocation("stats", ["stats"], [
+            ["--from", "1403/01/01"], ["--to", "۱۴۰۳/۱۲/۳۰"], ["--json", None]]),
     }
     return table[command]()
 
@@ -143,6 +145,7 @@ def valid_invocation(command: str, t: Template) -> Invocation:
 COMMANDS = ["init", "init-new", "demo", "demo-new", "registry", "workshop", "authority", "enrol", "relationship",
             "person", "dependant-add", "dependant-check", "dependant-due", "dependant-end", "inquiry",
             "certificate", "verify", "inquiry-chain", "verify-chain"]
+COMMANDS.append("stats")
 INPUT_COMMANDS = {"registry", "workshop", "enrol", "relationship"}
 
 
@@ -167,6 +170,7 @@ def add_option(draw: st.DrawFn, inv: Invocation) -> None:
         ["--paper", "university_enrolment=@form.pdf@until=1499/01/01@seminary"], ["--from", "1400/01/01"],
         ["--date", "1499/01/01"], ["--other-fund", None], ["--dispatch-date", "2024/01/01"],
         ["--service-end", "1403/13/01"], ["--json", None], ["--pdf", "@out"], ["--db", "@out"],
+        ["--to", "1399/12/30"], ["--from", "1405/13/01"],
     ])))
     inv.files.setdefault("form.pdf", b"%PDF-1.4 x")
     inv.files.setdefault("out", None)
