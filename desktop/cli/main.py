@@ -13,11 +13,11 @@ import json
 import sys
 from typing import Any, NoReturn
 
+from desktop.cli import stats_commands
 from desktop.domain.errors import DomainError, InvalidValue, Refused
 from desktop.services.crash_log import record_unexpected
 
 from . import data_commands, dependant_commands, inquiry_commands, store_commands, sync_commands
-from . import stats_commands
 from .base import Context, common_options, emit, report_error
 
 COMMANDS = [store_commands, data_commands, dependant_commands, inquiry_commands, sync_commands]

@@ -32,6 +32,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.verify": frozenset({"supervisor", "admin"}),
     "demo.fill": frozenset({"admin"}),
     "statistics.view": frozenset({"supervisor", "admin"}),
+    # Passing the medical link when a recorded end's day comes applies a decision already made;
+    # the desktop runs it for whoever is signed in (start-up and daily).
+    "dependant.handover": frozenset(ROLES),
 }
 
 PERMISSION_TITLES = {

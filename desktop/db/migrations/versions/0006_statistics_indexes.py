@@ -1,4 +1,5 @@
-"""statistics: indexes behind the supervisor's dashboard and `stats` (SPEC §7).
+"""statistics: indexes behind the supervisor's dashboard and `stats` (SPEC §7), and the
+due-to-end list's birth dates.
 
 Revision ID: 0006
 Revises: 0004
@@ -20,6 +21,9 @@ INDEXES = (
     ("ix_relationship_registered", "relationship", ["branch_code", "created_at", "type_code", "main_insured_id"]),
     ("ix_inquiry_record_at", "inquiry_record", ["at", "state", "requester_person_id"]),
     ("ix_certificate_created", "certificate", ["created_at"]),
+    # Not statistics, but the same kind of read: the due-to-end list finds the children whose
+    # 18th or 20th birthday is near by birth date (services/dependant_due.py).
+    ("ix_person_birth_date", "person", ["birth_date"]),
 )
 
 
