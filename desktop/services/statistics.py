@@ -15,7 +15,9 @@ dashboard is five index range scans however large the store is.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,8 +26,11 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from desktop.domain.errors import InvalidValue
 from desktop.domain.jalali import format_jalali
+from desktop.domain.letters import ORGANISATION
+from desktop.domain.text import persian_digits
 from desktop.domain.vocabulary import INQUIRY_STATES, RELATIONS
 from desktop.models import Certificate, CorrectionRequest, InquiryRecord, Person, Relationship
+from desktop.printing.statistics_report import FigureGroup, StatisticsReport, render_statistics_pdf
 
 from .actor import Actor
 from .store import Store
@@ -123,3 +128,72 @@ def _grouped(s: Session, query: Any, keys: Any) -> dict[str, int]:
     out = {str(key): counts.pop(str(key), 0) for key in keys}
     out.update(sorted(counts.items()))
     return out
+
+
+# --- what the dashboard shows and exports ----------------------------------------------------
+
+ENROLMENTS_TITLE = "نام‌نویسی"
+CERTIFICATES_TITLE = "گواهی وضعیت بیمه‌ای"
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    group: str  # enrolments | dependants | corrections | inquiries | certificates
+    key: str
+    title: str  # Persian
+    count: int
+
+
+GROUP_TITLES = {
+    "overview": "خلاصه", "dependants": "افراد تبعی بر پایه نسبت", "corrections": "درخواست‌های اصلاح سند",
+    "inquiries": "استعلام‌ها بر پایه پاسخ",
+}
+
+
+def figure_rows(stats: Statistics) -> dict[str, list[FigureRow]]:
+    """Every figure with its Persian title, by group, in the vocabulary's order."""
+    return {
+        "overview": [
+            FigureRow("overview", "enrolments", ENROLMENTS_TITLE, stats.enrolments),
+            FigureRow("overview", "dependants", "افراد تبعی", stats.dependants),
+            FigureRow("overview", "corrections", "درخواست اصلاح", sum(stats.corrections.values())),
+            FigureRow("overview", "inquiries", "استعلام", stats.inquiries),
+            FigureRow("overview", "certificates", CERTIFICATES_TITLE, stats.certificates),
+        ],
+        "dependants": [FigureRow("dependants", k, RELATIONS.get(k, k), n)
+                       for k, n in stats.dependants_by_relation.items()],
+        "corrections": [FigureRow("corrections", k, CORRECTION_STATUS_TITLES.get(k, k), n)
+                        for k, n in stats.corrections.items()],
+        "inquiries": [FigureRow("inquiries", k, INQUIRY_STATE_TITLES.get(k, k), n)
+                      for k, n in stats.inquiries_by_state.items()],
+    }
+
+
+def period_text(period: Period) -> str:
+    """«از ۱۴۰۵/۰۱/۰۱ تا ۱۴۰۵/۱۲/۲۹», or the open side said in words."""
+    start = format_jalali(period.start, persian=True) if period.start else "آغاز"
+    end = format_jalali(period.end, persian=True) if period.end else "امروز"
+    return f"از {start} تا {end}"
+
+
+def statistics_csv(stats: Statistics) -> bytes:
+    """UTF-8 with a BOM so Excel reads the Persian; one row per figure, codes beside titles."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["گروه", "کد", "عنوان", "تعداد", "از", "تا"])
+    start, end = format_jalali(stats.period.start), format_jalali(stats.period.end)
+    for group, rows in figure_rows(stats).items():
+        for row in rows:
+            writer.writerow([GROUP_TITLES[group], row.key, row.title, row.count, start, end])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def statistics_pdf(store: Store, stats: Statistics) -> bytes:
+    """The printable page: a table with bars per group (desktop/printing/statistics_report.py)."""
+    report = StatisticsReport(
+        organisation=ORGANISATION,
+        branch=f"{persian_digits(store.branch_code)} — {store.branch_name}".strip(" —"),
+        period=period_text(stats.period), printed_on=format_jalali(store.today(), persian=True),
+        groups=tuple(FigureGroup(GROUP_TITLES[g], tuple((r.title, r.count) for r in rows))
+                     for g, rows in figure_rows(stats).items()))
+    return render_statistics_pdf(report)
