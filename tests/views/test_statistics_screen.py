@@ -97,3 +97,12 @@ def test_a_commit_elsewhere_refreshes_the_dashboard(qtbot, dashboard, store, adm
 def test_only_supervisors_and_administrators_have_the_dashboard():
     for role, has in (("supervisor", True), ("admin", True), ("clerk", False), ("letter_staff", False)):
         assert ("statistics" in [e.key for e in visible_screens(role)]) is has
+
+
+def test_qtcharts_loads_with_the_dashboard_not_with_the_application():
+    import subprocess
+    import sys
+
+    code = "import sys, desktop.views.navigation, desktop.views.main_window; print('PySide6.QtCharts' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
