@@ -60,27 +60,67 @@ def test_a_period_that_ends_before_it_starts_is_refused_in_both_languages():
     assert "پس از پایان" in err.value.fa and "after it ends" in err.value.en
 
 
-def test_the_counts_come_from_the_indexes_alone(filled, admin):
-    """Every figure is an index range scan (revision 0006), never a walk through the table."""
+def test_the_daily_counts_agree_with_a_recount_after_inserts_updates_and_deletes(filled, admin):
+    """The triggers keep statistics_day equal to plain COUNTs over the rows, whatever changes."""
+    from desktop.db import statistics_index
+    from desktop.services.statistics import compute, recount
+    from desktop.services.unit import reading
+
+    with filled.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE correction_request SET status = 'approved' WHERE status = 'requested'")
+        conn.exec_driver_sql("DELETE FROM correction_request WHERE status = 'rejected'")
+        conn.exec_driver_sql("UPDATE relationship SET type_code = 'husband' WHERE main_insured_id IS NOT NULL")
+        conn.exec_driver_sql("UPDATE inquiry_record SET requester_person_id = person_id WHERE state = 'active'")
+        assert statistics_index.recount_differences(conn) == []
+    with reading(filled, admin) as s:
+        for period in (Period(), FARVARDIN_1405, Period(end=from_jalali(1404, 12, 29))):
+            assert compute(s, filled.branch_code, period) == recount(s, filled.branch_code, period)
+    stats = branch_statistics(filled, admin, FARVARDIN_1405)
+    assert stats.corrections == {"requested": 0, "checked": 0, "approved": 3, "rejected": 0, "applied": 1}
+    assert stats.dependants_by_relation["husband"] == 1 and stats.inquiries_by_state["active"] == 0
+
+
+def test_the_dashboard_reads_the_daily_counts_in_one_query(filled, admin):
+    from sqlalchemy import event
+
+    from desktop.services import statistics
+    from desktop.services.unit import reading
+
+    with reading(filled, admin) as s:
+        statements: list[str] = []
+        event.listen(s.get_bind(), "before_cursor_execute",
+                     lambda conn, cursor, statement, *rest: statements.append(statement))
+        statistics.compute(s, filled.branch_code, FARVARDIN_1405)
+        selects = [st for st in statements if st.lstrip().upper().startswith("SELECT")]
+        assert len(selects) == 1 and "statistics_day" in selects[0]
+        plan = " ".join(str(r[-1]) for r in s.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT figure, key, SUM(n) FROM statistics_day WHERE branch IN (?, '') "
+            "AND day >= ? AND day <= ? GROUP BY figure, key", ("1021", "2025-03-21", "2025-04-20")))
+        assert "statistics_day" in plan
+
+
+def test_the_plain_recount_uses_the_covering_indexes(filled, admin):
+    """recount (the check and the benchmark's floor) is index range scans, not table walks."""
+    from sqlalchemy import event
+
     from desktop.services import statistics
     from desktop.services.unit import reading
 
     with reading(filled, admin) as s:
         statements = []
-        from sqlalchemy import event
 
         def grab(conn, cursor, statement, parameters, context, executemany):
             statements.append((statement, parameters))
 
         event.listen(s.get_bind(), "before_cursor_execute", grab)
         try:
-            statistics.compute(s, filled.branch_code, FARVARDIN_1405)
+            statistics.recount(s, filled.branch_code, FARVARDIN_1405)
         finally:
             event.remove(s.get_bind(), "before_cursor_execute", grab)
         assert sum(st.lstrip().upper().startswith("SELECT") for st, _ in statements) == 5
         for statement, parameters in statements:
             plan = " ".join(str(row[-1]) for row in s.connection().exec_driver_sql(
                 "EXPLAIN QUERY PLAN " + statement, tuple(parameters)))
-            if not statement.lstrip().upper().startswith("SELECT") or "correction_request" in statement:  # a small table; the ledger's own indexes will come
+            if not statement.lstrip().upper().startswith("SELECT") or "correction_request" in statement:
                 continue
             assert "COVERING INDEX" in plan or "USING INDEX ix_certificate_created" in plan, (statement, plan)
