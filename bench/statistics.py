@@ -6,7 +6,9 @@ Builds the demo store first if it is missing, then adds a branch's inquiry, cert
 correction activity spread over the last three years (the demo has none: rows written directly,
 dummy hashes — this store's inquiry chain is not meant to verify), and prints ONE JSON document:
 median times in ms of `services.statistics.branch_statistics` for the last Jalali year, warm
-and cold, and of the same five COUNT queries in bare sqlite3 in the same run, with their ratio.
+and cold; of the same five figures as plain COUNT queries over the rows in bare sqlite3 (what
+the dashboard would cost without its daily counts) and of the one SUM over `statistics_day`
+the service runs, bare, with the ratios; and whether both ways give the same figures.
 
 warm: the same process, after five warm-up calls (SQLite's page cache holds the indexes).
 cold: the first call of a freshly started Python process that has just opened the store
@@ -150,6 +152,40 @@ def time_bare(db: Path, today: dt.date, runs: int, warmup: int) -> list[float]:
         conn.close()
 
 
+DAILY = ("SELECT figure, key, SUM(n) FROM statistics_day WHERE branch IN (?, '') AND day >= ? AND day <= ?"
+         " GROUP BY figure, key")
+
+
+def time_bare_daily(db: Path, today: dt.date, runs: int, warmup: int) -> list[float]:
+    """The one SUM the service runs, on a bare sqlite3 connection."""
+    start, end = last_year(today)
+    conn = sqlite3.connect(db)
+    try:
+        out = []
+        for i in range(warmup + runs):
+            t = time.perf_counter()
+            conn.execute(DAILY, ("1021", str(start), str(end))).fetchall()
+            if i >= warmup:
+                out.append(time.perf_counter() - t)
+        return out
+    finally:
+        conn.close()
+
+
+def recount_equal(db: Path) -> bool:
+    """The daily counts give exactly the figures plain COUNTs over the rows give."""
+    from desktop.services.statistics import Period, compute, recount
+    from desktop.services.store import open_store
+
+    store = open_store(db)
+    try:
+        period = Period(*last_year(store.today()))
+        with store.sessions() as s:
+            return compute(s, store.branch_code, period) == recount(s, store.branch_code, period)
+    finally:
+        store.close()
+
+
 def cold(db: Path) -> float:
     script = ("import json, sys; sys.path.insert(0, sys.argv[1]); from bench.statistics import time_service;"
               "from pathlib import Path; print(json.dumps(time_service(Path(sys.argv[2]), 1, 0)[0]))")
@@ -171,6 +207,8 @@ def main() -> None:
     cold_runs = [cold(args.db) for _ in range(3)]
     warm_times, figures = time_service(args.db, WARM_RUNS, 5)
     bare_times = time_bare(args.db, today, WARM_RUNS, 5)
+    daily_times = time_bare_daily(args.db, today, WARM_RUNS, 5)
+    equal = recount_equal(args.db)
     with sqlite3.connect(args.db) as conn:
         persons = conn.execute("SELECT COUNT(*) FROM person").fetchone()[0]
         relationships = conn.execute("SELECT COUNT(*) FROM relationship").fetchone()[0]
@@ -186,6 +224,9 @@ def main() -> None:
                                        "OS file cache not dropped"},
         "bare_counts_warm": {**bare, "sql": list(BARE)},
         "ratio_warm_to_bare": round(warm["median_ms"] / bare["median_ms"], 2),
+        "bare_daily_sum_warm": {**ms(daily_times), "sql": DAILY},
+        "ratio_warm_to_bare_daily_sum": round(warm["median_ms"] / ms(daily_times)["median_ms"], 1),
+        "figures_equal_plain_counts": equal,
         "goal": {"service_median_ms_at_most": GOAL_MS},
         "pass": warm["median_ms"] <= GOAL_MS and statistics.median(cold_runs) * 1000 <= GOAL_MS,
         "gregorian_period": [str(start), str(end)],

@@ -11,6 +11,7 @@ floor) index range scans rather than walks through the rows.
 """
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 # The daily counts' table and triggers are defined once, in desktop/db/statistics_index.py; a
@@ -30,12 +31,16 @@ INDEXES = (
     # Not statistics, but the same kind of read: the due-to-end list finds the children whose
     # 18th or 20th birthday is near by birth date (services/dependant_due.py).
     ("ix_person_birth_date", "person", ["birth_date"]),
+    ("ix_relationship_type_start", "relationship", ["type_code", "start"]),
 )
+# The daily medical-link handover starts from the few links without the medical link.
+WITHOUT_MEDICAL = ("ix_relationship_without_medical", "relationship", ["person_id"])
 
 
 def upgrade() -> None:
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns)
+    op.create_index(*WITHOUT_MEDICAL, sqlite_where=sa.text("medical_link = 0"))
     op.execute(statistics_index.CREATE_TABLE)
     for trigger in statistics_index.triggers():
         op.execute(trigger)
@@ -46,5 +51,6 @@ def downgrade() -> None:
     for name in statistics_index.trigger_names():
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.execute("DROP TABLE IF EXISTS statistics_day")
+    op.drop_index(WITHOUT_MEDICAL[0], table_name=WITHOUT_MEDICAL[1])
     for name, table, _columns in reversed(INDEXES):
         op.drop_index(name, table_name=table)
