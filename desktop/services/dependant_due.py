@@ -51,21 +51,26 @@ def due_to_end(store: Store, actor: Actor, within_days: int) -> list[dict[str, A
     main = aliased(Person)
     with reading(store, actor) as s:
         ids = _candidates(s, today, last)
+        # Columns, not entities: a year's list is thousands of rows, and ORM objects cost.
         rows = s.execute(
-            select(Relationship, Person, main).join(Person, Person.id == Relationship.person_id)
+            select(Relationship.id, Relationship.type_code, Relationship.start, Relationship.end,
+                   Relationship.end_reason, Relationship.main_insured_id, Person.birth_date, Person.national_code,
+                   Person.ssn, Person.first_name, Person.last_name, main.national_code, main.ssn, main.first_name,
+                   main.last_name)
+            .join(Person, Person.id == Relationship.person_id)
             .join(main, main.id == Relationship.main_insured_id).where(Relationship.id.in_(ids))
         ).all() if ids else []
         papers = _papers(s, ids)
-        service = _service_ends(s, [r.main_insured_id for r, *_ in rows if r.type_code == "soldier_family"])
-        out = []
-        for r, p, m in rows:
-            due = due_end(LinkOnRecord(r.type_code, r.start, r.end, r.end_reason, p.birth_date,
-                                       papers.get(r.id, frozenset()),
-                                       service.get(r.main_insured_id) if r.main_insured_id else None))
-            if due is not None and today <= due.end <= last:
-                out.append((due, _due_json(r, p, m, due, today)))
-        out.sort(key=lambda pair: (pair[0].end, pair[1]["dependant"]["name"]))
-        return [row for _due, row in out]
+        service = _service_ends(s, [r[5] for r in rows if r[1] == "soldier_family"])
+    out = []
+    for row in rows:
+        rid, relation, start, end, reason, main_id, birth = row[:7]
+        due = due_end(LinkOnRecord(relation, start, end, reason, birth, papers.get(rid, frozenset()),
+                                   service.get(main_id) if main_id else None))
+        if due is not None and today <= due.end <= last:
+            out.append((due, _due_json(row, due, today)))
+    out.sort(key=lambda pair: (pair[0].end, pair[1]["dependant"]["name"]))
+    return [json_row for _due, json_row in out]
 
 
 def _candidates(s: Session, today: dt.date, last: dt.date) -> list[uuid.UUID]:
@@ -118,13 +123,14 @@ def _service_ends(s: Session, soldiers: list[uuid.UUID | None]) -> dict[uuid.UUI
     return {pid: end for pid, (_start, end) in out.items() if end is not None}
 
 
-def _due_json(r: Relationship, p: Person, m: Person, due: DueEnd, today: dt.date) -> dict[str, Any]:
-    return {"relationship_id": str(r.id), "relation": r.type_code, "end": format_jalali(due.end),
+def _due_json(row: Any, due: DueEnd, today: dt.date) -> dict[str, Any]:
+    (rid, relation, _start, end, _reason, _main_id, _birth,
+     code, ssn, first, last, main_code, main_ssn, main_first, main_last) = row
+    return {"relationship_id": str(rid), "relation": relation, "end": format_jalali(due.end),
             "end_reason": due.end_reason, "end_reason_fa": END_REASONS.get(due.end_reason, ""),
-            "days_left": (due.end - today).days, "by_rule": due.by_rule,
-            "stored_end": format_jalali(r.end) or None,
-            "dependant": {"national_code": p.national_code, "ssn": p.ssn, "name": f"{p.first_name} {p.last_name}"},
-            "main_insured": {"national_code": m.national_code, "ssn": m.ssn, "name": f"{m.first_name} {m.last_name}"}}
+            "days_left": (due.end - today).days, "by_rule": due.by_rule, "stored_end": format_jalali(end) or None,
+            "dependant": {"national_code": code, "ssn": ssn, "name": f"{first} {last}"},
+            "main_insured": {"national_code": main_code, "ssn": main_ssn, "name": f"{main_first} {main_last}"}}
 
 
 # --- the medical link, when a recorded end's day comes ------------------------------------------
