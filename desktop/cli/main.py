@@ -14,6 +14,7 @@ import sys
 from typing import Any, NoReturn
 
 import desktop.cli.archive_commands as archive_commands
+from desktop.cli import stats_commands
 from desktop.domain.errors import DomainError, InvalidValue, Refused
 from desktop.services.crash_log import record_unexpected
 
@@ -22,6 +23,7 @@ from .base import Context, Output, common_options, emit, report_error
 
 COMMANDS = [store_commands, data_commands, dependant_commands, inquiry_commands, sync_commands]
 COMMANDS.append(archive_commands)
+COMMANDS.append(stats_commands)
 EXIT_UNEXPECTED = 1
 EXIT_INTERRUPTED = 130
 

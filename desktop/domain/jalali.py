@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 import jdatetime
 
@@ -71,6 +72,7 @@ def _check_year(year: int, raw: str, field: str | None) -> None:
         )
 
 
+@lru_cache(maxsize=65536)  # pure, and jdatetime is slow: long lists repeat their days
 def format_jalali(day: dt.date | None, *, persian: bool = False) -> str:
     """Gregorian date → `1403/05/20` (Latin digits for JSON, Persian for people)."""
     if day is None:

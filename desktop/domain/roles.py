@@ -33,6 +33,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "sync.settings": frozenset({"admin"}),
     "audit.verify": frozenset({"supervisor", "admin"}),
     "demo.fill": frozenset({"admin"}),
+    "statistics.view": frozenset({"supervisor", "admin"}),
+    # Passing the medical link when a recorded end's day comes applies a decision already made;
+    # the desktop runs it for whoever is signed in (start-up and daily).
+    "dependant.handover": frozenset(ROLES),
 }
 
 PERMISSION_TITLES = {
@@ -48,6 +52,7 @@ PERMISSION_TITLES = {
     "sync.quarantine": "دیدن تغییرهای نپذیرفته ستاد",
     "sync.settings": "تنظیم فاصله همگام‌سازی",
     "audit.verify": "بررسی زنجیره گزارش رویدادها",
+    "statistics.view": "دیدن آمار شعبه",
     "archive.verify": "بررسی درستی آرشیو اسناد",
 }
 

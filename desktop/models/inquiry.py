@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, IdMixin, utcnow
@@ -23,6 +23,8 @@ class InquiryRecord(Base):
     """SPEC §4.6: every answer, hash-chained so a command can prove nothing was altered."""
 
     __tablename__ = "inquiry_record"
+    # Statistics (revision 0006): answers in a period by state, covering.
+    __table_args__ = (Index("ix_inquiry_record_at", "at", "state", "requester_person_id"),)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     tracking_code: Mapped[str] = mapped_column(String(24), unique=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -50,6 +52,7 @@ class TrackingSerial(Base):
 
 class Certificate(IdMixin, Base):
     __tablename__ = "certificate"
+    __table_args__ = (Index("ix_certificate_created", "created_at"),)  # statistics (revision 0006)
     tracking_code: Mapped[str] = mapped_column(ForeignKey("inquiry_record.tracking_code"), unique=True)
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
     authority_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("authority.id"))

@@ -28,6 +28,10 @@ class Person(IdMixin, Base):
             "(national_code IS NULL) <> (foreign_id IS NULL)", name="one_identity_number"
         ),
         Index("ix_person_name_key", "name_key"),
+        # Statistics (revision 0006): enrolments of a branch in a period, from the index alone.
+        Index("ix_person_enrolled", "enrolled_branch", "enrolled_at"),
+        # Due to end by rule (revision 0006): children whose 18th / 20th birthday is near.
+        Index("ix_person_birth_date", "birth_date"),
     )
     national_code: Mapped[str | None] = mapped_column(String(10), unique=True)
     foreign_id: Mapped[str | None] = mapped_column(String(12), unique=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, IdMixin, utcnow
@@ -17,6 +17,12 @@ class Relationship(IdMixin, Base):
         Index("ix_relationship_person_start", "person_id", "start"),
         Index("ix_relationship_main_insured", "main_insured_id"),
         Index("ix_relationship_end", "end"),
+        # Statistics (revision 0006): dependants registered in a period by relation, covering.
+        Index("ix_relationship_registered", "branch_code", "created_at", "type_code", "main_insured_id"),
+        # Due to end (revision 0006): trial adoptions and soldiers' families by relation, and the
+        # few links that lack the medical link (the daily handover starts from them).
+        Index("ix_relationship_type_start", "type_code", "start"),
+        Index("ix_relationship_without_medical", "person_id", sqlite_where=text("medical_link = 0")),
     )
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"))
     type_code: Mapped[str] = mapped_column(ForeignKey("relationship_type.code"))

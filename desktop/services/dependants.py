@@ -1,4 +1,7 @@
-"""Dependants (SPEC §3): check, add (one transaction, nothing on refusal), due ends, end a link."""
+"""Dependants (SPEC §3): check, add (one transaction, nothing on refusal), end a link.
+
+Due ends (stored or by rule) and the medical link's handover live in dependant_due.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
 
 from desktop.domain.dependants import CHILD_RELATIONS, END_REASONS, Verdict, decide
 from desktop.domain.errors import InvalidValue, NotFound, Refused
 from desktop.domain.jalali import format_jalali
-from desktop.domain.limits import DUE_WITHIN_MAX_DAYS, check_range
 from desktop.domain.roles import require
 from desktop.domain.shapes import shown
 from desktop.domain.text import normalise_text, persian_digits
@@ -22,11 +23,15 @@ from desktop.models import Person, PersonRole, Relationship, RelationshipPaper
 
 from .actor import Actor
 from .archive import check_paper, store_paper
+from .dependant_due import due_to_end, pass_medical_link
 from .dependant_facts import PaperInput, gather, paper_facts
 from .enrolment import current_number, issue_number, new_person
 from .numbering import allocate_ssn
 from .store import Store
 from .unit import Unit, mutation, reading
+
+__all__ = ["DependantResult", "DependencyEnded", "add_dependant", "check_dependant", "due_to_end",
+           "end_dependency", "verdict_json"]
 
 
 @dataclass(frozen=True)
@@ -147,30 +152,6 @@ def _write(unit: Unit, v: Verdict, main: Person, cand: Person | None, ident: Any
                            v.end_reason, v.medical_link, known, identifiers)
 
 
-def due_to_end(store: Store, actor: Actor, within_days: int) -> list[dict[str, Any]]:
-    """Dependant links whose last covered day falls in the next N days (20th birthdays, trial orders …)."""
-    check_range(within_days, 0, DUE_WITHIN_MAX_DAYS, "within", "تعداد روزها")
-    today = store.today()
-    main = aliased(Person)
-    with reading(store, actor) as s:
-        rows = s.execute(
-            select(Relationship, Person, main).join(Person, Person.id == Relationship.person_id)
-            .join(main, main.id == Relationship.main_insured_id)
-            .where(Relationship.main_insured_id.is_not(None), Relationship.end >= today,
-                   Relationship.end <= today + dt.timedelta(days=within_days))
-            .order_by(Relationship.end)
-        ).all()
-        return [_due_json(r, p, m, today) for r, p, m in rows]
-
-
-def _due_json(r: Relationship, p: Person, m: Person, today: dt.date) -> dict[str, Any]:
-    return {"relationship_id": str(r.id), "relation": r.type_code, "end": format_jalali(r.end),
-            "end_reason": r.end_reason, "end_reason_fa": END_REASONS.get(r.end_reason or "", ""),
-            "days_left": (r.end - today).days if r.end else None,
-            "dependant": {"national_code": p.national_code, "ssn": p.ssn, "name": f"{p.first_name} {p.last_name}"},
-            "main_insured": {"national_code": m.national_code, "ssn": m.ssn, "name": f"{m.first_name} {m.last_name}"}}
-
-
 def end_dependency(store: Store, actor: Actor, relationship_id: uuid.UUID | str, reason: str,
                    end_date: dt.date, note: str = "") -> DependencyEnded:
     """End a dependant link on a day, recording why; a medical link passes to the other parent's link."""
@@ -203,19 +184,7 @@ def end_dependency(store: Store, actor: Actor, relationship_id: uuid.UUID | str,
         # Medical services move to the other parent's link once this one is over; a link ended on
         # a later day keeps them until then (the father's request wins while it lasts).
         if row.medical_link and row.type_code in CHILD_RELATIONS and end_date <= store.today():
-            _pass_medical_link(unit, row, end_date)
+            pass_medical_link(unit, row, end_date)
         unit.record("dependant.end", "relationship", row.id, {
             "reason": reason, "end": end_date, "previous_end": old, "note": row.note})
         return DependencyEnded(row.id, end_date, reason)
-
-
-def _pass_medical_link(unit: Unit, ended: Relationship, end_date: dt.date) -> None:
-    s: Session = unit.session
-    other = s.scalars(select(Relationship).where(
-        Relationship.person_id == ended.person_id, Relationship.id != ended.id,
-        Relationship.type_code.in_(CHILD_RELATIONS), Relationship.main_insured_id.is_not(None),
-        (Relationship.end.is_(None)) | (Relationship.end > end_date))).first()
-    if other is not None and not other.medical_link:
-        other.medical_link = True
-        ended.medical_link = False
-        unit.record("dependant.medical_link", "relationship", other.id, {"medical_link": True})

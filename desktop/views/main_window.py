@@ -27,6 +27,7 @@ from desktop.services.status import branch_facts
 from desktop.services.sync import SyncStatus, sync_status
 
 from .context import ScreenRequest, ViewContext
+from .daily_checks import DailyChecks
 from .focus import focus_first_field
 from .messages import error_text
 from .navigation import PLANNED_NOTES, SCREENS, ScreenEntry
@@ -178,6 +179,9 @@ class MainWindow(QMainWindow):
         # status bar through the change channel like any other change.
         self.periodic_sync = PeriodicSync(self, self.ctx.store)
         self.periodic_sync.start()
+        # A recorded end's day hands the medical link over: at start-up and after each midnight.
+        self.daily_checks = DailyChecks(self, self.ctx)
+        self.daily_checks.start()
 
     def _new_day(self) -> None:
         today = self.ctx.store.today()
@@ -264,6 +268,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
         self._midnight.stop()
+        self.daily_checks.stop()
         self._reword.stop()
         self.periodic_sync.stop()  # a running round stops between batches; nothing is lost
         self.ctx.changes.close()  # a new sign-in makes a new context and channel

@@ -20,6 +20,7 @@ from . import (
     enrolment_screen,
     inquiry_screen,
     search_screen,
+    statistics_screen,
     sync_screen,
     verification_screen,
 )
@@ -48,6 +49,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("verification", "تصدیق گواهی", "Ctrl+7", "certificate.verify", verification_screen.Screen),
     ScreenEntry("sync", "همگام‌سازی با ستاد", "Ctrl+8", "sync.run", sync_screen.Screen),
     ScreenEntry("admin", "مدیریت", "Ctrl+9", "users.manage", admin_screen.Screen),
+    ScreenEntry("statistics", "آمار شعبه", "Ctrl+0", "statistics.view", statistics_screen.Screen),
 )
 
 # The features still to come, in one place (each has its issue): the archive and the correction

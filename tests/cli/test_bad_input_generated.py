@@ -148,6 +148,8 @@ def valid_invocation(command: str, t: Template) -> Invocation:
             ["--national-code", t.main], ["--json", None]]),
         "archive-export": lambda: Invocation("archive-export", ["archive", "export"], [
             ["--national-code", t.main], ["--chapter", "enrolment"], ["--out", "@dossier.pdf"], ["--json", None]]),
+        "stats": lambda: Invocation("stats", ["stats"], [
+            ["--from", "1403/01/01"], ["--to", "۱۴۰۳/۱۲/۳۰"], ["--json", None]]),
     }
     return table[command]()
 
@@ -156,6 +158,7 @@ COMMANDS = ["init", "init-new", "demo", "demo-new", "registry", "workshop", "aut
             "person", "dependant-add", "dependant-check", "dependant-due", "dependant-end", "inquiry",
             "certificate", "verify", "inquiry-chain", "verify-chain"]
 COMMANDS += ["archive-add", "archive-list", "archive-get", "archive-verify", "archive-checklist", "archive-export"]
+COMMANDS.append("stats")
 INPUT_COMMANDS = {"registry", "workshop", "enrol", "relationship"}
 
 
@@ -182,6 +185,7 @@ def add_option(draw: st.DrawFn, inv: Invocation) -> None:
         ["--service-end", "1403/13/01"], ["--json", None], ["--pdf", "@out"], ["--db", "@out"],
         ["--kind", "passport"], ["--file", "@form.pdf"], ["--file", "@out"], ["--file", "@nowhere.pdf"],
         ["--chapter", "attic"], ["--section", "photo"], ["--out", "@out"], ["--identifier", "1021-nothing"],
+        ["--to", "1399/12/30"], ["--from", "1405/13/01"],
     ])))
     inv.files.setdefault("form.pdf", b"%PDF-1.4 x")
     inv.files.setdefault("out", None)

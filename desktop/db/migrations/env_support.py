@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-UNMODELLED_PREFIXES = ("sqlite_", "person_search")
+UNMODELLED_PREFIXES = ("sqlite_", "person_search", "statistics_day")
 UNMODELLED = {"account_month"}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import jdatetime
 
@@ -16,12 +17,14 @@ def _clamped(year: int, month: int, day: int) -> jdatetime.date:
             day -= 1
 
 
+@lru_cache(maxsize=65536)  # pure; jdatetime is slow and long lists repeat birth dates
 def jalali_add_years(day: dt.date, years: int) -> dt.date:
     j = jdatetime.date.fromgregorian(date=day)
     gregorian: dt.date = _clamped(j.year + years, j.month, j.day).togregorian()
     return gregorian
 
 
+@lru_cache(maxsize=65536)
 def jalali_add_months(day: dt.date, months: int) -> dt.date:
     j = jdatetime.date.fromgregorian(date=day)
     index = j.year * 12 + (j.month - 1) + months

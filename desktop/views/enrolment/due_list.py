@@ -1,4 +1,5 @@
-"""Dependant links due to end in the next N days (20th birthdays, trial orders, certificates),
+"""Dependant links due to end in the next N days — by their stored end or by rule (20th
+birthdays, 18th without the form, trial orders, service ends; services/dependant_due.py) —
 with the action that records an end and its reason. The list is read off the GUI thread, when
 first shown and again whenever the change channel says relationships or dependants changed
 (a dependant registered or ended on any screen) — no timer, no polling."""
@@ -66,8 +67,13 @@ class DueModel(QAbstractTableModel):
         r = self.rows[index.row()]
         cells = (r["dependant"]["name"], persian_digits(r["dependant"]["national_code"] or ""),
                  RELATIONS.get(r["relation"], r["relation"]), r["main_insured"]["name"],
-                 persian_digits(r["end"]), persian_digits(r["days_left"]), r["end_reason_fa"])
+                 persian_digits(r["end"]), persian_digits(r["days_left"]), _reason_text(r))
         return cells[index.column()]
+
+
+def _reason_text(row: dict[str, Any]) -> str:
+    """An end the rules give (no stored end, or a later one) says so: nothing recorded it yet."""
+    return f"{row['end_reason_fa']} (بنا بر قاعده)" if row.get("by_rule") else row["end_reason_fa"]
 
 
 class DueList(QWidget):
