@@ -273,9 +273,26 @@ class PersonFileDialog(QDialog):
         return page
 
     def _archive_tab(self, f: PersonFile) -> QWidget:
-        return table(("شناسه", "نوع سند", "فصل", "بخش", "نسخه", "پرونده", "تاریخ اسکن"),
-                     [(persian_digits(a.identifier), PAPER_KINDS.get(a.paper_kind, a.paper_kind), a.chapter,
-                       a.section, a.version, a.filename, persian_digits(a.scanned_at)) for a in f.archive])
+        papers = table(("شناسه", "نوع سند", "فصل", "بخش", "نسخه", "پرونده", "تاریخ اسکن"),
+                       [(persian_digits(a.identifier), PAPER_KINDS.get(a.paper_kind, a.paper_kind), a.chapter,
+                         a.section, a.version, a.filename, persian_digits(a.scanned_at)) for a in f.archive])
+        # The archive screen shows the papers themselves (viewer, versions, checklist).
+        self.open_archive_button = QPushButton("باز کردن پرونده اسناد در آرشیو (نمایش و نسخه‌ها)")
+        self.open_archive_button.setAutoDefault(False)
+        self.open_archive_button.clicked.connect(self.open_archive)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(papers)
+        layout.addWidget(self.open_archive_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        return page
+
+    def open_archive(self) -> None:
+        """The archive screen of the main window, straight to this person's dossier."""
+        if self.pfile is None:
+            return
+        label = f"{self.pfile.full_name} — شماره تامین اجتماعی {code_run(self.pfile.person.ssn)}"
+        if not self.ctx.navigator.open(ScreenRequest("archive", self.person_id, label)):
+            self._action_done("صفحه «آرشیو اسناد» در این پنجره در دسترس نیست.")
 
     def _corrections_tab(self, f: PersonFile) -> QWidget:
         return table(("دوره", "واحد درخواست‌کننده", "اجزا", "دلایل", "وضعیت", "تاریخ"),

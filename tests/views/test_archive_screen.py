@@ -1,0 +1,235 @@
+"""The archive screen (issue 12): find a person, add papers from files (several, dropped, or
+refused), see them in the viewer with their versions, open it from the person file."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QColor, QDropEvent, QImage
+from PySide6.QtWidgets import QApplication
+from reportlab.pdfgen import canvas
+
+from desktop.services.archive import papers_of
+from desktop.services.enrolment import enrol
+from desktop.views.archive.adding import AddPapersDialog
+from desktop.views.archive.viewer import PaperViewer
+from desktop.views.archive_screen import Screen
+from desktop.views.context import ViewContext
+
+from ..conftest import count_rows
+from ..factories import questionnaire
+from .helpers import type_text, wait_for_operations
+
+
+def png_bytes(width: int = 300, height: int = 420, colour: str = "#336699") -> bytes:
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor(colour))
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    raw = QByteArray()
+    buffer = QBuffer(raw)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(raw.data())
+
+
+def jpeg_bytes() -> bytes:
+    image = QImage(200, 260, QImage.Format.Format_RGB32)
+    image.fill(QColor("#aa5522"))
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    raw = QByteArray()
+    buffer = QBuffer(raw)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "JPEG")
+    return bytes(raw.data())
+
+
+def pdf_bytes(pages: int = 2) -> bytes:
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=(595, 842))
+    for n in range(pages):
+        c.setFont("Helvetica", 48)
+        c.drawString(100, 700, f"Page {n + 1}")
+        c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+@pytest.fixture
+def person(store, clerk, registered):
+    ident = registered(first_name="مریم", last_name="کریمی", gender="female")
+    result = enrol(store, clerk, questionnaire(ident["national_code"]))
+    return result.person_id, ident["national_code"]
+
+
+@pytest.fixture
+def scans(tmp_path) -> dict[str, Path]:
+    files = {"questionnaire.pdf": pdf_bytes(2), "photo.png": png_bytes(), "marriage.jpg": jpeg_bytes(),
+             "notes.txt": b"not a scan at all", "fake.png": b"MZ\x90\x00 a program renamed"}
+    paths = {}
+    for name, data in files.items():
+        paths[name] = tmp_path / name
+        paths[name].write_bytes(data)
+    return paths
+
+
+def open_screen(qtbot, store, actor, person=None) -> Screen:
+    screen = Screen(ViewContext(store, actor))
+    qtbot.addWidget(screen)
+    screen.resize(1200, 760)
+    screen.show()
+    if person is not None:
+        screen.open_person(person, "مریم کریمی")
+        wait_for_operations(qtbot)
+    return screen
+
+
+def add_through_dialog(qtbot, screen: Screen, paths, kinds=None) -> AddPapersDialog:
+    screen.add_files([str(p) for p in paths])
+    dialog = screen.add_dialog
+    assert dialog is not None
+    for row, kind in enumerate(kinds or []):
+        dialog.set_kind(row, kind)
+    dialog.add_all()
+    wait_for_operations(qtbot)
+    wait_for_operations(qtbot)  # the dossier reloads from the change channel
+    return dialog
+
+
+def test_the_search_box_opens_the_persons_dossier(qtbot, store, clerk, person):
+    screen = open_screen(qtbot, store, clerk)
+    assert not screen.add_button.isEnabled()
+    type_text(screen.picker.query, person[1])
+    screen.picker.search_now()
+    wait_for_operations(qtbot)
+    assert screen.picker.model.rowCount() == 1
+    screen.picker.choose_row(0)
+    wait_for_operations(qtbot)
+    assert screen.person_id == person[0]
+    assert "مریم کریمی" in screen.heading.text()
+    assert screen.add_button.isEnabled()
+    assert "هنوز سندی" in screen.message.text()
+
+
+def test_several_files_at_once_are_added_and_listed(qtbot, store, clerk, person, scans):
+    screen = open_screen(qtbot, store, clerk, person[0])
+    dialog = add_through_dialog(qtbot, screen, [scans["questionnaire.pdf"], scans["photo.png"],
+                                                 scans["marriage.jpg"]])
+    assert dialog.kind_at  # the kinds were guessed from the names
+    kinds = sorted(p["paper_kind"] for p in papers_of(store, clerk, person[0]))
+    assert kinds == ["marriage_certificate", "photo", "questionnaire"]
+    assert screen.add_dialog is None  # all stored: the dialog closed
+    assert len(screen.tree.items) == 3
+    assert "۳ سند" in screen.message.text()
+
+
+def test_refused_files_show_the_reason_and_store_nothing(qtbot, store, clerk, person, scans):
+    screen = open_screen(qtbot, store, clerk, person[0])
+    before = (count_rows(store, "archive_item"), count_rows(store, "archive_blob"), count_rows(store, "outbox"))
+    dialog = add_through_dialog(qtbot, screen, [scans["notes.txt"]], kinds=["photo"])
+    assert screen.add_dialog is dialog  # still open, the refused file listed with its reason
+    assert "PDF" in dialog.refusal_at(0) and "پذیرفته نشد" in dialog.message.text()
+    assert (count_rows(store, "archive_item"), count_rows(store, "archive_blob"),
+            count_rows(store, "outbox")) == before
+    dialog.reject()
+
+
+def test_a_second_version_keeps_the_first(qtbot, store, clerk, person, scans, tmp_path):
+    screen = open_screen(qtbot, store, clerk, person[0])
+    add_through_dialog(qtbot, screen, [scans["photo.png"]])
+    newer = tmp_path / "photo-2.png"
+    newer.write_bytes(png_bytes(colour="#228833"))
+    add_through_dialog(qtbot, screen, [newer])
+    rows = papers_of(store, clerk, person[0])
+    assert [(r["paper_kind"], r["version"]) for r in rows] == [("photo", 1), ("photo", 2)]
+    assert len(screen.tree.items) == 1  # one paper, its newest version in the tree
+    paper = screen.tree.current_paper()
+    assert paper is not None and paper.version == 2
+    assert screen.history.rowCount() == 2  # both versions in its history
+    assert screen.history.item(1, 0).text() == "۱"
+
+
+def test_files_dropped_on_the_dossier_open_the_add_dialog(qtbot, store, clerk, person, scans):
+    screen = open_screen(qtbot, store, clerk, person[0])
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(scans["photo.png"])), QUrl.fromLocalFile(str(scans["marriage.jpg"]))])
+    viewport = screen.tree.viewport()
+    drop = QDropEvent(QPoint(20, 20).toPointF(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    screen.tree.dropEvent(drop)
+    dialog = screen.add_dialog
+    assert dialog is not None and len(dialog.candidates) == 2
+    assert dialog.kind_at(0) == "photo" and dialog.kind_at(1) == "marriage_certificate"
+    assert "افراد تبعی" in dialog.table.item(1, 2).text() or "تکفل" in dialog.table.item(1, 2).text()
+    dialog.add_all()
+    wait_for_operations(qtbot)
+    wait_for_operations(qtbot)
+    assert len(papers_of(store, clerk, person[0])) == 2
+    assert viewport is not None
+
+
+def test_the_viewer_zooms_rotates_and_fits(qtbot):
+    viewer = PaperViewer()
+    qtbot.addWidget(viewer)
+    viewer.resize(600, 500)
+    viewer.show()
+    viewer.show_paper("image/png", png_bytes(300, 420), "photo.png")
+    wait_for_operations(qtbot)
+    assert len(viewer.pages) == 1 and viewer.fit
+    fitted = viewer.current_scale()
+    viewer.zoom_in()
+    assert viewer.current_scale() == pytest.approx(fitted * 1.25)
+    assert viewer.image.pixmap().width() == round(300 * fitted * 1.25)
+    qtbot.keyClick(viewer.area, Qt.Key.Key_Minus)
+    assert viewer.current_scale() == pytest.approx(fitted)
+    viewer.rotate()
+    assert viewer.rotation == 90
+    assert viewer.image.pixmap().width() > viewer.image.pixmap().height()  # portrait turned
+    viewer.fit_window()
+    assert viewer.fit and viewer.image.pixmap().height() <= viewer.area.viewport().height()
+
+
+def test_the_viewer_shows_a_pdf_page_by_page(qtbot):
+    viewer = PaperViewer()
+    qtbot.addWidget(viewer)
+    viewer.resize(600, 500)
+    viewer.show()
+    viewer.show_paper("application/pdf", pdf_bytes(3), "q.pdf")
+    wait_for_operations(qtbot)
+    assert len(viewer.pages) == 3 and viewer.page == 0
+    assert "۱ از ۳" in viewer.page_label.text() and not viewer.previous_button.isEnabled()
+    viewer.next_page()
+    viewer.next_page()
+    assert viewer.page == 2 and not viewer.next_button.isEnabled()
+    assert "۳ از ۳" in viewer.page_label.text()
+
+
+def test_a_paper_that_cannot_be_decoded_says_so(qtbot):
+    viewer = PaperViewer()
+    qtbot.addWidget(viewer)
+    viewer.show_paper("image/png", b"\x89PNG broken", "x.png")
+    wait_for_operations(qtbot)
+    assert not viewer.pages and "قابل نمایش نیست" in viewer.status.text()
+
+
+def test_the_person_file_opens_the_archive_on_that_person(qtbot, store, clerk, person):
+    from desktop.views.main_window import MainWindow
+    from desktop.views.person_file import PersonFileDialog
+
+    ctx = ViewContext(store, clerk)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    dialog = PersonFileDialog(ctx, person[0])
+    qtbot.addWidget(dialog)
+    wait_for_operations(qtbot)
+    dialog.open_archive()
+    wait_for_operations(qtbot)
+    page = window.current_page()
+    assert isinstance(page, Screen) and page.person_id == person[0]
+    assert "مریم کریمی" in page.heading.text()
+    QApplication.processEvents()
