@@ -19,6 +19,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "dependant.add": frozenset({"clerk", "supervisor", "admin"}),
     "dependant.end": frozenset({"clerk", "supervisor"}),
     "archive.add": frozenset({"clerk", "supervisor", "admin"}),
+    "archive.verify": frozenset({"supervisor", "admin"}),  # re-hashing every scan: a supervisor's check
     "correction.request": frozenset({"clerk", "supervisor"}),
     "correction.decide": frozenset({"supervisor"}),
     "inquiry.answer": frozenset({"letter_staff", "supervisor", "admin"}),
@@ -45,6 +46,7 @@ PERMISSION_TITLES = {
     "sync.run": "همگام‌سازی با ستاد",
     "sync.quarantine": "دیدن تغییرهای نپذیرفته ستاد",
     "audit.verify": "بررسی زنجیره گزارش رویدادها",
+    "archive.verify": "بررسی درستی آرشیو اسناد",
 }
 
 
