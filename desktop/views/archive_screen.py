@@ -86,7 +86,7 @@ class Screen(QWidget):
         self.tree.paper_chosen.connect(self.show_paper)
         self.tree.files_dropped.connect(self.add_files)
         self.checklist = ChecklistPanel()
-        self.checklist.add_kind.connect(lambda kind: self.add_files([], kind))
+        self.checklist.add_for.connect(self.add_required)
         self.left = QTabWidget()
         self.left.addTab(self.tree, "پرونده اسناد")
         self.left.addTab(self.checklist, "مدارک لازم")
@@ -217,9 +217,9 @@ class Screen(QWidget):
         self.tree.set_thumbnails(thumbs)
 
     def _on_changes(self, changes: Changes) -> None:
+        # A dependant's paper changes the dossier too, and its person is not the one on screen.
         if self.person_id is not None and changes.touches(ChangeKind.ARCHIVE, ChangeKind.DEPENDANTS,
-                                                          ChangeKind.RELATIONSHIPS, ChangeKind.PERSONS) \
-                and changes.touches_person(self.person_id):
+                                                          ChangeKind.RELATIONSHIPS, ChangeKind.PERSONS):
             self.reload()
 
     # --- viewing -------------------------------------------------------------------------
@@ -262,15 +262,25 @@ class Screen(QWidget):
                 self.show_paper(paper)
 
     # --- adding --------------------------------------------------------------------------
-    def add_files(self, paths: list[str], kind: str | None = None) -> None:
-        """The add dialog for the person on screen, with `paths` (dropped files) listed."""
+    def add_required(self, need: source.ShownRequirement) -> None:
+        """«Add» beside a checklist row: a paper of that kind into the archive that must hold it
+        (a dependant's paper goes to the dependant's own archive)."""
+        if self.add_dialog is not None:
+            self.add_dialog.close()
+        owner = need.person_id or self.person_id
+        label = self.person_label if owner == self.person_id else need.whom
+        self.add_files([], need.kind, owner=owner, label=label)
+
+    def add_files(self, paths: list[str], kind: str | None = None, *, owner: uuid.UUID | None = None,
+                  label: str = "") -> None:
+        """The add dialog for the person on screen (or `owner`), with `paths` (dropped files)."""
         if self.person_id is None:
             self.message.setText("نخست شخص را بیابید؛ سند در پرونده او بایگانی می‌شود.")
             return
         if self.add_dialog is None:
             default = kind or self.checklist.first_missing() or "questionnaire"
-            self.add_dialog = AddPapersDialog(self.ctx, self.person_id, self.person_label, self._added,
-                                              default_kind=default, parent=self)
+            self.add_dialog = AddPapersDialog(self.ctx, owner or self.person_id, label or self.person_label,
+                                              self._added, default_kind=default, parent=self)
             self.add_dialog.finished.connect(self._add_dialog_closed)
             self.add_dialog.open()
         self.add_dialog.add_paths(paths)
@@ -293,11 +303,11 @@ class Screen(QWidget):
         whole = QAction("همه پرونده", self.export_menu)
         whole.triggered.connect(lambda: self.export(None))
         self.export_menu.addAction(whole)
-        chapters = sorted({p.chapter for p in self.dossier.papers}) if self.dossier else []
+        chapters = self.dossier.chapters() if self.dossier else []
         if chapters:
             self.export_menu.addSeparator()
-        for chapter in chapters:
-            action = QAction(f"فقط فصل «{source.chapter_title(chapter)}»", self.export_menu)
+        for chapter, title in chapters:
+            action = QAction(f"فقط فصل «{title}»", self.export_menu)
             action.triggered.connect(lambda _=False, c=chapter: self.export(c))
             self.export_menu.addAction(action)
 
@@ -313,14 +323,15 @@ class Screen(QWidget):
             return
         store, actor, person_id = self.ctx.store, self.ctx.actor, self.person_id
 
-        def write(_job: object) -> Path:
-            pdf = source.export_pdf(store, actor, person_id, chapter)
+        def write(_job: object) -> int:
+            pdf, pages = source.export_pdf(store, actor, person_id, chapter)
             Path(path).write_bytes(pdf)
-            return Path(path)
+            return pages
 
         self.message.setText("در حال ساختن PDF پرونده…")
         (Operation(self, write, title="خروجی PDF پرونده")
-         .on_success(lambda saved: self.message.setText(saved_text(saved)))
+         .on_success(lambda pages: self.message.setText(
+             f"{saved_text(path)} ({persian_digits(pages)} صفحه)"))
          .on_failure(lambda exc: self.message.setText(error_text(exc)))
          .run())
 

@@ -88,6 +88,12 @@ def open_screen(qtbot, store, actor, person=None) -> Screen:
     return screen
 
 
+def reloaded(qtbot, screen: Screen, papers: int) -> None:
+    """The dossier reloads from the change channel (a queued signal): wait until it shows."""
+    qtbot.waitUntil(lambda: screen.dossier is not None and len(screen.dossier.papers) == papers, timeout=5000)
+    wait_for_operations(qtbot)
+
+
 def add_through_dialog(qtbot, screen: Screen, paths, kinds=None) -> AddPapersDialog:
     screen.add_files([str(p) for p in paths])
     dialog = screen.add_dialog
@@ -119,6 +125,7 @@ def test_several_files_at_once_are_added_and_listed(qtbot, store, clerk, person,
     screen = open_screen(qtbot, store, clerk, person[0])
     dialog = add_through_dialog(qtbot, screen, [scans["questionnaire.pdf"], scans["photo.png"],
                                                  scans["marriage.jpg"]])
+    reloaded(qtbot, screen, 3)
     assert dialog.kind_at  # the kinds were guessed from the names
     kinds = sorted(p["paper_kind"] for p in papers_of(store, clerk, person[0]))
     assert kinds == ["marriage_certificate", "photo", "questionnaire"]
@@ -133,6 +140,11 @@ def test_refused_files_show_the_reason_and_store_nothing(qtbot, store, clerk, pe
     dialog = add_through_dialog(qtbot, screen, [scans["notes.txt"]], kinds=["photo"])
     assert screen.add_dialog is dialog  # still open, the refused file listed with its reason
     assert "PDF" in dialog.refusal_at(0) and "پذیرفته نشد" in dialog.message.text()
+    dialog.add_paths([scans["fake.png"]])  # a program renamed .png: its bytes say otherwise
+    dialog.set_kind(1, "photo")
+    dialog.add_all()
+    wait_for_operations(qtbot)
+    assert "محتوای فایل" in dialog.refusal_at(1)
     assert (count_rows(store, "archive_item"), count_rows(store, "archive_blob"),
             count_rows(store, "outbox")) == before
     dialog.reject()
@@ -141,9 +153,11 @@ def test_refused_files_show_the_reason_and_store_nothing(qtbot, store, clerk, pe
 def test_a_second_version_keeps_the_first(qtbot, store, clerk, person, scans, tmp_path):
     screen = open_screen(qtbot, store, clerk, person[0])
     add_through_dialog(qtbot, screen, [scans["photo.png"]])
+    reloaded(qtbot, screen, 1)
     newer = tmp_path / "photo-2.png"
     newer.write_bytes(png_bytes(colour="#228833"))
     add_through_dialog(qtbot, screen, [newer])
+    reloaded(qtbot, screen, 2)
     rows = papers_of(store, clerk, person[0])
     assert [(r["paper_kind"], r["version"]) for r in rows] == [("photo", 1), ("photo", 2)]
     assert len(screen.tree.items) == 1  # one paper, its newest version in the tree
@@ -233,3 +247,107 @@ def test_the_person_file_opens_the_archive_on_that_person(qtbot, store, clerk, p
     assert isinstance(page, Screen) and page.person_id == person[0]
     assert "مریم کریمی" in page.heading.text()
     QApplication.processEvents()
+
+
+def test_the_checklist_highlights_missing_papers_and_offers_to_add_them(qtbot):
+    from desktop.views.archive.checklist import ChecklistPanel
+    from desktop.views.archive.source import ShownChecklist, ShownRequirement
+
+    panel = ChecklistPanel()
+    qtbot.addWidget(panel)
+    panel.show_checklist(ShownChecklist((
+        ShownRequirement("questionnaire", "خود شخص", True, "1021-abc"),
+        ShownRequirement("photo", "خود شخص", False),
+        ShownRequirement("marriage_certificate", "همسر: زهرا کریمی", False))))
+    assert [panel.is_highlighted(r) for r in range(3)] == [False, True, True]
+    assert panel.table.item(1, 2).text() == "نیست" and panel.first_missing() == "photo"
+    assert "۲ سند از ۳" in panel.summary.text()
+    asked = []
+    panel.add_for.connect(asked.append)
+    panel.table.selectRow(2)
+    panel.add_button.click()
+    assert [need.kind for need in asked] == ["marriage_certificate"]
+
+
+def test_the_dossier_shows_thumbnails_and_the_checklist_marks_what_is_missing(qtbot, store, clerk, person,
+                                                                               scans):
+    screen = open_screen(qtbot, store, clerk, person[0])
+    missing = [need.kind for need in screen.checklist.missing()]
+    assert missing == ["questionnaire", "photo"]  # enrolment asks for both; none archived yet
+    assert all(screen.checklist.is_highlighted(r) for r in range(2))
+    add_through_dialog(qtbot, screen, [scans["photo.png"], scans["questionnaire.pdf"]])
+    reloaded(qtbot, screen, 2)
+    qtbot.waitUntil(lambda: all(screen.tree.has_thumbnail(i) for i in screen.tree.items), timeout=10_000)
+    assert screen.checklist.missing() == []
+    assert not any(screen.checklist.is_highlighted(r) for r in range(screen.checklist.table.rowCount()))
+
+
+def test_selecting_a_paper_opens_it_in_the_viewer(qtbot, store, clerk, person, scans):
+    screen = open_screen(qtbot, store, clerk, person[0])
+    add_through_dialog(qtbot, screen, [scans["questionnaire.pdf"]])
+    reloaded(qtbot, screen, 1)
+    screen.tree.select(next(iter(screen.tree.items)))
+    wait_for_operations(qtbot)
+    qtbot.waitUntil(lambda: len(screen.viewer.pages) == 2, timeout=10_000)
+    assert "پرسشنامه" in screen.paper_title.text() and screen.history.rowCount() == 1
+
+
+def test_the_dossier_is_exported_as_one_pdf(qtbot, store, clerk, person, scans, tmp_path):
+    screen = open_screen(qtbot, store, clerk, person[0])
+    add_through_dialog(qtbot, screen, [scans["questionnaire.pdf"], scans["photo.png"]])
+    reloaded(qtbot, screen, 2)
+    titles = [a.text() for a in screen.export_menu.actions() if a.text()]
+    assert titles[0] == "همه پرونده" and any("فصل" in t for t in titles[1:])
+    target = tmp_path / "out" / "dossier.pdf"
+    target.parent.mkdir()
+    screen.choose_export_path = lambda _suggested: str(target)
+    screen.export(None)
+    wait_for_operations(qtbot)
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert "ذخیره شد" in screen.message.text() and "صفحه" in screen.message.text()
+    from desktop.services.pdf_preview import pdf_pages_png
+
+    assert len(pdf_pages_png(data, dpi=20)) >= 4  # cover, 2 questionnaire pages, the photo
+    screen.choose_export_path = lambda _suggested: ""  # cancelled: nothing written, nothing said
+    screen.message.setText("")
+    screen.export("enrolment")
+    assert screen.message.text() == ""
+
+
+def test_verify_is_for_supervisors_shows_progress_and_can_be_cancelled(qtbot, store, users, person, scans,
+                                                                      monkeypatch):
+    import threading
+
+    from desktop.services import archive
+    from desktop.views.progress import ProgressDialog
+
+    clerk_screen = open_screen(qtbot, store, users["clerk"], person[0])
+    assert clerk_screen.verify_button.isHidden()
+    add_through_dialog(qtbot, clerk_screen, [scans["photo.png"], scans["questionnaire.pdf"]])
+    screen = open_screen(qtbot, store, users["supervisor"])
+    assert not screen.verify_button.isHidden()
+    screen.verify()
+    wait_for_operations(qtbot)
+    assert screen.last_verify is not None and screen.last_verify.ok and screen.last_verify.checked == 2
+    assert "سالم" in screen.message.text()
+
+    # A long check: the progress dialog's «انصراف» stops it between papers; no result is shown.
+    real, started = archive.verify_archive, threading.Event()
+
+    def slow(store_, actor_, progress=None, cancelled=None):
+        started.set()
+        while not cancelled():
+            threading.Event().wait(0.01)
+        return real(store_, actor_, progress, cancelled)
+
+    monkeypatch.setattr(archive, "verify_archive", slow)
+    screen.last_verify = None
+    screen.verify()
+    qtbot.waitUntil(lambda: started.is_set() and bool(screen.findChildren(ProgressDialog)), timeout=5000)
+    dialog = screen.findChildren(ProgressDialog)[0]
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    dialog.cancel_button.click()
+    wait_for_operations(qtbot)
+    assert screen.last_verify is None and "متوقف" in screen.message.text()
+    assert screen.verify_button.isEnabled()

@@ -23,12 +23,12 @@ from ..rtl import code_run
 from .dossier_tree import MISSING_BACKGROUND, MISSING_FOREGROUND
 from .source import ShownChecklist, ShownRequirement
 
-HEADERS = ("سند لازم", "برای", "وضعیت", "شناسه")
+HEADERS = ("سند لازم", "برای", "وضعیت", "شناسه", "چرا")
 PRESENT, MISSING = "موجود", "نیست"
 
 
 class ChecklistPanel(QWidget):
-    add_kind = Signal(str)  # the clerk asked to add a paper of this kind
+    add_for = Signal(object)  # ShownRequirement: the clerk asked to add a paper that meets it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,9 +60,10 @@ class ChecklistPanel(QWidget):
         self.table.setRowCount(len(self.requirements))
         for row, need in enumerate(self.requirements):
             cells = (need.kind_title, need.whom, PRESENT if need.present else MISSING,
-                     code_run(need.identifier) if need.identifier else "—")
+                     code_run(need.identifier) if need.identifier else "—", need.why)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(need.why)
                 if not need.present:
                     item.setBackground(QBrush(MISSING_BACKGROUND))
                     item.setForeground(QBrush(MISSING_FOREGROUND))
@@ -96,4 +97,4 @@ class ChecklistPanel(QWidget):
     def _add_selected(self) -> None:
         need = self._selected()
         if need is not None:
-            self.add_kind.emit(need.kind)
+            self.add_for.emit(need)

@@ -11,11 +11,10 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
 
-from desktop.domain.jalali import format_jalali
 from desktop.domain.text import persian_digits
 
 from .adding import dropped_paths
-from .source import ShownDossier, ShownPaper, chapter_title, section_title
+from .source import ShownDossier, ShownPaper
 
 THUMB = 56
 PAPER_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -23,7 +22,7 @@ HEADERS = ("سند", "نسخه", "تاریخ اسکن", "اسکن‌کننده")
 
 
 def jalali_day(paper: ShownPaper) -> str:
-    return format_jalali(paper.scanned_at.date(), persian=True)
+    return paper.jalali_day
 
 
 def version_text(paper: ShownPaper, count: int) -> str:
@@ -68,11 +67,9 @@ class DossierTree(QTreeWidget):
                 nodes[key] = item
             return nodes[key]
 
-        for paper in sorted(dossier.latest(), key=lambda p: (p.chapter, p.section, p.group, p.kind)):
-            chapter = node((paper.chapter,), chapter_title(paper.chapter), None)
-            parent = node((paper.chapter, paper.section), section_title(paper.section), chapter)
-            if paper.group:
-                parent = node((paper.chapter, paper.section, paper.group), paper.group, parent)
+        for paper in dossier.latest():
+            chapter = node((paper.chapter,), paper.chapter_title, None)
+            parent = node((paper.chapter, paper.section), paper.section_title, chapter)
             count = len(dossier.versions_of(paper))
             item = QTreeWidgetItem([paper.kind_title, version_text(paper, count), jalali_day(paper),
                                     paper.scanned_by or "—"])

@@ -1,8 +1,8 @@
 """What the archive screen reads and asks of the archive service, in the screen's own terms.
 
 The screen codes against these few functions and frozen rows; this module maps them onto
-`desktop.services.archive` (the storage and its API belong to that module), so the screen does
-not change when the service's shapes do.
+`desktop.services.archive` (the storage and its API belong to that package), so the screen does
+not change when the service's shapes do. Every function here is called inside an Operation.
 """
 
 from __future__ import annotations
@@ -12,52 +12,31 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QImage
 
+from desktop.domain.archive import CHAPTERS, PLACES, SECTIONS
 from desktop.domain.errors import DomainError
-from desktop.domain.roles import PERMISSIONS
+from desktop.domain.jalali import format_jalali
 from desktop.domain.text import persian_digits
 from desktop.domain.vocabulary import PAPER_KINDS
 from desktop.services import archive
 from desktop.services.actor import Actor
-from desktop.services.pdf_preview import pdf_pages_png
 from desktop.services.store import Store
 
 from ..operations import Job, OperationCancelled
 from ..person_file_actions import read_scan
 
-# Supervisors verify the archive; until the archive has its own permission, the audit check's.
-VERIFY_PERMISSION = "archive.verify" if "archive.verify" in PERMISSIONS else "audit.verify"
-THUMB_PX = 112  # twice the tree's icon size: sharp on a high-density screen
-
-CHAPTER_TITLES = {
-    "enrolment": "نام‌نویسی",
-    "identity": "هویت",
-    "relationships": "ارتباط‌های بیمه‌ای",
-    "dependants": "افراد تبعی",
-    "certificates": "گواهی‌ها و تعهدنامه‌ها",
-    "corrections": "اصلاح سوابق",
-}
-SECTION_TITLES = {
-    "questionnaire": "پرسشنامه", "photo": "عکس", "spouse": "همسر", "inspection": "گزارش بازرس",
-    "guardianship": "سرپرستی", "commitments": "تعهدنامه‌ها", "education": "تحصیل", "medical": "پزشکی",
-    "military": "نظام وظیفه", "foreign_national": "اتباع خارجی", "requests": "درخواست‌ها",
-}
+VERIFY_PERMISSION = "archive.verify"
 
 
 def chapter_title(code: str) -> str:
-    return CHAPTER_TITLES.get(code, code)
-
-
-def section_title(code: str) -> str:
-    return SECTION_TITLES.get(code, code)
+    return CHAPTERS.get(code, code)
 
 
 def place_title(kind: str) -> str:
-    """«افراد تبعی / همسر»: where a paper of `kind` is filed."""
-    chapter, section = archive.PLACES.get(kind, ("", ""))
-    return f"{chapter_title(chapter)} / {section_title(section)}" if chapter else "—"
+    """«افراد تحت تکفل / همسر»: where a paper of `kind` is filed."""
+    chapter, section = PLACES.get(kind, ("", ""))
+    return f"{chapter_title(chapter)} / {SECTIONS.get(chapter, {}).get(section, section)}" if chapter else "—"
 
 
 @dataclass(frozen=True)
@@ -65,9 +44,12 @@ class ShownPaper:
     """One stored paper (one version) as the dossier shows it."""
 
     identifier: str
+    person_id: uuid.UUID  # whose archive holds it (a dependant's papers sit in the main's dossier)
     kind: str
     chapter: str
-    section: str
+    chapter_title: str
+    section: str  # a section code, or "dependant:<id>" for one dependant's papers
+    section_title: str
     version: int
     filename: str
     media_type: str
@@ -75,23 +57,25 @@ class ShownPaper:
     sha256: str
     scanned_at: dt.datetime
     scanned_by: str
-    previous: str | None = None  # the identifier of the version this one follows
-    group: str = ""  # e.g. the dependant the paper belongs to
 
     @property
     def kind_title(self) -> str:
         return PAPER_KINDS.get(self.kind, self.kind)
 
     @property
-    def chain(self) -> tuple[str, str]:
+    def chain(self) -> tuple[uuid.UUID, str]:
         """Versions of one paper share this key."""
-        return (self.group, self.kind)
+        return (self.person_id, self.kind)
+
+    @property
+    def jalali_day(self) -> str:
+        return format_jalali(self.scanned_at.date(), persian=True)
 
 
 @dataclass(frozen=True)
 class ShownDossier:
     person_id: uuid.UUID
-    papers: tuple[ShownPaper, ...]
+    papers: tuple[ShownPaper, ...]  # every version, in chapter and section order
     person_label: str = ""
 
     def versions_of(self, paper: ShownPaper) -> list[ShownPaper]:
@@ -99,27 +83,32 @@ class ShownDossier:
         return sorted((p for p in self.papers if p.chain == paper.chain), key=lambda p: -p.version)
 
     def latest(self) -> list[ShownPaper]:
-        newest: dict[tuple[str, str], ShownPaper] = {}
+        """The newest version of each paper, in dossier order."""
+        newest: dict[tuple[uuid.UUID, str], ShownPaper] = {}
         for p in self.papers:
             if p.chain not in newest or p.version > newest[p.chain].version:
                 newest[p.chain] = p
         return list(newest.values())
 
+    def chapters(self) -> list[tuple[str, str]]:
+        """(code, title) of the chapters that hold papers, in dossier order."""
+        return list(dict.fromkeys((p.chapter, p.chapter_title) for p in self.papers))
+
 
 def load_dossier(store: Store, actor: Actor, person_id: uuid.UUID) -> ShownDossier:
-    rows = archive.papers_of(store, actor, person_id)
-    by_id = {}
+    found = archive.dossier(store, actor, person_id)
     papers = []
-    for row in rows:
-        by_id[(row["paper_kind"], row["version"])] = row["identifier"]
-    for row in rows:
-        papers.append(ShownPaper(
-            identifier=row["identifier"], kind=row["paper_kind"], chapter=row["chapter"],
-            section=row["section"], version=int(row["version"]), filename=row["filename"],
-            media_type=row["media_type"], size=int(row["size"]), sha256=row["sha256"],
-            scanned_at=dt.datetime.fromisoformat(row["scanned_at"]), scanned_by="",
-            previous=by_id.get((row["paper_kind"], int(row["version"]) - 1))))
-    return ShownDossier(person_id, tuple(papers))
+    for chapter in found.chapters:
+        for section in chapter.sections:
+            for item in section.items:
+                for v in sorted(item.versions, key=lambda v: v.version):
+                    papers.append(ShownPaper(
+                        v.identifier, v.person_id, v.kind, chapter.code, chapter.title, section.code,
+                        section.title, v.version, v.filename, v.media_type, v.size, v.sha256,
+                        v.scanned_at, v.scanned_by))
+    label = f"{found.full_name} — شماره تامین اجتماعی \u2066{persian_digits(found.ssn)}\u2069" if found.ssn \
+        else found.full_name
+    return ShownDossier(person_id, tuple(papers), label)
 
 
 def add_one(store: Store, actor: Actor, person_id: uuid.UUID, kind: str, name: str, *,
@@ -127,42 +116,28 @@ def add_one(store: Store, actor: Actor, person_id: uuid.UUID, kind: str, name: s
     """Add one paper (a file's bytes are read here, within the size limit); its identifier and
     version. A refusal is the service's DomainError, and nothing is stored."""
     content = data if data is not None else read_scan(path) if path is not None else b""
-    item = archive.add_paper(store, actor, person_id, kind, name, content, archive.media_type_for(name))
-    return item.identifier, item.version
-
-
-def _api(name: str):  # noqa: ANN202 - the service function, once the archive service has it
-    fn = getattr(archive, name, None)
-    if fn is None:
-        raise DomainError("این کار آرشیو هنوز در این نسخه نیست.", f"archive service has no {name}")
-    return fn
+    added = archive.add_paper_result(store, actor, person_id, kind, name, content,
+                                     archive.media_type_for(name))
+    return added.identifier, added.version
 
 
 def paper_bytes(store: Store, actor: Actor, identifier: str) -> bytes:
-    """The stored bytes of one paper (checked against its hash by the service)."""
-    return bytes(_api("paper_bytes")(store, actor, identifier).data)
-
-
-def thumbnail(media_type: str, data: bytes) -> QImage:
-    """A small picture of the paper's first page (call it inside an operation)."""
-    if media_type == "application/pdf":
-        image = QImage.fromData(pdf_pages_png(data, dpi=24)[0], "PNG")  # type: ignore[arg-type]
-    else:
-        image = QImage.fromData(QByteArray(data))
-    return image.scaled(THUMB_PX, THUMB_PX, Qt.AspectRatioMode.KeepAspectRatio,
-                        Qt.TransformationMode.SmoothTransformation)
+    """The stored bytes of one paper, checked against its hash by the service."""
+    return archive.paper_bytes(store, actor, identifier).data
 
 
 def thumbnails(store: Store, actor: Actor, papers: list[ShownPaper]) -> dict[str, QImage]:
-    """Thumbnails by content hash; a paper whose bytes cannot be read gets none."""
+    """Thumbnails by content hash (the service makes and caches them); a paper whose bytes are
+    damaged or cannot be drawn gets none — it is still listed and opened."""
     made: dict[str, QImage] = {}
     for paper in papers:
         if paper.sha256 in made:
             continue
         try:
-            image = thumbnail(paper.media_type, paper_bytes(store, actor, paper.identifier))
+            png = archive.thumbnail(store, actor, paper.sha256, paper.media_type)
         except DomainError:
             continue
+        image = QImage.fromData(png, "PNG") if png else QImage()  # type: ignore[arg-type]
         if not image.isNull():
             made[paper.sha256] = image
     return made
@@ -170,14 +145,17 @@ def thumbnails(store: Store, actor: Actor, papers: list[ShownPaper]) -> dict[str
 
 @dataclass(frozen=True)
 class ShownRequirement:
-    kind: str
-    whom: str  # «خود شخص» or the dependant's name
+    kind: str  # the first kind that meets it (what «add» proposes)
+    whom: str  # «نامنویسی» or the dependant's name and relation
     present: bool
-    identifier: str = ""
+    identifier: str = ""  # the archived paper that meets it
+    title: str = ""  # the kinds that meet it, «… یا …»
+    why: str = ""  # the rule that asks for it
+    person_id: uuid.UUID | None = None  # whose archive must hold it
 
     @property
     def kind_title(self) -> str:
-        return PAPER_KINDS.get(self.kind, self.kind)
+        return self.title or PAPER_KINDS.get(self.kind, self.kind)
 
 
 @dataclass(frozen=True)
@@ -185,23 +163,26 @@ class ShownChecklist:
     requirements: tuple[ShownRequirement, ...]
 
 
-def load_checklist(store: Store, actor: Actor, person_id: uuid.UUID) -> ShownChecklist | None:
-    fn = getattr(archive, "checklist", None)
-    if fn is None:
-        return None
-    raw = fn(store, actor, person_id)
-    return ShownChecklist(tuple(ShownRequirement(r.kind, r.whom, r.present, r.identifier or "")
-                                for r in raw.requirements))
+def load_checklist(store: Store, actor: Actor, person_id: uuid.UUID) -> ShownChecklist:
+    found = archive.checklist(store, actor, person_id)
+    return ShownChecklist(tuple(
+        ShownRequirement(r.kinds[0], r.scope_title, r.met, r.present[0] if r.present else "", r.title, r.why,
+                         r.person_id) for r in found.requirements))
 
 
-def export_pdf(store: Store, actor: Actor, person_id: uuid.UUID, chapter: str | None) -> bytes:
-    return bytes(_api("export_dossier_pdf")(store, actor, person_id, chapter=chapter))
+def export_pdf(store: Store, actor: Actor, person_id: uuid.UUID, chapter: str | None) -> tuple[bytes, int]:
+    """The dossier (or one chapter) as one PDF with its cover page; the bytes and page count."""
+    made = archive.export_dossier_pdf(store, actor, person_id, chapter)
+    return made.data, made.pages
+
+
+PROBLEMS = {"altered": "تغییر کرده", "missing": "پیدا نشد"}
 
 
 @dataclass(frozen=True)
 class VerifyResult:
     checked: int
-    bad: tuple[str, ...]  # identifiers whose bytes differ or are missing
+    bad: tuple[tuple[str, str], ...]  # (identifier, "altered" | "missing")
 
     @property
     def ok(self) -> bool:
@@ -211,15 +192,16 @@ class VerifyResult:
     def text(self) -> str:
         if self.ok:
             return f"همه {persian_digits(self.checked)} سند آرشیو سالم است؛ نتیجه در گزارش ممیزی ثبت شد."
-        listed = "، ".join(self.bad[:20]) + ("، …" if len(self.bad) > 20 else "")
+        shown = [f"\u2066{ident}\u2069 ({PROBLEMS.get(problem, problem)})" for ident, problem in self.bad[:20]]
+        more = "، …" if len(self.bad) > 20 else ""
         return (f"از {persian_digits(self.checked)} سند، {persian_digits(len(self.bad))} سند تغییر کرده یا "
-                f"پیدا نشد: {persian_digits(listed)}. نتیجه در گزارش ممیزی ثبت شد.")
+                f"پیدا نشد: {'، '.join(shown)}{more}. نتیجه در گزارش ممیزی ثبت شد.")
 
 
 def verify(store: Store, actor: Actor, job: Job) -> VerifyResult:
     """Re-hash every paper with progress; cancelling stops it (OperationCancelled)."""
-    report = _api("verify_archive")(store, actor, progress=lambda done, total: job.progress(
+    report = archive.verify_archive(store, actor, progress=lambda done, total: job.progress(
         done, total, "بررسی درستی اسناد آرشیو…"), cancelled=job.cancelled)
-    if job.cancelled():
+    if report.cancelled or job.cancelled():
         raise OperationCancelled
-    return VerifyResult(int(report.checked), tuple(report.bad))
+    return VerifyResult(report.checked, tuple((b.identifier, b.problem) for b in report.bad))
