@@ -105,9 +105,13 @@ class PersonFileDialog(QDialog):
         self.add_scan_button.clicked.connect(lambda: self.scan_dialog().open())
         self.request_correction_button = QPushButton("درخواست اصلاح سوابق…")
         self.request_correction_button.clicked.connect(self.request_correction)
+        # The archive screen shows the papers themselves (viewer, versions, checklist).
+        self.open_archive_button = QPushButton("پرونده اسناد در آرشیو")
+        self.open_archive_button.clicked.connect(self.open_archive)
         for button, permission in ((self.add_relationship_button, "person.update"),
                                    (self.add_scan_button, "archive.add"),
-                                   (self.request_correction_button, "correction.request")):
+                                   (self.request_correction_button, "correction.request"),
+                                   (self.open_archive_button, "archive.add")):
             button.setVisible(allowed(role, permission))
             button.setEnabled(False)
             button.setAutoDefault(False)  # Enter in the file opens no dialog by itself
@@ -154,7 +158,8 @@ class PersonFileDialog(QDialog):
 
     def show_file(self, f: PersonFile) -> None:
         self.pfile = f
-        for button in (self.add_relationship_button, self.add_scan_button, self.request_correction_button):
+        for button in (self.add_relationship_button, self.add_scan_button, self.request_correction_button,
+                       self.open_archive_button):
             button.setEnabled(True)
         self.setWindowTitle(f"پرونده {f.full_name}")
         status = "<span style='color:#1e8449'>فعال</span>" if f.active else "<span style='color:#7f8c8d'>غیرفعال</span>"
@@ -273,18 +278,9 @@ class PersonFileDialog(QDialog):
         return page
 
     def _archive_tab(self, f: PersonFile) -> QWidget:
-        papers = table(("شناسه", "نوع سند", "فصل", "بخش", "نسخه", "پرونده", "تاریخ اسکن"),
-                       [(persian_digits(a.identifier), PAPER_KINDS.get(a.paper_kind, a.paper_kind), a.chapter,
-                         a.section, a.version, a.filename, persian_digits(a.scanned_at)) for a in f.archive])
-        # The archive screen shows the papers themselves (viewer, versions, checklist).
-        self.open_archive_button = QPushButton("باز کردن پرونده اسناد در آرشیو (نمایش و نسخه‌ها)")
-        self.open_archive_button.setAutoDefault(False)
-        self.open_archive_button.clicked.connect(self.open_archive)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addWidget(papers)
-        layout.addWidget(self.open_archive_button, alignment=Qt.AlignmentFlag.AlignLeft)
-        return page
+        return table(("شناسه", "نوع سند", "فصل", "بخش", "نسخه", "پرونده", "تاریخ اسکن"),
+                     [(persian_digits(a.identifier), PAPER_KINDS.get(a.paper_kind, a.paper_kind), a.chapter,
+                       a.section, a.version, a.filename, persian_digits(a.scanned_at)) for a in f.archive])
 
     def open_archive(self) -> None:
         """The archive screen of the main window, straight to this person's dossier."""

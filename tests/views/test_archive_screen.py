@@ -337,15 +337,17 @@ def test_verify_is_for_supervisors_shows_progress_and_can_be_cancelled(qtbot, st
 
     def slow(store_, actor_, progress=None, cancelled=None):
         started.set()
-        while not cancelled():
+        for _ in range(1000):  # at most 10 s: a test that fails must not hang the suite
+            if cancelled():
+                break
             threading.Event().wait(0.01)
         return real(store_, actor_, progress, cancelled)
 
     monkeypatch.setattr(archive, "verify_archive", slow)
     screen.last_verify = None
     screen.verify()
-    qtbot.waitUntil(lambda: started.is_set() and bool(screen.findChildren(ProgressDialog)), timeout=5000)
-    dialog = screen.findChildren(ProgressDialog)[0]
+    qtbot.waitUntil(started.is_set, timeout=5000)
+    dialog = screen.findChildren(ProgressDialog)[-1]  # the newest (the first check's awaits deletion)
     qtbot.waitUntil(dialog.isVisible, timeout=5000)
     dialog.cancel_button.click()
     wait_for_operations(qtbot)
