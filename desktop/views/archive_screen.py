@@ -48,7 +48,7 @@ from .dialogs import save_file_name
 from .messages import error_text, inform
 from .operations import Operation
 from .printing import saved_text
-from .rtl import code_run
+from .rtl import code_run, ltr_run
 
 HISTORY_HEADERS = ("نسخه", "تاریخ اسکن", "اسکن‌کننده", "شناسه", "نام فایل", "اندازه", "SHA-256")
 
@@ -163,6 +163,7 @@ class Screen(QWidget):
             self.history.setRowCount(0)
             self.paper_title.setText("")
         self.person_id, self.person_label = person_id, label
+        self.picker.status.setText("")
         self.heading.setText(f"پرونده اسناد: {label}" if label else "پرونده اسناد")
         self.message.setText("")
         self._enable()
@@ -229,7 +230,8 @@ class Screen(QWidget):
             f"<b>{paper.kind_title}</b> — نسخه {persian_digits(paper.version)} — {jalali_day(paper)} — "
             f"شناسه {code_run(paper.identifier)}")
         store, actor = self.ctx.store, self.ctx.actor
-        caption = f"{paper.filename} ({size_text(paper.size)})"
+        # Persian first, so the line reads right to left; the file name is one left-to-right run.
+        caption = f"فایل {ltr_run(paper.filename)}، {size_text(paper.size)}"
         (Operation(self, lambda _job: source.paper_bytes(store, actor, paper.identifier))
          .on_success(lambda data: self._bytes_arrived(paper, data, caption))
          .on_failure(lambda exc: self.viewer.clear(error_text(exc)))
@@ -246,7 +248,7 @@ class Screen(QWidget):
         self.history.setRowCount(len(versions))
         for row, p in enumerate(versions):
             cells = (persian_digits(p.version), jalali_day(p), p.scanned_by or "—", code_run(p.identifier),
-                     p.filename, size_text(p.size), code_run(p.sha256[:16] + "…"))
+                     ltr_run(p.filename), size_text(p.size), ltr_run(p.sha256[:16] + "…"))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if p.identifier == paper.identifier:

@@ -39,6 +39,7 @@ class DossierTree(QTreeWidget):
         self.setIconSize(QSize(THUMB, THUMB))
         self.setUniformRowHeights(False)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.header().setStretchLastSection(False)  # the paper's kind takes the room, not its scanner
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             self.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
