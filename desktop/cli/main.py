@@ -13,13 +13,15 @@ import json
 import sys
 from typing import Any, NoReturn
 
+import desktop.cli.archive_commands as archive_commands
 from desktop.domain.errors import DomainError, InvalidValue, Refused
 from desktop.services.crash_log import record_unexpected
 
 from . import data_commands, dependant_commands, inquiry_commands, store_commands, sync_commands
-from .base import Context, common_options, emit, report_error
+from .base import Context, Output, common_options, emit, report_error
 
 COMMANDS = [store_commands, data_commands, dependant_commands, inquiry_commands, sync_commands]
+COMMANDS.append(archive_commands)
 EXIT_UNEXPECTED = 1
 EXIT_INTERRUPTED = 130
 
@@ -79,8 +81,9 @@ def run(argv: list[str]) -> int:
         # `--json FILE` on input commands names the input; the printed document is JSON anyway.
         as_json = bool(getattr(args, "json", False)) or bool(getattr(args, "json_file", None))
         ctx = Context(args)
-        emit(args.handler(ctx), as_json)
-        return 0
+        out: Output = args.handler(ctx)
+        emit(out, as_json)
+        return out.exit_code
     except SystemExit as exc:  # --help, --version
         return exc.code if isinstance(exc.code, int) else 0
     except (DomainError, Refused) as exc:

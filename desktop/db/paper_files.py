@@ -34,10 +34,21 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _make_folders(folder: Path) -> list[Path]:
+    """Create `folder` and any missing parents; returns the parents whose entries changed."""
+    missing: list[Path] = []
+    probe = folder
+    while not probe.exists():
+        missing.append(probe)
+        probe = probe.parent
+    for new in reversed(missing):
+        new.mkdir(exist_ok=True)
+    return [new.parent for new in missing]
+
+
 def write_atomically(path: Path, data: bytes, *, durable: bool = True, read_only: bool = False) -> None:
     """Write `data` to `path` so that `path` holds either nothing or all of it."""
-    made = not path.parent.exists()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    changed = _make_folders(path.parent)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TMP_SUFFIX}")
     try:
         with open(tmp, "wb") as handle:
@@ -52,10 +63,9 @@ def write_atomically(path: Path, data: bytes, *, durable: bool = True, read_only
         tmp.unlink(missing_ok=True)
         raise
     if durable:
-        _fsync_dir(path.parent)
-        if made:  # a new folder's own entry lives in its parent (and the parent's in its own)
-            _fsync_dir(path.parent.parent)
-            _fsync_dir(path.parent.parent.parent)
+        _fsync_dir(path.parent)  # the file's own entry
+        for parent in changed:  # a new folder's entry lives in its parent
+            _fsync_dir(parent)
 
 
 class PaperFiles:
@@ -107,3 +117,26 @@ class PaperFiles:
     def remove(self, digest: str) -> None:
         """Only for a file this process wrote in a transaction that then rolled back."""
         self.path_for(digest).unlink(missing_ok=True)
+
+    def copy_to(self, target: Path) -> tuple[int, int]:
+        """Bring a copy of the folder up to date (a backup): copy the files `target` lacks, each
+        durably and atomically; a file already there is complete, since none ever changes.
+        Returns (files copied, bytes copied). Previews (`thumbs/`) are not copied."""
+        files = size = 0
+        if not self.root.is_dir():
+            return 0, 0
+        for first in sorted(self.root.iterdir()):
+            if first.name == "thumbs" or not first.is_dir():
+                continue
+            for second in sorted(first.iterdir()):
+                if not second.is_dir():
+                    continue
+                have = set(os.listdir(target / first.name / second.name)) if (
+                    target / first.name / second.name).is_dir() else set()
+                for paper in second.iterdir():
+                    if paper.name in have or paper.name.endswith(TMP_SUFFIX) or paper.name.startswith("."):
+                        continue
+                    data = paper.read_bytes()
+                    write_atomically(target / first.name / second.name / paper.name, data, read_only=True)
+                    files, size = files + 1, size + len(data)
+        return files, size

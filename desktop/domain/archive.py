@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 from .errors import InvalidValue
+from .limits import PAPER_MAX_BYTES
 from .text import normalise_text, persian_digits
 from .vocabulary import PAPER_KINDS
 
-MAX_BYTES = 20 * 1024 * 1024  # a 600-dpi colour A4 page as PNG is ~8 MB; more is a mistake
+MAX_BYTES = PAPER_MAX_BYTES  # 20 MB: a 600-dpi colour A4 page as PNG is ~8 MB; more is a mistake
 MAX_MB = MAX_BYTES // (1024 * 1024)
 
 # Chapter → its Persian title; sections within each chapter → their Persian titles.

@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Uuid
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, IdMixin, utcnow
 
 
 class ArchiveBlob(Base):
-    """File content by its SHA-256, so the same scan stored twice costs one copy."""
+    """A stored content by its SHA-256, so the same scan stored twice costs one copy. The bytes
+    are a file beside the store (`<store>.archive/ab/cd/<sha256>`, docs/archive.md); this row is
+    the store's index of them."""
 
     __tablename__ = "archive_blob"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
 
 
 class ArchiveItem(IdMixin, Base):

@@ -41,7 +41,8 @@ class CoverPerson:
     full_name: str
     national_code: str
     ssn: str
-    branch: str  # Persian: the branch's name and code
+    branch_name: str
+    branch_code: str
     scope: str  # Persian: «همه فصل‌ها» or the chapter's title
     exported_by: str
     exported_on: dt.date
@@ -63,6 +64,12 @@ def _n(value: object) -> str:
     return ltr(persian_digits(value))
 
 
+def _code_cell(paper: ExportPaper) -> str:
+    """The identifier, then the hash in two halves: 64 hex digits do not fit a column's width."""
+    half = len(paper.sha256) // 2
+    return "\n".join(ltr(part) for part in (paper.identifier, paper.sha256[:half], paper.sha256[half:]))
+
+
 def _cover(person: CoverPerson, papers: Sequence[ExportPaper]) -> bytes:
     register_fonts()
     buffer = io.BytesIO()
@@ -77,7 +84,7 @@ def _cover(person: CoverPerson, papers: Sequence[ExportPaper]) -> bytes:
     draw_centred(c, "پرونده اسناد بایگانی الکترونیک", x=width / 2, y=y, font=FONT_BOLD, size=13)
     y -= 30
     facts = [["نام و نام خانوادگی", person.full_name], ["کد ملی", _n(person.national_code or "—")],
-             ["شماره تامین اجتماعی", _n(person.ssn or "—")], ["شعبه", person.branch],
+             ["شماره تامین اجتماعی", _n(person.ssn or "—")], ["شعبه", f"{person.branch_name} (کد {_n(person.branch_code)})"],
              ["بخش چاپ‌شده", person.scope], ["تعداد مدرک", persian_digits(len(papers))],
              ["تاریخ چاپ", format_jalali(person.exported_on, persian=True)],
              ["چاپ‌کننده", person.exported_by]]
@@ -93,7 +100,7 @@ def _cover(person: CoverPerson, papers: Sequence[ExportPaper]) -> bytes:
         return float(height) - MARGIN
 
     rows = [[persian_digits(n), p.title, p.chapter, persian_digits(p.version),
-             persian_digits(p.scanned_on), f"{ltr(p.identifier)}\n{ltr(p.sha256)}"]
+             persian_digits(p.scanned_on), _code_cell(p)]
             for n, p in enumerate(papers, 1)]
     draw_rtl_table(c, ["ردیف", "مدرک", "فصل و بخش", "نسخه", "تاریخ", "شناسه / چکیده"], rows, right=right,
                    top=y, widths=[24, 92, 86, 28, 48, inner - 278], size=7, padding=3,
@@ -151,11 +158,11 @@ def _append(writer: PdfWriter, paper: ExportPaper) -> None:
             writer.append(reader, import_outline=False)
         else:
             writer.append(PdfReader(io.BytesIO(_image_pages(paper))))
-    except (PyPdfError, UnidentifiedImageError, OSError, ValueError, NotImplementedError) as exc:
+    except (PyPdfError, UnidentifiedImageError, OSError, ValueError, NotImplementedError):
         for page in range(len(writer.pages) - 1, first - 1, -1):  # drop what a bad paper left half-added
             writer.remove_page(page)
         reason = "PDF آن خراب یا رمزدار است" if paper.media_type == "application/pdf" else "تصویر آن خراب است"
-        writer.append(PdfReader(io.BytesIO(_unreadable_page(paper, f"{reason} ({type(exc).__name__})"))))
+        writer.append(PdfReader(io.BytesIO(_unreadable_page(paper, reason))))
     if len(writer.pages) > first:
         writer.add_outline_item(title=f"{paper.title} ({paper.identifier})", page_number=first)
 

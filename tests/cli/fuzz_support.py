@@ -31,6 +31,7 @@ USERS = {  # username → (role, password); "admin" comes from init
 }
 DB_NAME = "branch.sqlite"
 REGISTRY_NAME = "branch.registry.sqlite"
+ARCHIVE_NAME = "branch.sqlite.archive"  # the scanned papers' folder beside the store
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Template:
     passcode: str
     workshop: str = "1234567890"
     free_workshop: str = "1234567891"
+    paper: str = ""  # an archived paper's identifier (the main insured's questionnaire)
 
 
 def build_template() -> Template:
@@ -95,11 +97,14 @@ def _fill(folder: Path, db: Path, pw: Path) -> Template:
     link = json.loads(_ok("dependant", "add", *d, "--main", main["national_code"], "--national-code",
                           son["national_code"], "--relation", "son", "--date", "1403/01/01", "--json"))
     cert = json.loads(_ok("certificate", *d, "--national-code", main["national_code"], "--authority", "J1", "--json"))
+    (tmp / "q.pdf").write_bytes(b"%PDF-1.4 questionnaire scan")
+    paper = json.loads(_ok("archive", "add", *d, "--national-code", main["national_code"], "--kind",
+                           "questionnaire", "--file", str(tmp / "q.pdf"), "--json"))["identifier"]
     shutil.rmtree(tmp)
     _users(db)
     return Template(folder, main["national_code"], wife["national_code"], son["national_code"],
                     daughter["national_code"], other["national_code"], stranger["national_code"], ssn,
-                    link["relationship_id"], cert["tracking_code"], cert["passcode"])
+                    link["relationship_id"], cert["tracking_code"], cert["passcode"], paper=paper)
 
 
 def _users(db: Path) -> None:

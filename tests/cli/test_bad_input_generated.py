@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 
 from .conftest import run_cli
 from .fuzz_support import (
+    ARCHIVE_NAME,
     DB_NAME,
     REGISTRY_NAME,
     USERS,
@@ -136,6 +137,17 @@ def valid_invocation(command: str, t: Template) -> Invocation:
             ["--tracking", t.tracking], ["--passcode", t.passcode], ["--source", "F1"], ["--json", None]]),
         "inquiry-chain": lambda: Invocation("inquiry-chain", ["inquiry-chain", "verify"], [["--json", None]]),
         "verify-chain": lambda: Invocation("verify-chain", ["verify-chain"], [["--json", None]]),
+        "archive-add": lambda: Invocation("archive-add", ["archive", "add"], [
+            ["--national-code", t.main], ["--kind", "photo"], ["--file", "@scan.png"], ["--json", None]],
+            files={"scan.png": b"\x89PNG\r\n\x1a\n" + bytes(64)}),
+        "archive-list": lambda: Invocation("archive-list", ["archive", "list"], [["--ssn", t.ssn], ["--json", None]]),
+        "archive-get": lambda: Invocation("archive-get", ["archive", "get"], [
+            ["--identifier", t.paper], ["--out", "@got.pdf"], ["--json", None]]),
+        "archive-verify": lambda: Invocation("archive-verify", ["archive", "verify"], [["--json", None]]),
+        "archive-checklist": lambda: Invocation("archive-checklist", ["archive", "checklist"], [
+            ["--national-code", t.main], ["--json", None]]),
+        "archive-export": lambda: Invocation("archive-export", ["archive", "export"], [
+            ["--national-code", t.main], ["--chapter", "enrolment"], ["--out", "@dossier.pdf"], ["--json", None]]),
     }
     return table[command]()
 
@@ -143,6 +155,7 @@ def valid_invocation(command: str, t: Template) -> Invocation:
 COMMANDS = ["init", "init-new", "demo", "demo-new", "registry", "workshop", "authority", "enrol", "relationship",
             "person", "dependant-add", "dependant-check", "dependant-due", "dependant-end", "inquiry",
             "certificate", "verify", "inquiry-chain", "verify-chain"]
+COMMANDS += ["archive-add", "archive-list", "archive-get", "archive-verify", "archive-checklist", "archive-export"]
 INPUT_COMMANDS = {"registry", "workshop", "enrol", "relationship"}
 
 
@@ -167,6 +180,8 @@ def add_option(draw: st.DrawFn, inv: Invocation) -> None:
         ["--paper", "university_enrolment=@form.pdf@until=1499/01/01@seminary"], ["--from", "1400/01/01"],
         ["--date", "1499/01/01"], ["--other-fund", None], ["--dispatch-date", "2024/01/01"],
         ["--service-end", "1403/13/01"], ["--json", None], ["--pdf", "@out"], ["--db", "@out"],
+        ["--kind", "passport"], ["--file", "@form.pdf"], ["--file", "@out"], ["--file", "@nowhere.pdf"],
+        ["--chapter", "attic"], ["--section", "photo"], ["--out", "@out"], ["--identifier", "1021-nothing"],
     ])))
     inv.files.setdefault("form.pdf", b"%PDF-1.4 x")
     inv.files.setdefault("out", None)
@@ -262,6 +277,7 @@ def materialise(inv: Invocation, folder: Path, template: Template) -> list[str]:
     if inv.db == "store":
         shutil.copy2(template.folder / DB_NAME, folder / DB_NAME)
         shutil.copy2(template.folder / REGISTRY_NAME, folder / REGISTRY_NAME)
+        shutil.copytree(template.folder / ARCHIVE_NAME, folder / ARCHIVE_NAME)
     db = {
         "store": folder / DB_NAME, "missing": folder / "new.sqlite", "dir": folder / "adir",
         "text": folder / "notes.txt", "long": folder / ("n" * 300 + ".sqlite"),

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-import sqlite3
+import os
+import stat
 
+from desktop.db.paper_files import PaperFiles
 from desktop.services.store import Store
 
 
-def _raw(store: Store, sql: str, sha256: str) -> None:
-    conn = sqlite3.connect(store.path)  # foreign keys off: what a person with a SQLite tool does
-    with conn:
-        conn.execute(sql, (sha256,))
-    conn.close()
+def paper_file(store: Store, sha256: str):
+    return PaperFiles.beside(store.path).path_for(sha256)
 
 
 def alter_content(store: Store, sha256: str) -> None:
-    _raw(store, "UPDATE archive_blob SET data = CAST(data || x'00' AS BLOB) WHERE sha256 = ?", sha256)
+    """One byte flipped in place (the file is read-only: a person would chmod it first)."""
+    path = paper_file(store, sha256)
+    os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
 
 
 def remove_content(store: Store, sha256: str) -> None:
-    _raw(store, "DELETE FROM archive_blob WHERE sha256 = ?", sha256)
+    paper_file(store, sha256).unlink()

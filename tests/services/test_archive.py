@@ -4,15 +4,19 @@ the dossier, the checklist and the dossier PDF."""
 from __future__ import annotations
 
 import io
+import os
 import uuid
 
 import pytest
 from pypdf import PdfReader
 
-from desktop.domain.errors import InvalidValue, NotFound, PermissionDenied
+from desktop.db.paper_files import PaperFiles
+from desktop.domain.errors import InvalidValue, NotFound, PermissionDenied, Refused
+from desktop.models import Person
 from desktop.services import archive
 from desktop.services.dependants import add_dependant
 from desktop.services.enrolment import enrol
+from desktop.services.unit import mutation
 
 from ..archive_files import image_bytes, pdf_bytes
 from ..conftest import count_rows
@@ -219,3 +223,65 @@ def test_thumbnails_are_made_once_and_cached(store, clerk, person):
     assert max(Image.open(io.BytesIO(thumb)).size) == archive.THUMB_SIDE
     assert archive.thumbnail(store, clerk, png.sha256, png.media_type) == thumb
     assert archive.thumbnail(store, clerk, pdf.sha256, pdf.media_type).startswith(b"\x89PNG")
+
+
+def archived_files(store) -> list[str]:
+    root = PaperFiles.beside(store.path).root
+    return sorted(p.name for p in root.rglob("*") if p.is_file() and "thumbs" not in p.parts)
+
+
+def test_bytes_live_in_read_only_files_beside_the_store_one_per_content(store, clerk, person):
+    data = image_bytes("JPEG", shade=5)
+    a = archive.add_paper_result(store, clerk, person, "photo", "a.jpg", data)
+    archive.add_paper_result(store, clerk, person, "photo", "b.jpg", data)
+    path = PaperFiles.beside(store.path).path_for(a.sha256)
+    assert path == store.path.parent / f"{store.path.name}.archive" / a.sha256[:2] / a.sha256[2:4] / a.sha256
+    assert path.read_bytes() == data and not os.access(path, os.W_OK) or os.geteuid() == 0
+    assert archived_files(store) == [a.sha256]
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_rolled_back_transaction_leaves_no_file(store, clerk, person):
+    with pytest.raises(RuntimeError), mutation(store, clerk, "archive.add") as unit:
+        archive.store_paper(unit, person, "photo", "p.png", image_bytes(shade=99), "image/png")
+        assert len(archived_files(store)) == 1  # written (durably) before the commit would name it
+        raise RuntimeError("something later in the use case failed")
+    assert archived_files(store) == [] and count_rows(store, "archive_item") == 0
+
+
+def test_a_refused_dependant_leaves_no_file(store, clerk, family):
+    """The rules refuse after the papers were checked: nothing is stored, on disk either."""
+    before = archived_files(store)
+    with store.sessions() as s:
+        father_code = s.get(Person, family[0]).national_code
+    with pytest.raises(Refused):
+        add_dependant(store, clerk, father_code, father_code, "son",
+                      papers=[("university_enrolment", "u.pdf", pdf_bytes(label="u"), "application/pdf", {})])
+    assert archived_files(store) == before
+
+
+def test_the_folder_copies_incrementally_for_a_backup(store, clerk, person, tmp_path):
+    archive.add_paper_result(store, clerk, person, "photo", "p.png", image_bytes(shade=31))
+    archive.add_paper_result(store, clerk, person, "questionnaire", "q.pdf", pdf_bytes())
+    archive.thumbnail(store, clerk, archive.dossier(store, clerk, person).chapters[0].sections[0].items[0].sha256,
+                      "image/png")
+    files = PaperFiles.beside(store.path)
+    target = tmp_path / "backup.archive"
+    assert files.copy_to(target)[0] == 2
+    assert files.copy_to(target) == (0, 0)  # nothing new: nothing copied
+    archive.add_paper_result(store, clerk, person, "work_permit", "w.png", image_bytes(shade=32))
+    copied, size = files.copy_to(target)
+    assert copied == 1 and size == len(image_bytes(shade=32))
+    assert sorted(p.name for p in target.rglob("*") if p.is_file()) == archived_files(store)
+
+
+def test_an_unreadable_paper_gets_a_page_saying_so(store, clerk, person):
+    """Magic bytes right, body broken: the gate takes it (it checks type, not every byte); the
+    export says so on that paper's page instead of failing the whole dossier."""
+    archive.add_paper_result(store, clerk, person, "questionnaire", "q.pdf", b"%PDF-1.4\n garbage, no objects")
+    archive.add_paper_result(store, clerk, person, "photo", "p.jpg", b"\xff\xd8\xff\xe0 not really a jpeg")
+    made = archive.export_dossier_pdf(store, clerk, person)
+    reader = PdfReader(io.BytesIO(made.data))
+    assert made.pages == len(reader.pages) == 3
+    texts = [page.extract_text() for page in reader.pages[1:]]
+    assert all("خوانده" in "".join(t.split()) for t in texts), texts  # «… خوانده نشد …» on each

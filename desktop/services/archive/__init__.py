@@ -17,6 +17,7 @@ The API (Qt-free; screens call it through views/operations.py `Operation`, off t
                                                     version; .previous = older versions, newest
                                                     first; .versions = all)
     versions_of(store, actor, person_id) -> list[PaperVersion]   every version, oldest first
+    person_id_for(store, actor, *, national_code=None, ssn=None) -> uuid.UUID   enrolled person
     paper_bytes(store, actor, identifier) -> PaperFile(identifier, filename, media_type,
                                                     sha256, data); PaperDamaged (exit 3) when the
                                                     stored bytes are missing or altered
@@ -56,6 +57,7 @@ from .papers import (
     media_type_for,
     paper_bytes,
     papers_of,
+    person_id_for,
     store_paper,
 )
 from .thumbnails import THUMB_SIDE, thumbnail
@@ -65,6 +67,6 @@ __all__ = [
     "CHAPTERS", "MAX_BYTES", "MEDIA_TYPES", "PLACES", "SECTIONS", "THUMB_SIDE", "AddedPaper", "BadPaper",
     "Chapter", "Checklist", "Dossier", "DossierItem", "DossierPdf", "PaperDamaged", "PaperFile", "PaperVersion",
     "Requirement", "Section", "VerifyReport", "add_paper", "add_paper_result", "check_paper", "checklist",
-    "dossier", "export_dossier_pdf", "item_json", "media_type_for", "paper_bytes", "papers_of", "store_paper",
+    "dossier", "export_dossier_pdf", "item_json", "media_type_for", "paper_bytes", "papers_of", "person_id_for", "store_paper",
     "thumbnail", "verify_archive", "versions_of",
 ]

@@ -40,6 +40,7 @@ class PaperVersion:
     scanned_at: dt.datetime  # UTC
     scanned_on: str  # Jalali YYYY/MM/DD, Latin digits
     scanned_by: str  # the user's full name (their username if none)
+    scanned_by_username: str
     media_type: str
     size: int
     sha256: str
@@ -49,7 +50,8 @@ class PaperVersion:
         """CLI.md `archive list` keys, plus a few more."""
         return {"identifier": self.identifier, "kind": self.kind, "chapter": self.chapter,
                 "section": self.section, "version": self.version, "sha256": self.sha256, "size": self.size,
-                "scanned_by": self.scanned_by, "scanned_at": self.scanned_on,
+                "scanned_by": self.scanned_by_username, "scanned_by_name": self.scanned_by,
+                "scanned_at": self.scanned_on,
                 "scanned_at_utc": self.scanned_at.isoformat(), "media_type": self.media_type,
                 "filename": self.filename, "person_id": str(self.person_id)}
 
@@ -105,14 +107,18 @@ def _full_name(person: Person) -> str:
     return f"{person.first_name} {person.last_name}".strip()
 
 
-def _version(row: ArchiveItem, users: dict[uuid.UUID, str]) -> PaperVersion:
+Users = dict[uuid.UUID, tuple[str, str]]  # id → (full name, username)
+
+
+def _version(row: ArchiveItem, users: Users) -> PaperVersion:
+    name, username = users.get(row.scanned_by, ("", ""))
     return PaperVersion(row.id, row.person_id, row.identifier, row.paper_kind,
                         PAPER_KINDS.get(row.paper_kind, row.paper_kind), row.chapter, row.section, row.version,
-                        row.scanned_at, format_jalali(row.scanned_at.date()), users.get(row.scanned_by, ""),
+                        row.scanned_at, format_jalali(row.scanned_at.date()), name, username,
                         row.media_type, row.size, row.sha256, row.filename)
 
 
-def _lineages(rows: list[ArchiveItem], users: dict[uuid.UUID, str]) -> list[DossierItem]:
+def _lineages(rows: list[ArchiveItem], users: Users) -> list[DossierItem]:
     """Rows of one person → one item per paper kind: the newest version with the older ones."""
     by_kind: dict[tuple[uuid.UUID, str], list[ArchiveItem]] = {}
     for row in rows:
@@ -136,7 +142,7 @@ def _sections(items: list[DossierItem], chapter: str) -> list[Section]:
     return [Section(code, titles.get(code, code), tuple(grouped[code])) for code in order if code in grouped]
 
 
-def _dependant_sections(s: Session, person_id: uuid.UUID, users: dict[uuid.UUID, str]) -> list[Section]:
+def _dependant_sections(s: Session, person_id: uuid.UUID, users: Users) -> list[Section]:
     """One section per dependant covered through this person: that dependant's papers."""
     links = s.execute(select(Relationship.type_code, Person).join(Person, Person.id == Relationship.person_id)
                       .where(Relationship.main_insured_id == person_id)
@@ -156,9 +162,9 @@ def _dependant_sections(s: Session, person_id: uuid.UUID, users: dict[uuid.UUID,
     return out
 
 
-def _users(s: Session) -> dict[uuid.UUID, str]:
-    return {uid: full or name for uid, full, name in s.execute(select(AppUser.id, AppUser.full_name,
-                                                                      AppUser.username))}
+def _users(s: Session) -> Users:
+    return {uid: (full or name, name) for uid, full, name in s.execute(select(AppUser.id, AppUser.full_name,
+                                                                              AppUser.username))}
 
 
 def read_dossier(s: Session, person_id: uuid.UUID) -> Dossier:

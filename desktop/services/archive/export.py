@@ -29,9 +29,12 @@ class DossierPdf:
 
 def export_dossier_pdf(store: Store, actor: Actor, person_id: uuid.UUID, chapter: str | None = None, *,
                        all_versions: bool = False,
-                       progress: Callable[[int, int], None] | None = None) -> DossierPdf:
+                       progress: Callable[[int, int], None] | None = None,
+                       deliver: Callable[[bytes], None] | None = None) -> DossierPdf:
     """Cover page + every paper (newest versions; every version with `all_versions`) of the whole
-    dossier or of one chapter. The export is recorded in the audit log (whose papers, by whom)."""
+    dossier or of one chapter. The export is recorded in the audit log (whose papers, by whom);
+    `deliver(pdf)` (e.g. writing the file) runs inside that transaction, so a failed write
+    records nothing."""
     if chapter is not None and chapter not in CHAPTERS:
         raise InvalidValue(f"فصل «{chapter}» در آرشیو شناخته نیست.", f"unknown archive chapter {chapter!r}",
                            field="chapter")
@@ -49,10 +52,12 @@ def export_dossier_pdf(store: Store, actor: Actor, person_id: uuid.UUID, chapter
                                                   v.version, v.scanned_on, v.sha256, v.media_type,
                                                   content.read(s, v.sha256)))
     cover = CoverPerson(found.full_name, found.national_code, found.ssn,
-                        f"{store.branch_name} ({store.branch_code})".strip(),
+                        store.branch_name, store.branch_code,
                         CHAPTERS[chapter] if chapter else "همه فصل‌ها", actor.full_name or actor.username,
                         store.today())
     data, pages = render_dossier(cover, papers, progress)
     with mutation(store, actor, "person.read") as unit:
+        if deliver is not None:
+            deliver(data)
         unit.audit("archive.export", "person", person_id, chapter=chapter, papers=[p.identifier for p in papers])
     return DossierPdf(data, pages, tuple(p.identifier for p in papers))

@@ -22,7 +22,7 @@ from ..unit import Unit, mutation, reading
 from .content import Content, content_of
 
 __all__ = ["MAX_BYTES", "MEDIA_TYPES", "PLACES", "AddedPaper", "PaperFile", "add_paper", "add_paper_result", "check_paper",
-           "item_json", "media_type_for", "paper_bytes", "papers_of", "store_paper"]
+           "item_json", "media_type_for", "paper_bytes", "papers_of", "person_id_for", "store_paper"]
 
 
 @dataclass(frozen=True)
@@ -71,11 +71,17 @@ def store_paper(unit: Unit, person_id: uuid.UUID, kind: str, filename: str, data
                 media_type: str, *, chapter: str | None = None, section: str | None = None) -> ArchiveItem:
     """Archive inside the caller's transaction; a re-scan of the same kind is the next version
     (the earlier one stays, linked as `previous_id`)."""
+    return _store(unit, person_id, kind, filename, data, media_type, chapter, section)[0]
+
+
+def _store(unit: Unit, person_id: uuid.UUID, kind: str, filename: str, data: bytes, media_type: str,
+           chapter: str | None, section: str | None) -> tuple[ArchiveItem, bool]:
+    """store_paper, also saying whether these bytes were new to the store."""
     name = check_paper(kind, filename, data, media_type)
     place = rules.place_of(kind, chapter, section)
     s = unit.session
     digest = hashlib.sha256(data).hexdigest()
-    content_of(unit.store).put(unit, digest, data)
+    new_content = content_of(unit.store).put(unit, digest, data)
     previous = _latest(s, person_id, kind)
     item_id = uuid7()
     item = ArchiveItem(
@@ -88,7 +94,7 @@ def store_paper(unit: Unit, person_id: uuid.UUID, kind: str, filename: str, data
     s.flush()
     # Metadata and the hash only: the bytes travel to headquarters by hash, never in the outbox.
     unit.record("archive.add", "archive_item", item.id, item_json(item))
-    return item
+    return item, new_content
 
 
 def item_json(item: ArchiveItem) -> dict[str, Any]:
@@ -102,12 +108,17 @@ def add_paper(store: Store, actor: Actor, person_id: uuid.UUID, kind: str, filen
               media_type: str, *, chapter: str | None = None, section: str | None = None) -> ArchiveItem:
     """Scan one paper into a person's archive (role `archive.add`), its own transaction.
     Refused (bad kind/type/size/content, unknown person) → DomainError and nothing is written."""
+    return _add(store, actor, person_id, kind, filename, data, media_type, chapter, section)[0]
+
+
+def _add(store: Store, actor: Actor, person_id: uuid.UUID, kind: str, filename: str, data: bytes,
+         media_type: str, chapter: str | None, section: str | None) -> tuple[ArchiveItem, bool]:
     check_paper(kind, filename, data, media_type)
     rules.place_of(kind, chapter, section)
     with mutation(store, actor, "archive.add") as unit:
         if unit.session.get(Person, person_id) is None:
             raise NotFound("این شخص در این شعبه ثبت نشده است.", f"no person {person_id}")
-        return store_paper(unit, person_id, kind, filename, data, media_type, chapter=chapter, section=section)
+        return _store(unit, person_id, kind, filename, data, media_type, chapter, section)
 
 
 def add_paper_result(store: Store, actor: Actor, person_id: uuid.UUID, kind: str, filename: str,
@@ -116,11 +127,18 @@ def add_paper_result(store: Store, actor: Actor, person_id: uuid.UUID, kind: str
     """`add_paper` with a typed result (the screen's and the CLI's call); the media type defaults
     to what the file name says."""
     media = media_type or media_type_for(filename)
-    digest = hashlib.sha256(data).hexdigest()
-    known = content_of(store).known(digest)
-    item = add_paper(store, actor, person_id, kind, filename, data, media, chapter=chapter, section=section)
+    item, new_content = _add(store, actor, person_id, kind, filename, data, media, chapter, section)
     return AddedPaper(item.id, item.person_id, item.identifier, item.paper_kind, item.chapter, item.section,
-                      item.version, item.sha256, item.size, item.media_type, item.filename, not known)
+                      item.version, item.sha256, item.size, item.media_type, item.filename, new_content)
+
+
+def person_id_for(store: Store, actor: Actor, *, national_code: str | None = None,
+                  ssn: str | None = None) -> uuid.UUID:
+    """The enrolled person with this national code or SSN (CLI `--national-code` / `--ssn`)."""
+    from ..records import enrolled_person  # records stores papers through this module: no cycle
+
+    with reading(store, actor) as s:
+        return enrolled_person(s, national_code=national_code, ssn=ssn).id
 
 
 def paper_bytes(store: Store, actor: Actor, identifier: str) -> PaperFile:
