@@ -165,6 +165,11 @@ def test_a_second_version_keeps_the_first(qtbot, store, clerk, person, scans, tm
     assert paper is not None and paper.version == 2
     assert screen.history.rowCount() == 2  # both versions in its history
     assert screen.history.item(1, 0).text() == "۱"
+    screen.show_version(1)  # the first version is still there, and opens
+    wait_for_operations(qtbot)
+    qtbot.waitUntil(lambda: len(screen.viewer.pages) == 1, timeout=5000)
+    assert screen.shown_paper is not None and screen.shown_paper.version == 1
+    assert "نسخه ۱" in screen.paper_title.text()
 
 
 def test_files_dropped_on_the_dossier_open_the_add_dialog(qtbot, store, clerk, person, scans):
@@ -353,3 +358,54 @@ def test_verify_is_for_supervisors_shows_progress_and_can_be_cancelled(qtbot, st
     wait_for_operations(qtbot)
     assert screen.last_verify is None and "متوقف" in screen.message.text()
     assert screen.verify_button.isEnabled()
+
+
+def test_without_a_scanner_the_screen_says_so(qtbot, store, clerk, person, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_sane(name, *args, **kwargs):
+        if name == "sane":
+            raise ImportError("No module named 'sane'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_sane)
+    screen = open_screen(qtbot, store, clerk, person[0])
+    screen.add_files([])
+    dialog = screen.add_dialog
+    dialog.scan()
+    wait_for_operations(qtbot)
+    assert "اسکنری پیدا نشد" in dialog.message.text() and not dialog.candidates
+    assert dialog.scan_button.isEnabled()
+    dialog.reject()
+
+
+def test_verify_names_an_altered_and_a_missing_paper(qtbot, store, users, person, scans, monkeypatch):
+    from desktop.views import archive_screen
+
+    from ..services.archive_storage import alter_content, remove_content
+
+    clerk_screen = open_screen(qtbot, store, users["clerk"], person[0])
+    add_through_dialog(qtbot, clerk_screen, [scans["photo.png"], scans["questionnaire.pdf"]])
+    reloaded(qtbot, clerk_screen, 2)
+    photo, questionnaire = sorted(clerk_screen.dossier.papers, key=lambda p: p.kind)[:2]
+    alter_content(store, photo.sha256)
+    remove_content(store, questionnaire.sha256)
+    told = []
+    monkeypatch.setattr(archive_screen, "inform", lambda _parent, title, text, warning=False: told.append(
+        (text, warning)))
+    screen = open_screen(qtbot, store, users["supervisor"])
+    screen.verify()
+    wait_for_operations(qtbot)
+    result = screen.last_verify
+    assert result is not None and not result.ok
+    assert dict(result.bad) == {photo.identifier: "altered", questionnaire.identifier: "missing"}
+    assert told and told[0][1] and "تغییر کرده" in told[0][0] and "پیدا نشد" in told[0][0]
+    assert photo.identifier in told[0][0].replace("\u2066", "").replace("\u2069", "")
+    # The altered paper still opens in the dossier: the viewer says what is wrong, no traceback.
+    screen.open_person(person[0], "مریم کریمی")
+    wait_for_operations(qtbot)
+    screen.tree.select(photo.identifier)
+    wait_for_operations(qtbot)
+    assert not screen.viewer.pages and "تغییر کرده" in screen.viewer.status.text()
