@@ -7,8 +7,8 @@ import io
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QColor, QDropEvent, QImage
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QColor, QDropEvent, QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication
 from reportlab.pdfgen import canvas
 
@@ -205,6 +205,11 @@ def test_the_viewer_zooms_rotates_and_fits(qtbot):
     assert viewer.image.pixmap().width() == round(300 * fitted * 1.25)
     qtbot.keyClick(viewer.area, Qt.Key.Key_Minus)
     assert viewer.current_scale() == pytest.approx(fitted)
+    wheel = QWheelEvent(QPointF(50, 50), QPointF(50, 50), QPoint(0, 0), QPoint(0, 120), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(viewer.area.viewport(), wheel)  # Ctrl+wheel zooms in
+    assert viewer.current_scale() == pytest.approx(fitted * 1.25)
+    viewer.zoom_out()
     viewer.rotate()
     assert viewer.rotation == 90
     assert viewer.image.pixmap().width() > viewer.image.pixmap().height()  # portrait turned
@@ -409,3 +414,22 @@ def test_verify_names_an_altered_and_a_missing_paper(qtbot, store, users, person
     screen.tree.select(photo.identifier)
     wait_for_operations(qtbot)
     assert not screen.viewer.pages and "تغییر کرده" in screen.viewer.status.text()
+
+
+def test_adding_from_the_checklist_files_the_paper_in_the_archive_that_must_hold_it(
+        qtbot, store, clerk, registered, person, scans):
+    from desktop.views.archive.source import ShownRequirement
+
+    other = enrol(store, clerk, questionnaire(registered(first_name="زهرا", last_name="کریمی")["national_code"]))
+    screen = open_screen(qtbot, store, clerk, person[0])
+    screen.add_required(ShownRequirement("marriage_certificate", "زهرا کریمی (همسر)", False,
+                                         person_id=other.person_id))
+    dialog = screen.add_dialog
+    assert dialog is not None and dialog.person_id == other.person_id
+    assert dialog.default_kind == "marriage_certificate" and "زهرا کریمی" in dialog.windowTitle() + \
+        "".join(label.text() for label in dialog.findChildren(type(screen.heading)))
+    dialog.add_paths([scans["marriage.jpg"]])
+    dialog.add_all()
+    wait_for_operations(qtbot)
+    assert [p["paper_kind"] for p in papers_of(store, clerk, other.person_id)] == ["marriage_certificate"]
+    assert papers_of(store, clerk, person[0]) == []
