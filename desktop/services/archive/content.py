@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from desktop.db.paper_files import PaperFiles
@@ -38,10 +38,6 @@ class Content:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.files = PaperFiles.beside(store.path)
-
-    def known(self, digest: str) -> bool:
-        with self.store.sessions() as s:
-            return s.scalar(select(ArchiveBlob.sha256).where(ArchiveBlob.sha256 == digest)) is not None
 
     def put(self, unit: Unit, digest: str, data: bytes) -> bool:
         """Make the bytes durable and index them inside the caller's transaction; True when new.

@@ -117,7 +117,7 @@ def _add(store: Store, actor: Actor, person_id: uuid.UUID, kind: str, filename: 
     rules.place_of(kind, chapter, section)
     with mutation(store, actor, "archive.add") as unit:
         if unit.session.get(Person, person_id) is None:
-            raise NotFound("این شخص در این شعبه ثبت نشده است.", f"no person {person_id}")
+            raise NotFound("این شخص در این شعبه ثبت نشده است.", f"no person {person_id}", field="person")
         return _store(unit, person_id, kind, filename, data, media_type, chapter, section)
 
 
