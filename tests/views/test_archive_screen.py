@@ -319,6 +319,11 @@ def test_the_dossier_is_exported_as_one_pdf(qtbot, store, clerk, person, scans, 
     from desktop.services.pdf_preview import pdf_pages_png
 
     assert len(pdf_pages_png(data, dpi=20)) >= 4  # cover, 2 questionnaire pages, the photo
+    chapter = tmp_path / "out" / "photo-chapter.pdf"
+    screen.choose_export_path = lambda _suggested: str(chapter)
+    screen.export(screen.dossier.chapters()[0][0])  # one chapter: enrolment (questionnaire, photo)
+    wait_for_operations(qtbot)
+    assert chapter.read_bytes().startswith(b"%PDF-")
     screen.choose_export_path = lambda _suggested: ""  # cancelled: nothing written, nothing said
     screen.message.setText("")
     screen.export("enrolment")
