@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -128,9 +127,9 @@ class Screen(QWidget):
         row.addStretch(1)
         self.add_button = QPushButton("افزودن سند…")
         self.add_button.clicked.connect(lambda: self.add_files([]))
-        self.export_button = QToolButton()
-        self.export_button.setText("خروجی PDF پرونده…")
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A push button with a menu (whole dossier or one chapter): styled, disabled included, like
+        # the buttons beside it.
+        self.export_button = QPushButton("خروجی PDF پرونده…")
         self.export_menu = QMenu(self.export_button)
         self.export_button.setMenu(self.export_menu)
         self.verify_button = QPushButton("بررسی درستی آرشیو…")
