@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from . import (
     admin_screen,
+    archive_screen,
     certificate_screen,
     dependants_screen,
     enrolment_screen,
@@ -42,7 +43,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("search", "جستجوی اشخاص", "Ctrl+F", "person.read", search_screen.Screen),
     ScreenEntry("enrolment", "نام‌نویسی", "Ctrl+1", "person.enrol", enrolment_screen.Screen),
     ScreenEntry("dependants", "افراد تبعی", "Ctrl+2", "dependant.add", dependants_screen.Screen),
-    ScreenEntry("archive", "آرشیو اسناد", "Ctrl+3", "archive.add", None),
+    ScreenEntry("archive", "آرشیو اسناد", "Ctrl+3", "archive.add", archive_screen.Screen),
     ScreenEntry("corrections", "اصلاح سوابق", "Ctrl+4", "correction.request", None),
     ScreenEntry("inquiry", "استعلام ارتباط بیمه‌ای", "Ctrl+5", "inquiry.answer", inquiry_screen.Screen),
     ScreenEntry("certificate", "گواهی وضعیت بیمه‌ای", "Ctrl+6", "certificate.issue", certificate_screen.Screen),
@@ -52,16 +53,12 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("statistics", "آمار شعبه", "Ctrl+0", "statistics.view", statistics_screen.Screen),
 )
 
-# The features still to come, in one place (each has its issue): the archive and the correction
-# ledger.
+# The features still to come, in one place (each has its issue): the correction ledger.
 PLANNED: frozenset[str] = frozenset(entry.key for entry in SCREENS if entry.factory is None)
 
 # What each planned page says will come (SPEC §1.6, §5.2, §6) under the common "not yet
 # available" line, and what to do until then. It promises nothing the application pretends to do.
 PLANNED_NOTES: dict[str, str] = {
-    "archive": (
-        "آرشیو اسناد همه اشخاص را با جستجو بر پایه فصل، بخش و نوع سند نشان خواهد داد. تا آن زمان "
-        "سند هر شخص از پرونده او افزوده و دیده می‌شود (دکمه «افزودن سند اسکن‌شده…» و زبانه «آرشیو اسناد»)."),
     "corrections": (
         "دفتر اصلاح سند بیمه‌ای: درخواست اصلاح (واحد درخواست‌کننده، سند و اجزای آن، دلایل)، بررسی "
         "سامانه، نظر سرپرست (تایید یا رد با دلیل) و اعمال آن در حساب انفرادی؛ هر گام با کاربر و زمان "

@@ -105,9 +105,13 @@ class PersonFileDialog(QDialog):
         self.add_scan_button.clicked.connect(lambda: self.scan_dialog().open())
         self.request_correction_button = QPushButton("درخواست اصلاح سوابق…")
         self.request_correction_button.clicked.connect(self.request_correction)
+        # The archive screen shows the papers themselves (viewer, versions, checklist).
+        self.open_archive_button = QPushButton("پرونده اسناد در آرشیو")
+        self.open_archive_button.clicked.connect(self.open_archive)
         for button, permission in ((self.add_relationship_button, "person.update"),
                                    (self.add_scan_button, "archive.add"),
-                                   (self.request_correction_button, "correction.request")):
+                                   (self.request_correction_button, "correction.request"),
+                                   (self.open_archive_button, "archive.add")):
             button.setVisible(allowed(role, permission))
             button.setEnabled(False)
             button.setAutoDefault(False)  # Enter in the file opens no dialog by itself
@@ -154,7 +158,8 @@ class PersonFileDialog(QDialog):
 
     def show_file(self, f: PersonFile) -> None:
         self.pfile = f
-        for button in (self.add_relationship_button, self.add_scan_button, self.request_correction_button):
+        for button in (self.add_relationship_button, self.add_scan_button, self.request_correction_button,
+                       self.open_archive_button):
             button.setEnabled(True)
         self.setWindowTitle(f"پرونده {f.full_name}")
         status = "<span style='color:#1e8449'>فعال</span>" if f.active else "<span style='color:#7f8c8d'>غیرفعال</span>"
@@ -276,6 +281,14 @@ class PersonFileDialog(QDialog):
         return table(("شناسه", "نوع سند", "فصل", "بخش", "نسخه", "پرونده", "تاریخ اسکن"),
                      [(persian_digits(a.identifier), PAPER_KINDS.get(a.paper_kind, a.paper_kind), a.chapter,
                        a.section, a.version, a.filename, persian_digits(a.scanned_at)) for a in f.archive])
+
+    def open_archive(self) -> None:
+        """The archive screen of the main window, straight to this person's dossier."""
+        if self.pfile is None:
+            return
+        label = f"{self.pfile.full_name} — شماره تامین اجتماعی {code_run(self.pfile.person.ssn)}"
+        if not self.ctx.navigator.open(ScreenRequest("archive", self.person_id, label)):
+            self._action_done("صفحه «آرشیو اسناد» در این پنجره در دسترس نیست.")
 
     def _corrections_tab(self, f: PersonFile) -> QWidget:
         return table(("دوره", "واحد درخواست‌کننده", "اجزا", "دلایل", "وضعیت", "تاریخ"),

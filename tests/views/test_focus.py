@@ -71,8 +71,13 @@ def test_a_screen_shortcut_puts_the_cursor_in_its_first_field(qtbot, store, admi
 
 
 def test_a_planned_screen_leaves_the_cursor_in_the_menu(qtbot, store, admin):
+    from desktop.views.navigation import PLANNED
+
     window = signed_in(qtbot, store, admin)
-    window.show_screen("archive")
+    planned = [key for key in window.screen_keys() if key in PLANNED]
+    if not planned:
+        pytest.skip("every screen is built")
+    window.show_screen(planned[0])
     assert isinstance(window.current_page(), MessagePage)
     assert window.focusWidget() is window.nav
 
