@@ -98,10 +98,17 @@ def cmd_list(ctx: Context) -> Output:
     return Output(rows, text)
 
 
+def _out_target(raw: str | None, option: str = "out") -> PdfTarget:
+    """The output file, checked before the store is touched; an empty name is invalid input."""
+    target = PdfTarget.checked(raw, option)
+    if target is None:
+        raise InvalidValue(f"نام فایل خروجی (--{option}) خالی است.", f"--{option} is empty", field=option)
+    return target
+
+
 def _write_out(raw: str, data: bytes, option: str = "out") -> Path:
     """Write to a temporary file beside the target, then rename: never a half-written output."""
-    target = PdfTarget.checked(raw, option)
-    assert target is not None
+    target = _out_target(raw, option)
     try:
         fd, tmp = tempfile.mkstemp(dir=target.path.absolute().parent, prefix=f".{target.path.name[:200]}.",
                                    suffix=".part")
@@ -122,7 +129,7 @@ def _write_out(raw: str, data: bytes, option: str = "out") -> Path:
 
 def cmd_get(ctx: Context) -> Output:
     a = ctx.args
-    PdfTarget.checked(a.out, "out")  # a bad output path is refused before the store is touched
+    _out_target(a.out)  # a bad output path is refused before the store is touched
     paper = archive.paper_bytes(ctx.store(), ctx.actor(), a.identifier)
     out = _write_out(a.out, paper.data)
     data = {"identifier": paper.identifier, "out": str(out), "bytes": len(paper.data), "sha256": paper.sha256,
@@ -151,7 +158,7 @@ def cmd_checklist(ctx: Context) -> Output:
 
 def cmd_export(ctx: Context) -> Output:
     a = ctx.args
-    PdfTarget.checked(a.out, "out")
+    _out_target(a.out)
     written: list[Path] = []
     made = archive.export_dossier_pdf(ctx.store(), ctx.actor(), _person_id(ctx), a.chapter,
                                       all_versions=a.all_versions,
