@@ -36,6 +36,7 @@ PASSWORD_FILE_MAX_BYTES = 4096
 class Output:
     data: Any
     text: str = ""
+    exit_code: int = 0  # a finding printed as the document and also shown in the status (ledger verify)
 
 
 class StoreUnreadable(DomainError):

@@ -16,10 +16,18 @@ from typing import Any, NoReturn
 from desktop.domain.errors import DomainError, InvalidValue, Refused
 from desktop.services.crash_log import record_unexpected
 
-from . import data_commands, dependant_commands, inquiry_commands, store_commands, sync_commands
+from . import (
+    correction_commands,
+    data_commands,
+    dependant_commands,
+    inquiry_commands,
+    store_commands,
+    sync_commands,
+)
 from .base import Context, common_options, emit, report_error
 
-COMMANDS = [store_commands, data_commands, dependant_commands, inquiry_commands, sync_commands]
+COMMANDS = [store_commands, data_commands, dependant_commands, inquiry_commands, sync_commands,
+            correction_commands]
 EXIT_UNEXPECTED = 1
 EXIT_INTERRUPTED = 130
 
@@ -79,8 +87,9 @@ def run(argv: list[str]) -> int:
         # `--json FILE` on input commands names the input; the printed document is JSON anyway.
         as_json = bool(getattr(args, "json", False)) or bool(getattr(args, "json_file", None))
         ctx = Context(args)
-        emit(args.handler(ctx), as_json)
-        return 0
+        out = args.handler(ctx)
+        emit(out, as_json)
+        return out.exit_code
     except SystemExit as exc:  # --help, --version
         return exc.code if isinstance(exc.code, int) else 0
     except (DomainError, Refused) as exc:

@@ -136,13 +136,26 @@ def valid_invocation(command: str, t: Template) -> Invocation:
             ["--tracking", t.tracking], ["--passcode", t.passcode], ["--source", "F1"], ["--json", None]]),
         "inquiry-chain": lambda: Invocation("inquiry-chain", ["inquiry-chain", "verify"], [["--json", None]]),
         "verify-chain": lambda: Invocation("verify-chain", ["verify-chain"], [["--json", None]]),
+        "account": lambda: Invocation("account", ["account"], [["--national-code", t.main], ["--json", None]]),
+        "correction-request": lambda: Invocation("correction-request", ["correction", "request"], [
+            ["--line", t.line], ["--set", "days=20"], ["--set", "wage=90000000"], ["--reason", "لیست اشتباه"],
+            ["--unit", "واحد درآمد"], ["--paper", "correction_form=@form.pdf"], ["--json", None]],
+            user="clerk", files={"form.pdf": b"%PDF-1.4 correction form"}),
+        "correction-list": lambda: Invocation("correction-list", ["correction", "list"], [
+            ["--status", "all"], ["--json", None]]),
+        "correction-approve": lambda: Invocation("correction-approve", ["correction", "approve", t.request], [
+            ["--reason", "با لیست مطابقت دارد"], ["--json", None]]),
+        "correction-reject": lambda: Invocation("correction-reject", ["correction", "reject", t.request], [
+            ["--reason", "نادرست"], ["--json", None]]),
+        "ledger-verify": lambda: Invocation("ledger-verify", ["ledger", "verify"], [["--json", None]]),
     }
     return table[command]()
 
 
 COMMANDS = ["init", "init-new", "demo", "demo-new", "registry", "workshop", "authority", "enrol", "relationship",
             "person", "dependant-add", "dependant-check", "dependant-due", "dependant-end", "inquiry",
-            "certificate", "verify", "inquiry-chain", "verify-chain"]
+            "certificate", "verify", "inquiry-chain", "verify-chain", "account", "correction-request",
+            "correction-list", "correction-approve", "correction-reject", "ledger-verify"]
 INPUT_COMMANDS = {"registry", "workshop", "enrol", "relationship"}
 
 
@@ -167,6 +180,8 @@ def add_option(draw: st.DrawFn, inv: Invocation) -> None:
         ["--paper", "university_enrolment=@form.pdf@until=1499/01/01@seminary"], ["--from", "1400/01/01"],
         ["--date", "1499/01/01"], ["--other-fund", None], ["--dispatch-date", "2024/01/01"],
         ["--service-end", "1403/13/01"], ["--json", None], ["--pdf", "@out"], ["--db", "@out"],
+        ["--set", "days=40"], ["--set", "ssn=1"], ["--set", "wage=-1"], ["--set", "rate=۳۰۰"],
+        ["--line", "0" * 32], ["--status", "bogus"], ["--reason", ""],
     ])))
     inv.files.setdefault("form.pdf", b"%PDF-1.4 x")
     inv.files.setdefault("out", None)
