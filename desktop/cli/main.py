@@ -24,7 +24,7 @@ from . import (
     store_commands,
     sync_commands,
 )
-from .base import Context, common_options, emit, report_error
+from .base import Context, Output, common_options, emit, report_error
 
 COMMANDS = [store_commands, data_commands, dependant_commands, inquiry_commands, sync_commands,
             correction_commands]
@@ -87,7 +87,7 @@ def run(argv: list[str]) -> int:
         # `--json FILE` on input commands names the input; the printed document is JSON anyway.
         as_json = bool(getattr(args, "json", False)) or bool(getattr(args, "json_file", None))
         ctx = Context(args)
-        out = args.handler(ctx)
+        out: Output = args.handler(ctx)
         emit(out, as_json)
         return out.exit_code
     except SystemExit as exc:  # --help, --version

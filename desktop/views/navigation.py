@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 from . import (
     admin_screen,
     certificate_screen,
+    corrections_screen,
     dependants_screen,
     enrolment_screen,
     inquiry_screen,
@@ -42,7 +43,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("enrolment", "نام‌نویسی", "Ctrl+1", "person.enrol", enrolment_screen.Screen),
     ScreenEntry("dependants", "افراد تبعی", "Ctrl+2", "dependant.add", dependants_screen.Screen),
     ScreenEntry("archive", "آرشیو اسناد", "Ctrl+3", "archive.add", None),
-    ScreenEntry("corrections", "اصلاح سوابق", "Ctrl+4", "correction.request", None),
+    ScreenEntry("corrections", "اصلاح سوابق", "Ctrl+4", "correction.request", corrections_screen.Screen),
     ScreenEntry("inquiry", "استعلام ارتباط بیمه‌ای", "Ctrl+5", "inquiry.answer", inquiry_screen.Screen),
     ScreenEntry("certificate", "گواهی وضعیت بیمه‌ای", "Ctrl+6", "certificate.issue", certificate_screen.Screen),
     ScreenEntry("verification", "تصدیق گواهی", "Ctrl+7", "certificate.verify", verification_screen.Screen),
@@ -60,8 +61,4 @@ PLANNED_NOTES: dict[str, str] = {
     "archive": (
         "آرشیو اسناد همه اشخاص را با جستجو بر پایه فصل، بخش و نوع سند نشان خواهد داد. تا آن زمان "
         "سند هر شخص از پرونده او افزوده و دیده می‌شود (دکمه «افزودن سند اسکن‌شده…» و زبانه «آرشیو اسناد»)."),
-    "corrections": (
-        "دفتر اصلاح سند بیمه‌ای: درخواست اصلاح (واحد درخواست‌کننده، سند و اجزای آن، دلایل)، بررسی "
-        "سامانه، نظر سرپرست (تایید یا رد با دلیل) و اعمال آن در حساب انفرادی؛ هر گام با کاربر و زمان "
-        "در دفتر ثبت می‌شود. تا آن زمان درخواست اصلاحی در این برنامه ثبت نمی‌شود."),
 }
