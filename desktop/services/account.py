@@ -11,7 +11,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, distinct, exists, func, select
+from sqlalchemy import delete, distinct, exists, func, insert, literal, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from desktop.domain.corrections import LineComponents
@@ -179,31 +180,35 @@ def parse_line_id(raw: object) -> uuid.UUID:
 
 def recompute_account(session: Session, person_id: uuid.UUID, years: set[int] | None = None) -> LifetimeTotal:
     """The person's yearly rows (those of `years`, or all) and lifetime total from the lines in
-    effect; average wage per month insured, as the demo's loader computes it."""
+    effect; average wage per month insured, as the demo's loader computes it. Set-wise statements
+    (a decision's cost is mostly statements, not rows)."""
+    session.flush()
     effective = (select(DocumentLine.days, DocumentLine.wage, InsuranceDocument.year, InsuranceDocument.month)
                  .join(InsuranceDocument, InsuranceDocument.id == DocumentLine.document_id)
-                 .where(DocumentLine.person_id == person_id, in_effect()).subquery())
-    per_year = select(effective.c.year, func.sum(effective.c.days), func.sum(effective.c.wage),
-                      func.count(distinct(effective.c.month))).group_by(effective.c.year)
+                 .where(DocumentLine.person_id == person_id, in_effect()))
     if years is not None:
-        per_year = per_year.where(effective.c.year.in_(years))
-    found = {int(y): (int(d), int(w), int(m)) for y, d, w, m in session.execute(per_year)}
+        effective = effective.where(InsuranceDocument.year.in_(years))
+    rows = effective.subquery()
     stale = delete(AccountYear).where(AccountYear.person_id == person_id)
     if years is not None:
         stale = stale.where(AccountYear.year.in_(years))
     session.execute(stale)
-    for year, (days, wage, months) in found.items():
-        session.add(AccountYear(person_id=person_id, year=year, days=days, wage_total=wage,
-                                average_wage=wage // months if months else 0))
-    days, wage, months = session.execute(
-        select(func.coalesce(func.sum(effective.c.days), 0), func.coalesce(func.sum(effective.c.wage), 0),
-               func.count(distinct(effective.c.year * 100 + effective.c.month)))).one()
-    life = session.get(AccountLifetime, person_id)
-    if life is None:
-        life = AccountLifetime(person_id=person_id, days=0, wage_total=0, months=0)
-        session.add(life)
-    life.days, life.wage_total, life.months = int(days), int(wage), int(months)
-    return LifetimeTotal(life.days, life.wage_total, life.months)
+    wage, months = func.sum(rows.c.wage), func.count(distinct(rows.c.month))
+    session.execute(insert(AccountYear).from_select(
+        ["person_id", "year", "days", "wage_total", "average_wage"],
+        select(literal(person_id, AccountYear.person_id.type), rows.c.year, func.sum(rows.c.days), wage,
+               wage / months).group_by(rows.c.year)))
+    days, wage_total, month_count = session.execute(
+        select(func.coalesce(func.sum(DocumentLine.days), 0), func.coalesce(func.sum(DocumentLine.wage), 0),
+               func.count(distinct(InsuranceDocument.year * 100 + InsuranceDocument.month)))
+        .join(InsuranceDocument, InsuranceDocument.id == DocumentLine.document_id)
+        .where(DocumentLine.person_id == person_id, in_effect())).one()
+    total = LifetimeTotal(int(days), int(wage_total), int(month_count))
+    session.execute(sqlite_insert(AccountLifetime).values(
+        person_id=person_id, days=total.days, wage_total=total.wage_total, months=total.months)
+        .on_conflict_do_update(index_elements=["person_id"], set_={
+            "days": total.days, "wage_total": total.wage_total, "months": total.months}))
+    return total
 
 
 def account_of(store: Store, actor: Actor, *, national_code: str | None = None, ssn: str | None = None,

@@ -47,7 +47,8 @@ def link_hash(prev_hash: str, entry: LedgerEntry) -> str:
 
 
 def _head(session: Session) -> LedgerHead:
-    head = session.get(LedgerHead, 1)
+    with session.no_autoflush:  # the pending rows of this step need no flush to read the anchor
+        head = session.get(LedgerHead, 1)
     if head is None:  # a store made before any entry and without the anchor row
         head = LedgerHead(id=1, seq=0, hash="", entries=0)
         session.add(head)
@@ -71,7 +72,6 @@ def append(unit: Unit, request_id: uuid.UUID, step: str, payload: dict[str, Any]
     if person_id is not None:
         record["person_id"] = person_id.hex
     unit.record(AUDIT_PREFIX + step, "correction_request", request_id, record)
-    session.flush()
     return entry
 
 
