@@ -62,6 +62,8 @@ def clerk_requests(qtbot, store, clerk, pid, tmp_path: Path, *, month: int = 2, 
     assert form.current["days"].text() == "۳۱" and form.new["days"].text() == "۳۱"
     form.new["days"].clear()
     type_text(form.new["days"], days)
+    form.new["wage"].clear()
+    type_text(form.new["wage"], "۱۴۲۰۰۰۰۰۰")
     form.submit.click()
     wait_for_operations(qtbot)
     assert "دلایل" in form.message.text() and count_rows(store, "correction_request") == 0  # reason required
@@ -112,7 +114,8 @@ def test_clerk_requests_supervisor_approves_and_the_account_changes(qtbot, store
     wait_for_operations(qtbot)
     panel = page.queue_panel
     assert panel.detail is not None and not panel.detail.stale
-    assert [(f, o, n) for f, o, n in panel.detail.view.changes] == [("days", 31, 25)]
+    assert [(f, o, n) for f, o, n in panel.detail.view.changes] == [("days", 31, 25),
+                                                                    ("wage", 150_000_000, 142_000_000)]
     assert "مریم کریمی" in panel.heading.text() and panel.open_form_button.isVisibleTo(panel)
     shot(window, "corrections-queue.png", tmp_path)
     activate(qtbot, window)
