@@ -254,20 +254,18 @@ def _apply(u: Unit, request: CorrectionRequest, line: AccountLine) -> Decision:
     document = InsuranceDocument(id=uuid.uuid4(), kind="correction", workshop_id=workshop_id, year=line.year,
                                  month=line.month, branch_code=u.store.branch_code, corrects_id=line.document_id,
                                  created_at=utcnow())
-    original = session.get(DocumentLine, line.line_id)
-    assert original is not None  # line_by_id found it in this transaction
-    corrected = DocumentLine(id=uuid.uuid4(), document_id=document.id, person_id=original.person_id,
-                             insurance_number=original.insurance_number, days=new.days, wage=new.wage,
-                             rate=new.rate, job=new.job, supersedes_id=original.id)
+    person_id = request.person_id or line_person(session, line.line_id)
+    corrected = DocumentLine(id=uuid.uuid4(), document_id=document.id, person_id=person_id,
+                             insurance_number=line.insurance_number, days=new.days, wage=new.wage,
+                             rate=new.rate, job=new.job, supersedes_id=line.line_id)
     session.add(document)
     session.flush()  # no ORM relationship orders the inserts: the document before its line
-    session.add(corrected)
-    session.flush()
-    lifetime = recompute_account(session, original.person_id, {line.year})
+    session.add(corrected)  # flushed by the recompute
+    lifetime = recompute_account(session, person_id, {line.year})
     request.status, request.correction_line_id = "applied", corrected.id
     ledger.append(u, request.id, "apply", {
         "correction_document_id": document.id.hex, "correction_line_id": corrected.id.hex,
-        "supersedes": original.id.hex, "lifetime": lifetime.as_json()}, person_id=original.person_id)
+        "supersedes": line.line_id.hex, "lifetime": lifetime.as_json()}, person_id=person_id)
     return Decision(request.id, "applied", corrected.id, lifetime)
 
 
