@@ -100,7 +100,6 @@ class DecisionPanel(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda a=approve: self.decide(a))
-        self.reason.returnPressed.connect(lambda: None)  # Enter never decides by itself
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b03a2e")

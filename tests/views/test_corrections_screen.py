@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from desktop.domain.text import persian_digits
 from desktop.services.account import account_of
 from desktop.services.enrolment import enrol
 from desktop.views.context import ViewContext
@@ -180,14 +181,15 @@ def test_the_clerks_screen_files_a_request_and_cannot_decide(qtbot, store, clerk
     page = window.current_page()
     assert isinstance(page, Screen) and page.tabs.count() == 2 and page.verify_button.isHidden()
     assert window.corrections_badge is None  # clerks decide nothing
-    type_text(page.lookup, code)
+    type_text(page.lookup, persian_digits(code))  # any digits
     qtbot.keyClick(page.lookup, Qt.Key.Key_Return)
     wait_for_operations(qtbot)
     assert page.account is not None and page.lines.rowCount() == 3
     page.lines.setCurrentCell(1, 0)
     form = page.form
     assert form.line is not None and form.line.month == 2
-    form.new["wage"].setText("140000000")
+    form.new["wage"].clear()
+    type_text(form.new["wage"], "۱۴۰۰۰۰۰۰۰")
     type_text(form.reasons, "دستمزد اشتباه")
     type_text(form.unit, "واحد درآمد")
     shot(window, "corrections-request.png", tmp_path)
