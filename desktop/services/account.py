@@ -59,6 +59,7 @@ class AccountLine:
     supersedes: uuid.UUID | None  # the line this correction replaced
     corrected_by: uuid.UUID | None  # the correction line that replaced this one
     correction_id: uuid.UUID | None = None  # the request that produced this line, for a correction
+    workshop_id: uuid.UUID | None = None  # the document's workshop (its code is `workshop_code`)
 
     @property
     def in_effect(self) -> bool:
@@ -152,19 +153,28 @@ def _line(line: DocumentLine, doc: InsuranceDocument, code: str | None, correcte
           correction_id: uuid.UUID | None) -> AccountLine:
     return AccountLine(line.id, doc.id, doc.kind, doc.year, doc.month, code, line.days, line.wage, line.rate,
                        line.job or "", doc.branch_code, line.insurance_number, line.supersedes_id,
-                       corrected_by, correction_id)
+                       corrected_by, correction_id, doc.workshop_id)
 
 
 def line_by_id(session: Session, line_id: uuid.UUID) -> AccountLine:
+    """One line with its document, workshop code and successor, in one query."""
+    successor = select(_successor.id).where(_successor.supersedes_id == DocumentLine.id).limit(1) \
+        .scalar_subquery()
     row = session.execute(
-        select(DocumentLine, InsuranceDocument, Workshop.code)
+        select(DocumentLine, InsuranceDocument, Workshop.code, successor)
         .join(InsuranceDocument, InsuranceDocument.id == DocumentLine.document_id)
         .outerjoin(Workshop, Workshop.id == InsuranceDocument.workshop_id)
         .where(DocumentLine.id == line_id)).first()
     if row is None:
         raise NotFound(f"سطر سندی با شناسه {line_id.hex} نیست.", f"no document line {line_id.hex}", field="line")
-    successor = session.scalar(select(DocumentLine.id).where(DocumentLine.supersedes_id == line_id).limit(1))
-    return _line(row[0], row[1], row[2], successor, None)
+    return _line(row[0], row[1], row[2], _uuid(row[3]), None)
+
+
+def _uuid(value: object) -> uuid.UUID | None:
+    """A scalar subquery's id comes back as the stored text, not as a UUID."""
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    return uuid.UUID(hex=str(value))
 
 
 def parse_line_id(raw: object) -> uuid.UUID:

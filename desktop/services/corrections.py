@@ -248,9 +248,11 @@ def _apply(u: Unit, request: CorrectionRequest, line: AccountLine) -> Decision:
     """The correction document: a new document (kind `correction`) referencing the original, with
     one line that supersedes the original line; then the account, then the `apply` entry."""
     session = u.session
-    new = line.components.with_changes(json.loads(request.components))
-    workshop_id = session.scalar(select(Workshop.id).where(Workshop.code == new.workshop_code)) \
-        if new.workshop_code else None
+    changes = json.loads(request.components)
+    new = line.components.with_changes(changes)
+    workshop_id = line.workshop_id  # the original document's, unless the workshop is corrected
+    if "workshop_code" in changes:
+        workshop_id = session.scalar(select(Workshop.id).where(Workshop.code == new.workshop_code))
     document = InsuranceDocument(id=uuid.uuid4(), kind="correction", workshop_id=workshop_id, year=line.year,
                                  month=line.month, branch_code=u.store.branch_code, corrects_id=line.document_id,
                                  created_at=utcnow())
