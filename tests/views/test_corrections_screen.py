@@ -40,10 +40,14 @@ def person(store, clerk, registered, workshop):
 
 
 def shot(widget, name: str, tmp_path: Path) -> None:
-    """Saved for the README when BRANCH_DESK_UPDATE_SCREENSHOTS=1, else beside the test."""
-    apply_theme(QApplication.instance())
-    folder = SHOTS if os.environ.get("BRANCH_DESK_UPDATE_SCREENSHOTS") == "1" else tmp_path
-    save(widget, folder / name)
+    """For the README when BRANCH_DESK_UPDATE_SCREENSHOTS=1 (in the application's theme — which
+    stays on the process's QApplication, so run this file alone then), else a plain grab beside
+    the test: the other tests of this worker must see the untouched application."""
+    if os.environ.get("BRANCH_DESK_UPDATE_SCREENSHOTS") == "1":
+        apply_theme(QApplication.instance())
+        save(widget, SHOTS / name)
+    else:
+        save(widget, tmp_path / name)
 
 
 def clerk_requests(qtbot, store, clerk, pid, tmp_path: Path, *, month: int = 2, days: str = "۲۵") -> None:
