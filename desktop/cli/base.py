@@ -36,7 +36,7 @@ PASSWORD_FILE_MAX_BYTES = 4096
 class Output:
     data: Any
     text: str = ""
-    exit_code: int = 0  # a report printed in full that still fails (e.g. a damaged archive: 3)
+    exit_code: int = 0  # a report printed in full that still fails (ledger verify, a damaged archive: 3)
 
 
 class StoreUnreadable(DomainError):

@@ -13,17 +13,23 @@ import json
 import sys
 from typing import Any, NoReturn
 
-import desktop.cli.archive_commands as archive_commands
-from desktop.cli import stats_commands
 from desktop.domain.errors import DomainError, InvalidValue, Refused
 from desktop.services.crash_log import record_unexpected
 
-from . import data_commands, dependant_commands, inquiry_commands, store_commands, sync_commands
+from . import (
+    archive_commands,
+    correction_commands,
+    data_commands,
+    dependant_commands,
+    inquiry_commands,
+    stats_commands,
+    store_commands,
+    sync_commands,
+)
 from .base import Context, Output, common_options, emit, report_error
 
-COMMANDS = [store_commands, data_commands, dependant_commands, inquiry_commands, sync_commands]
-COMMANDS.append(archive_commands)
-COMMANDS.append(stats_commands)
+COMMANDS = [store_commands, data_commands, dependant_commands, inquiry_commands, sync_commands,
+            correction_commands, archive_commands, stats_commands]
 EXIT_UNEXPECTED = 1
 EXIT_INTERRUPTED = 130
 

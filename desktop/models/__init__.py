@@ -3,7 +3,7 @@
 from .account import AccountLifetime, AccountYear, DocumentLine, InsuranceDocument
 from .archive import ArchiveBlob, ArchiveItem
 from .base import Base, utcnow, uuid7
-from .correction import CorrectionRequest, LedgerEntry
+from .correction import CorrectionRequest, LedgerEntry, LedgerHead
 from .inquiry import (
     Authority,
     Certificate,
@@ -32,7 +32,7 @@ __all__ = [
     "AccountLifetime", "AccountYear", "Acquaintance", "AppUser", "ArchiveBlob", "ArchiveItem",
     "AuditEntry", "Authority", "Base", "Certificate", "CertificateAttempt", "CorrectionRequest",
     "DocumentLine", "Draft", "Employer", "IdentityChange", "InquiryRecord", "InsuranceDocument",
-    "InsuranceNumber", "LeaseRequest", "LedgerEntry", "NumberBlock", "NumberRange", "OutboxEntry", "PaperKind",
+    "InsuranceNumber", "LeaseRequest", "LedgerEntry", "LedgerHead", "NumberBlock", "NumberRange", "OutboxEntry", "PaperKind",
     "Person", "PersonRole", "PersonalBoxItem", "PersonalInfo", "PersonalInfoChange", "Relationship",
     "RelationshipPaper", "RelationshipType", "StoreSetting", "SyncConflict", "SyncQuarantine", "SyncRound", "SyncState", "TrackingSerial", "Workshop",
     "utcnow", "uuid7",

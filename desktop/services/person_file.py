@@ -39,6 +39,7 @@ from desktop.models import (
     PersonalInfoChange,
 )
 
+from .account import AccountLine, person_lines
 from .actor import Actor
 from .people import (
     AcquaintanceRow,
@@ -152,7 +153,7 @@ class CorrectionRow:
 
     period: str  # Jalali year/month, e.g. 1403/02
     requesting_unit: str
-    status: str  # requested | checked | approved | rejected | applied
+    status: str  # open | rejected | applied (revision 0005; older stores said requested)
     # The corrected components ({"wage": 123, "days": 30}) as (name, value) pairs; what is not
     # a JSON object is shown as the text it was stored as.
     components: tuple[tuple[str, object], ...] | str
@@ -188,6 +189,9 @@ class PersonFile:
     archive: tuple[ArchivePaper, ...]
     corrections: tuple[CorrectionRow, ...]
     inquiries: tuple[InquiryRow, ...]
+    # Every monthly document line, superseded ones too (services.account), for picking a line to
+    # correct and showing a corrected one as such.
+    account_lines: tuple[AccountLine, ...] = ()
 
     @property
     def person_id(self) -> uuid.UUID:
@@ -239,6 +243,7 @@ def load_person_file(store: Store, actor: Actor, person_id: uuid.UUID) -> Person
             archive=_archive(session, person_id),
             corrections=_corrections(session, person_id),
             inquiries=_inquiries(session, person_id, person.national_code),
+            account_lines=person_lines(session, person_id),
         )
 
 

@@ -21,6 +21,7 @@ class ScreenRequest:
     key: str  # navigation.SCREENS key
     person_id: uuid.UUID | None = None
     person_label: str = ""  # name and SSN as the file shows them, for the page to name the person
+    item: uuid.UUID | None = None  # one thing on that screen to show, e.g. a correction request
 
 
 class Navigator(QObject):

@@ -26,6 +26,7 @@ from desktop.services.changes import ChangeKind, Changes
 from desktop.services.status import branch_facts
 from desktop.services.sync import SyncStatus, sync_status
 
+from . import corrections_badge
 from .context import ScreenRequest, ViewContext
 from .daily_checks import DailyChecks
 from .focus import focus_first_field
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._build_status_bar()
         ctx.navigator.requested.connect(self.open_request)
+        self.corrections_badge = corrections_badge.attach(ctx, self.nav)  # waiting for my decision
         if self.entries:
             self.nav.setCurrentRow(0)
         # Signed in: the hands are on the first screen's first field (the search box), not on

@@ -17,6 +17,7 @@ from . import (
     admin_screen,
     archive_screen,
     certificate_screen,
+    corrections_screen,
     dependants_screen,
     enrolment_screen,
     inquiry_screen,
@@ -44,7 +45,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("enrolment", "نام‌نویسی", "Ctrl+1", "person.enrol", enrolment_screen.Screen),
     ScreenEntry("dependants", "افراد تبعی", "Ctrl+2", "dependant.add", dependants_screen.Screen),
     ScreenEntry("archive", "آرشیو اسناد", "Ctrl+3", "archive.add", archive_screen.Screen),
-    ScreenEntry("corrections", "اصلاح سوابق", "Ctrl+4", "correction.request", None),
+    ScreenEntry("corrections", "اصلاح سوابق", "Ctrl+4", "correction.request", corrections_screen.Screen),
     ScreenEntry("inquiry", "استعلام ارتباط بیمه‌ای", "Ctrl+5", "inquiry.answer", inquiry_screen.Screen),
     ScreenEntry("certificate", "گواهی وضعیت بیمه‌ای", "Ctrl+6", "certificate.issue", certificate_screen.Screen),
     ScreenEntry("verification", "تصدیق گواهی", "Ctrl+7", "certificate.verify", verification_screen.Screen),
@@ -53,14 +54,11 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("statistics", "آمار شعبه", "Ctrl+0", "statistics.view", statistics_screen.Screen),
 )
 
-# The features still to come, in one place (each has its issue): the correction ledger.
+# The features still to come, in one place (each has its issue); none today, the page stays for
+# the next one.
 PLANNED: frozenset[str] = frozenset(entry.key for entry in SCREENS if entry.factory is None)
 
 # What each planned page says will come (SPEC §1.6, §5.2, §6) under the common "not yet
 # available" line, and what to do until then. It promises nothing the application pretends to do.
 PLANNED_NOTES: dict[str, str] = {
-    "corrections": (
-        "دفتر اصلاح سند بیمه‌ای: درخواست اصلاح (واحد درخواست‌کننده، سند و اجزای آن، دلایل)، بررسی "
-        "سامانه، نظر سرپرست (تایید یا رد با دلیل) و اعمال آن در حساب انفرادی؛ هر گام با کاربر و زمان "
-        "در دفتر ثبت می‌شود. تا آن زمان درخواست اصلاحی در این برنامه ثبت نمی‌شود."),
 }

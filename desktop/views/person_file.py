@@ -25,19 +25,22 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.enrolment import HEALTH_FIELDS
-from desktop.domain.jalali import MONTHS_FA, format_jalali
+from desktop.domain.jalali import format_jalali
 from desktop.domain.roles import allowed
 from desktop.domain.text import persian_digits
 from desktop.domain.vocabulary import GENDERS, INQUIRY_STATES, NUMBER_KINDS, PAPER_KINDS, RELATIONS
 from desktop.services import records
+from desktop.services.account import AccountLine
 from desktop.services.changes import ChangeKind, Changes
 from desktop.services.people import PersonRecord
 from desktop.services.person_file import CorrectionRow, PersonFile, load_person_file
 from desktop.services.sync import ConflictRow, open_conflicts
 
 from .context import ScreenRequest, ViewContext
+from .correction_form import CorrectionRequestDialog
 from .messages import error_text, show_error
 from .operations import Operation
+from .person_file_account import account_lines_table
 from .person_file_actions import RelationshipDialog, ScanDialog
 from .person_file_parts import (
     IDENTITY_LABELS,
@@ -270,12 +273,44 @@ class PersonFileDialog(QDialog):
         layout.addWidget(table(("سال", "روز", "جمع دستمزد", "میانگین دستمزد"),
                                [(persian_digits(y.year), y.days, money(y.wage_total), money(y.average_wage))
                                 for y in f.account_years]))
-        layout.addWidget(QLabel("ماهانه:"))
-        layout.addWidget(table(("سال", "ماه", "روز", "دستمزد", "نرخ", "شغل", "کارگاه", "شعبه"),
-                               [(persian_digits(m.year), MONTHS_FA[m.month - 1], m.days, money(m.wage),
-                                 persian_digits(m.rate), m.job or "", persian_digits(m.workshop_code or "—"),
-                                 persian_digits(m.branch_code)) for m in f.account_months]))
+        layout.addWidget(QLabel("ماهانه (سطرهای سند؛ سطری را برگزینید و برای اصلاح آن Enter بزنید):"))
+        self.account_table = account_lines_table(f.account_lines, self._open_ledger)
+        self.account_table.activated.connect(lambda _index: self.request_line_correction())
+        layout.addWidget(self.account_table)
+        self.line_correction_button = QPushButton("درخواست اصلاح سطر برگزیده…")
+        self.line_correction_button.setVisible(allowed(self.ctx.actor.role, "correction.request"))
+        self.line_correction_button.setAutoDefault(False)
+        self.line_correction_button.clicked.connect(self.request_line_correction)
+        layout.addWidget(self.line_correction_button, alignment=Qt.AlignmentFlag.AlignLeft)
         return page
+
+    def selected_line(self) -> AccountLine | None:
+        if self.pfile is None:
+            return None
+        rows = {i.row() for i in self.account_table.selectedIndexes()}
+        lines = self.pfile.account_lines
+        return lines[row] if len(rows) == 1 and (row := rows.pop()) < len(lines) else None
+
+    def correction_dialog(self, line: AccountLine) -> CorrectionRequestDialog:
+        return CorrectionRequestDialog(self.ctx, line, self._action_done, self)
+
+    def request_line_correction(self) -> None:
+        """The clerk picked a monthly line in the individual account: the request form over it."""
+        if not allowed(self.ctx.actor.role, "correction.request"):
+            return
+        line = self.selected_line()
+        if line is None or not line.in_effect:
+            self._action_done("سطری جاری از جدول ماهانه برگزینید؛ سطر اصلاح‌شده جای خود را به اصلاحیه داده است.")
+            return
+        self.correction_dialog(line).open()
+
+    def _open_ledger(self, request_id: uuid.UUID) -> None:
+        """A corrected line's link: the request and its ledger steps on the corrections screen."""
+        if self.pfile is None:
+            return
+        label = f"{self.pfile.full_name} — شماره تامین اجتماعی {code_run(self.pfile.person.ssn)}"
+        if not self.ctx.navigator.open(ScreenRequest("corrections", self.person_id, label, item=request_id)):
+            self._action_done("صفحه «اصلاح سوابق» در این پنجره در دسترس نیست.")
 
     def _archive_tab(self, f: PersonFile) -> QWidget:
         return table(("شناسه", "نوع سند", "فصل", "بخش", "نسخه", "پرونده", "تاریخ اسکن"),
@@ -334,15 +369,16 @@ class PersonFileDialog(QDialog):
         self.note.setText(note)
 
     def request_correction(self) -> None:
-        """The correction ledger is a screen of the main window (still to come): open it there
-        with this person chosen. Nothing is recorded here."""
+        """Open the corrections screen of the main window with this person's account, and show
+        the account tab here, where a line is picked for the request form."""
         if self.pfile is None:
             return
         label = f"{self.pfile.full_name} — شماره تامین اجتماعی {code_run(self.pfile.person.ssn)}"
         heard = self.ctx.navigator.open(ScreenRequest("corrections", self.person_id, label))
-        self._action_done("صفحه «اصلاح سوابق» در پنجره اصلی برای این شخص باز شد؛ دفتر اصلاح هنوز "
-                          "ساخته نشده و درخواستی ثبت نشد." if heard else
-                          "صفحه «اصلاح سوابق» در این پنجره در دسترس نیست.")
+        self.tabs.setCurrentIndex(5)  # حساب انفرادی
+        self._action_done("صفحه «اصلاح سوابق» در پنجره اصلی برای این شخص باز شد؛ یا همین‌جا در «حساب "
+                          "انفرادی» سطری را برگزینید و Enter بزنید." if heard else
+                          "در «حساب انفرادی» سطری را برگزینید و Enter بزنید.")
 
     def requery_identity(self, approval: str | None = None) -> None:
         store, actor, person_id = self.ctx.store, self.ctx.actor, self.person_id

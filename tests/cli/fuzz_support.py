@@ -49,6 +49,8 @@ class Template:
     passcode: str
     workshop: str = "1234567890"
     free_workshop: str = "1234567891"
+    line: str = ""  # a monthly document line of `main` with no request on it
+    request: str = ""  # an open correction request (by clerk) on another of main's lines
     paper: str = ""  # an archived paper's identifier (the main insured's questionnaire)
 
 
@@ -102,9 +104,30 @@ def _fill(folder: Path, db: Path, pw: Path) -> Template:
                            "questionnaire", "--file", str(tmp / "q.pdf"), "--json"))["identifier"]
     shutil.rmtree(tmp)
     _users(db)
+    line, request = _correction(db, main["national_code"])
     return Template(folder, main["national_code"], wife["national_code"], son["national_code"],
                     daughter["national_code"], other["national_code"], stranger["national_code"], ssn,
-                    link["relationship_id"], cert["tracking_code"], cert["passcode"], paper=paper)
+                    link["relationship_id"], cert["tracking_code"], cert["passcode"], line=line, request=request,
+                    paper=paper)
+
+
+def _correction(db: Path, national_code: str) -> tuple[str, str]:
+    """Two monthly lines of the main insured, and an open correction request on the second."""
+    from desktop.services.corrections import request_correction
+    from desktop.services.records import enrolled_person
+
+    from ..services.correction_kit import add_monthly_lines
+
+    store = open_store(db)
+    try:
+        with store.sessions() as session:
+            pid = enrolled_person(session, national_code=national_code).id
+        free, asked = add_monthly_lines(store, pid, "1234567890", [(1403, 1, 31, 100_000_000),
+                                                                   (1403, 2, 31, 100_000_000)])
+        filed = request_correction(store, sign_in(store, "clerk", USERS["clerk"][1]), asked, {"days": 20}, "دلیل")
+    finally:
+        store.close()
+    return free.hex, filed.id.hex
 
 
 def _users(db: Path) -> None:

@@ -150,15 +150,27 @@ def valid_invocation(command: str, t: Template) -> Invocation:
             ["--national-code", t.main], ["--chapter", "enrolment"], ["--out", "@dossier.pdf"], ["--json", None]]),
         "stats": lambda: Invocation("stats", ["stats"], [
             ["--from", "1403/01/01"], ["--to", "۱۴۰۳/۱۲/۳۰"], ["--json", None]]),
+        "account": lambda: Invocation("account", ["account"], [["--national-code", t.main], ["--json", None]]),
+        "correction-request": lambda: Invocation("correction-request", ["correction", "request"], [
+            ["--line", t.line], ["--set", "days=20"], ["--set", "wage=90000000"], ["--reason", "لیست اشتباه"],
+            ["--unit", "واحد درآمد"], ["--paper", "correction_form=@form.pdf"], ["--json", None]],
+            user="clerk", files={"form.pdf": b"%PDF-1.4 correction form"}),
+        "correction-list": lambda: Invocation("correction-list", ["correction", "list"], [
+            ["--status", "all"], ["--json", None]]),
+        "correction-approve": lambda: Invocation("correction-approve", ["correction", "approve", t.request], [
+            ["--reason", "با لیست مطابقت دارد"], ["--json", None]]),
+        "correction-reject": lambda: Invocation("correction-reject", ["correction", "reject", t.request], [
+            ["--reason", "نادرست"], ["--json", None]]),
+        "ledger-verify": lambda: Invocation("ledger-verify", ["ledger", "verify"], [["--json", None]]),
     }
     return table[command]()
 
 
 COMMANDS = ["init", "init-new", "demo", "demo-new", "registry", "workshop", "authority", "enrol", "relationship",
             "person", "dependant-add", "dependant-check", "dependant-due", "dependant-end", "inquiry",
-            "certificate", "verify", "inquiry-chain", "verify-chain"]
+            "certificate", "verify", "inquiry-chain", "verify-chain", "account", "correction-request",
+            "correction-list", "correction-approve", "correction-reject", "ledger-verify", "stats"]
 COMMANDS += ["archive-add", "archive-list", "archive-get", "archive-verify", "archive-checklist", "archive-export"]
-COMMANDS.append("stats")
 INPUT_COMMANDS = {"registry", "workshop", "enrol", "relationship"}
 
 
@@ -186,6 +198,8 @@ def add_option(draw: st.DrawFn, inv: Invocation) -> None:
         ["--kind", "passport"], ["--file", "@form.pdf"], ["--file", "@out"], ["--file", "@nowhere.pdf"],
         ["--chapter", "attic"], ["--section", "photo"], ["--out", "@out"], ["--identifier", "1021-nothing"],
         ["--to", "1399/12/30"], ["--from", "1405/13/01"],
+        ["--set", "days=40"], ["--set", "ssn=1"], ["--set", "wage=-1"], ["--set", "rate=۳۰۰"],
+        ["--line", "0" * 32], ["--status", "bogus"], ["--reason", ""],
     ])))
     inv.files.setdefault("form.pdf", b"%PDF-1.4 x")
     inv.files.setdefault("out", None)

@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 
 from desktop.services.person_file import load_person_file
 from desktop.views.context import ViewContext
-from desktop.views.main_window import MainWindow, PlannedPage
+from desktop.views.corrections_screen import Screen as CorrectionsScreen
+from desktop.views.main_window import MainWindow
 from desktop.views.person_file import PersonFileDialog
 
 from ..conftest import count_rows
@@ -117,7 +118,7 @@ def test_add_scan_archives_the_file_and_the_list_refreshes(qtbot, store, clerk, 
                for r in range(archive_tab.rowCount()))
 
 
-def test_request_correction_opens_the_planned_ledger_for_this_person(qtbot, store, clerk, person):  # noqa: F811
+def test_request_correction_opens_the_corrections_screen_for_this_person(qtbot, store, clerk, person):  # noqa: F811
     window = MainWindow(ViewContext(store, clerk))
     qtbot.addWidget(window)
     window.show()
@@ -129,8 +130,8 @@ def test_request_correction_opens_the_planned_ledger_for_this_person(qtbot, stor
     qtbot.mouseClick(dialog.request_correction_button, Qt.MouseButton.LeftButton)
     assert window.screen_keys()[window.nav.currentRow()] == "corrections"
     page = window.current_page()
-    assert isinstance(page, PlannedPage) and page.person_id == person
-    assert dialog.pfile.full_name in page.person.text() and not page.person.isHidden()
-    assert "هنوز آماده نیست" in page.body.text() and "دفتر اصلاح سند بیمه‌ای" in page.body.text()
-    assert "درخواستی ثبت نشد" in dialog.note.text()
-    assert count_rows(store, "correction_request") == 0  # no fake ledger
+    assert isinstance(page, CorrectionsScreen)
+    wait_for_operations(qtbot)
+    assert page.account is not None and page.account.person_id == person
+    assert dialog.tabs.currentIndex() == 5 and "حساب انفرادی" in dialog.note.text()
+    assert count_rows(store, "correction_request") == 0  # nothing is filed until the form is sent

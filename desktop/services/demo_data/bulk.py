@@ -174,9 +174,12 @@ def write_accounts(cur: Any) -> None:
     Read from the lines directly rather than through the `account_month` view: a store just
     filled has no corrections, so every line is effective and the view's per-line NOT EXISTS
     probe would only cost time (it is what services use once corrections exist)."""
+    # Only the people this fill made: a store filled again keeps the totals it already has
+    # (and the corrections behind them).
     cur.execute("CREATE TEMP TABLE demo_year AS SELECT l.person_id AS person_id, d.year AS year,"
                 " SUM(l.days) AS days, SUM(l.wage) AS wage_total, COUNT(DISTINCT d.month) AS months"
                 " FROM document_line AS l JOIN insurance_document AS d ON d.id = l.document_id"
+                " WHERE l.person_id NOT IN (SELECT person_id FROM account_lifetime)"
                 " GROUP BY l.person_id, d.year")
     cur.execute("INSERT INTO account_year (person_id, year, days, wage_total, average_wage)"
                 " SELECT person_id, year, days, wage_total, wage_total / months FROM demo_year")
