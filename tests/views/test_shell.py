@@ -110,12 +110,15 @@ def test_status_bar_counts_the_outbox_from_the_change_channel(qtbot, store, admi
     assert polling == []
 
 
-def test_planned_screens_show_not_yet_available(qtbot, store, clerk):
+def test_planned_screens_show_not_yet_available(qtbot, store, clerk, monkeypatch):
     from desktop.views import main_window
-    from desktop.views.navigation import PLANNED
+    from desktop.views.navigation import ScreenEntry
 
+    # Every listed screen is built today; the page for the next planned one is still the rule.
+    future = ScreenEntry("future", "بخش آینده", "Ctrl+Shift+0", "person.read", None)
+    monkeypatch.setattr(main_window, "SCREENS", (*SCREENS, future))
     window = window_for(qtbot, store, clerk)
-    planned = [key for key in window.screen_keys() if key in PLANNED]
+    planned = [key for key in window.screen_keys() if key == "future"]
     assert planned
     for key in planned:
         window.show_screen(key)
