@@ -9,6 +9,7 @@ tests/support/app_driver.py, outside the shipped package.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only: start-up imports Qt and the screens when they are needed
     from PySide6.QtWidgets import QApplication
 
+    from desktop.domain.errors import DomainError
     from desktop.services.actor import Actor
     from desktop.services.store import Store
     from desktop.views.main_window import MainWindow
@@ -43,6 +45,9 @@ def run_gui(argv: list[str], shell_class: type[Shell] | None = None) -> int:
     args = parse_args(argv)
     existing = QApplication.instance()  # pytest-qt's, when a test drives the program
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
+    broken = installation_problem()
+    if broken is not None:
+        return report_broken_installation(broken)
     apply_theme(app)
     install_qt_translations(app)  # Qt's own dialogs and standard buttons in Persian
     install_exception_hook()
@@ -55,6 +60,27 @@ def run_gui(argv: list[str], shell_class: type[Shell] | None = None) -> int:
     # Pool threads finish before Qt is torn down, so none touches a deleted object at exit.
     QThreadPool.globalInstance().waitForDone(10_000)
     return code
+
+
+def installation_problem() -> DomainError | None:
+    """A missing font, icon or migration (issue 13): said before any window, never a traceback."""
+    from desktop.bundled import check_installation
+    from desktop.domain.errors import DomainError
+
+    try:
+        check_installation()
+    except DomainError as exc:
+        return exc
+    return None
+
+
+def report_broken_installation(exc: DomainError) -> int:
+    from PySide6.QtWidgets import QMessageBox
+
+    print(f"خطا: {exc.fa}\nerror: {exc.en}", file=sys.stderr)
+    if os.environ.get("QT_QPA_PLATFORM") != "offscreen":  # nobody could close a box there
+        QMessageBox.critical(None, "میز شعبه", f"{exc.fa}\n\n{exc.en}")
+    return exc.exit_code
 
 
 class Shell:
