@@ -48,6 +48,7 @@ def run_gui(argv: list[str], shell_class: type[Shell] | None = None) -> int:
     broken = installation_problem()
     if broken is not None:
         return report_broken_installation(broken)
+    prepare_user_folders()
     apply_theme(app)
     install_qt_translations(app)  # Qt's own dialogs and standard buttons in Persian
     install_exception_hook()
@@ -72,6 +73,24 @@ def installation_problem() -> DomainError | None:
     except DomainError as exc:
         return exc
     return None
+
+
+def prepare_user_folders() -> None:
+    """First run on a machine: the per-user data folder (where the stores go) exists from the
+    start. It is the user's: removing the package never touches it. The letter preview needs
+    poppler's pdftoppm (a dependency of the .deb); without it the program still runs and says so."""
+    import contextlib
+    import shutil
+
+    import platformdirs
+
+    # A read-only profile: the first-run dialog asks where the store goes anyway.
+    with contextlib.suppress(OSError):
+        Path(platformdirs.user_data_dir("branch-desk", appauthor=False)).mkdir(parents=True, exist_ok=True)
+    if shutil.which("pdftoppm") is None:
+        print("توجه: برنامه pdftoppm (بستهٔ poppler-utils) نصب نیست؛ پیش‌نمایش نامه‌ها ممکن نیست "
+              "(چاپ و ذخیرهٔ PDF کار می‌کند).\nnote: pdftoppm (poppler-utils) is not installed: no "
+              "letter preview (printing and saving PDFs work)", file=sys.stderr)
 
 
 def report_broken_installation(exc: DomainError) -> int:
