@@ -36,9 +36,9 @@ PYINSTALLER_VERSION=6.22.3
 WORK="$ROOT/build/installer"
 FROZEN="$WORK/dist/branch-desk"
 # The frozen folder depends on the shipped sources, the spec and the installed packages.
-stamp=$( { git ls-files -s desktop installer pyproject.toml 2>/dev/null || find desktop installer -type f -print0 | xargs -0 sha256sum; \
+stamp=$( { git ls-files -s desktop forms installer pyproject.toml setup.py 2>/dev/null || find desktop forms installer -type f -print0 | xargs -0 sha256sum; \
            sha256sum desktop/resources/fonts/*.ttf; "$PY" -m pip freeze --exclude-editable; } | sha256sum | cut -c1-16)
-if [ ! -f "$FROZEN/.stamp-$stamp" ] || [ -n "$(git status --porcelain -- desktop installer 2>/dev/null)" ]; then
+if [ ! -f "$FROZEN/.stamp-$stamp" ] || [ -n "$(git status --porcelain -- desktop forms installer setup.py 2>/dev/null)" ]; then
   rm -rf "$WORK/dist"
   "$PY" -m PyInstaller --noconfirm --log-level ERROR --workpath "$WORK/work" --distpath "$WORK/dist" \
     installer/branch-desk.spec

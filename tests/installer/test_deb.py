@@ -148,7 +148,7 @@ def _shows_window(argv: list[str], env: dict[str, str], display: str, shot: Path
             app.kill()
             out = app.communicate()[0]
     assert "Traceback" not in out, out
-    if os.environ.get("BRANCH_DESK_UPDATE_SCREENSHOTS") == "1":
+    if os.environ.get("BRANCH_DESK_UPDATE_SCREENSHOTS") == "1" and until is None:
         shutil.copy(shot, SHOTS / shot.name)
 
 
