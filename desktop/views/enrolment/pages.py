@@ -20,6 +20,7 @@ from desktop.domain.jalali import format_jalali
 from desktop.views.context import ViewContext
 from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
 
+from ..designed import take_rows
 from .fields import EnterAdvances, FilePicker, ValidatedField, choice, set_choice
 from .live import LiveLookup
 
@@ -96,22 +97,12 @@ class StepPage(QWidget):
     def add_designed(self, form: QFormLayout, skip: frozenset[str] = frozenset()) -> None:
         """Take the rows of a Designer form (forms/*.ui) in order, each field under its
         label and named by its object name, as `add` would; rows named in `skip` are dropped."""
-        pairs = []
-        for row in range(form.rowCount()):
-            label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            field_item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
-            assert label_item is not None and field_item is not None, "a designed row has a label and a field"
-            pairs.append((label_item.widget(), field_item.widget()))
-        for label, field in pairs:
-            assert isinstance(label, QLabel)
+        for label, field in take_rows(form):
             assert isinstance(field, ValidatedField | FilePicker | JalaliDateEdit | QComboBox | QCheckBox), field
-            form.removeWidget(label)  # the designed layout lets go; this page's form takes them
-            form.removeWidget(field)
-            label.deleteLater()
             if field.objectName() in skip:
                 field.deleteLater()
                 continue
-            self.add(field.objectName(), label.text(), field)
+            self.add(field.objectName(), label, field)
 
     def finish(self) -> EnterAdvances:
         """Call after the last `add`: wires Enter and the tab order in field order."""
