@@ -11,6 +11,7 @@ leaves the stores. Screenshots: BRANCH_DESK_UPDATE_SCREENSHOTS=1 writes them to 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import shutil
@@ -42,6 +43,7 @@ VERSIONS = OPT / "_internal" / "desktop" / "db" / "migrations" / "versions"
 PROBE = "9901"
 UPGRADED = f"{PROJECT_VERSION}+upgrade1"
 SHOTS = ROOT / "docs" / "screenshots"
+LOCK = "/var/lock/branch-desk-deb-test.lock"
 
 PROBE_REVISION = '''"""Upgrade-test probe: the next release's schema change."""
 import sqlalchemy as sa
@@ -163,17 +165,21 @@ def _digest(path: Path) -> str:
 
 @pytest.fixture
 def machine() -> Iterator[Path]:
-    """A scratch folder on disk; the package is removed afterwards whatever happened."""
-    if _installed_version() is not None:
-        pytest.skip("branch-desk is installed on this machine; not replacing it")
-    base = Path(tempfile.mkdtemp(prefix="bd-deb-", dir="/var/tmp"))
-    try:
-        yield base
-    finally:
+    """A scratch folder on disk, and the machine's package database to ourselves: the package is
+    installed system-wide, so two runs of this test (two checkouts on one developer machine) take
+    turns under one lock; the package is removed afterwards whatever happened."""
+    with open(LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if _installed_version() is not None:
-            with contextlib.suppress(AssertionError):
-                _dpkg("-r", PACKAGE)
-        shutil.rmtree(base, ignore_errors=True)
+            pytest.skip("branch-desk is installed on this machine; not replacing it")
+        base = Path(tempfile.mkdtemp(prefix="bd-deb-", dir="/var/tmp"))
+        try:
+            yield base
+        finally:
+            if _installed_version() is not None:
+                with contextlib.suppress(AssertionError):
+                    _dpkg("-r", PACKAGE)
+            shutil.rmtree(base, ignore_errors=True)
 
 
 def test_deb_installs_starts_upgrades_migrates_and_removes_keeping_stores(machine: Path) -> None:
