@@ -36,9 +36,9 @@ PYINSTALLER_VERSION=6.22.3
 WORK="$ROOT/build/installer"
 FROZEN="$WORK/dist/branch-desk"
 # The frozen folder depends on the shipped sources, the spec and the installed packages.
-stamp=$( { git ls-files -s desktop forms installer pyproject.toml setup.py 2>/dev/null || find desktop forms installer -type f -print0 | xargs -0 sha256sum; \
+stamp=$( { git ls-files -s desktop forms resources installer pyproject.toml setup.py 2>/dev/null || find desktop forms resources installer -type f -print0 | xargs -0 sha256sum; \
            sha256sum desktop/resources/fonts/*.ttf; "$PY" -m pip freeze --exclude-editable; } | sha256sum | cut -c1-16)
-if [ ! -f "$FROZEN/.stamp-$stamp" ] || [ -n "$(git status --porcelain -- desktop forms installer setup.py 2>/dev/null)" ]; then
+if [ ! -f "$FROZEN/.stamp-$stamp" ] || [ -n "$(git status --porcelain -- desktop forms resources installer setup.py 2>/dev/null)" ]; then
   rm -rf "$WORK/dist"
   "$PY" -m PyInstaller --noconfirm --log-level ERROR --workpath "$WORK/work" --distpath "$WORK/dist" \
     installer/branch-desk.spec
@@ -56,7 +56,7 @@ for extra in "${EXTRA[@]}"; do
   cp "$extra" "$STAGE/opt/branch-desk/_internal/desktop/db/migrations/versions/"
 done
 ln -s /opt/branch-desk/branch-desk "$STAGE/usr/bin/branch-desk"
-cp desktop/resources/icon.svg "$STAGE/usr/share/icons/hicolor/scalable/apps/branch-desk.svg"
+cp resources/icons/icon.svg "$STAGE/usr/share/icons/hicolor/scalable/apps/branch-desk.svg"
 cp installer/branch-desk.desktop "$STAGE/usr/share/applications/branch-desk.desktop"
 SIZE_KB=$(du -sk "$STAGE" | cut -f1)
 sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@SIZE@/$SIZE_KB/" installer/control.in \

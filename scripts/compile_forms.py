@@ -1,5 +1,7 @@
 """Compile the Qt Designer forms (forms/*.ui) into desktop/views/forms/<name>_ui.py with
-pyside6-uic (issue 13; DESIGN "The card's layout", as Anki and calibre do).
+pyside6-uic (issue 13; DESIGN "The card's layout", as Anki and calibre do), and copy the
+application's own resources (resources/icons, listed in resources/branch-desk.qrc) into the
+package (desktop/resources), where the running application loads them by path.
 
 The generated modules are not committed (.gitignore): they are made here at build time, by
 scripts/setup.sh for a checkout, by the wheel's build hook (setup.py) and so by
@@ -17,6 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMS = ROOT / "forms"
+ICONS = ROOT / "resources" / "icons"
+PACKAGE_RESOURCES = ROOT / "desktop" / "resources"
 OUT = ROOT / "desktop" / "views" / "forms"
 HEADER = '"""Generated from forms/*.ui by scripts/compile_forms.py (pyside6-uic); not committed."""\n'
 
@@ -37,12 +41,21 @@ def stale() -> list[tuple[Path, Path]]:
     return [(ui, py) for ui, py in pairs if not py.exists() or py.stat().st_mtime < ui.stat().st_mtime]
 
 
+def copy_resources() -> None:
+    PACKAGE_RESOURCES.mkdir(parents=True, exist_ok=True)
+    for icon in sorted(ICONS.glob("*.svg")):
+        target = PACKAGE_RESOURCES / icon.name
+        if not target.exists() or target.read_bytes() != icon.read_bytes():
+            shutil.copyfile(icon, target)
+
+
 def main(argv: list[str]) -> int:
     todo = stale()
     if "--check" in argv:
         for ui, _ in todo:
             print(f"not compiled: {ui.relative_to(ROOT)}", file=sys.stderr)
         return 1 if todo else 0
+    copy_resources()
     OUT.mkdir(parents=True, exist_ok=True)
     init = OUT / "__init__.py"
     if not init.exists():
