@@ -30,3 +30,4 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*; touch "$stamp"
 fi
 .venv/bin/python scripts/fetch_font.py
+.venv/bin/python scripts/compile_forms.py

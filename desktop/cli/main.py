@@ -13,6 +13,7 @@ import json
 import sys
 from typing import Any, NoReturn
 
+from desktop.bundled import check_installation
 from desktop.domain.errors import DomainError, InvalidValue, Refused
 from desktop.services.crash_log import record_unexpected
 
@@ -83,6 +84,7 @@ def run(argv: list[str]) -> int:
     ctx: Context | None = None
     try:
         check_arguments(argv)
+        check_installation()  # a missing font or migration: exit 8 before anything is done
         args = build_parser().parse_args(argv)
         if getattr(args, "handler", None) is None:
             raise UsageError("فرمانی داده نشد.", "no sub-command given (see branch-desk --help)")

@@ -68,3 +68,10 @@ class Refused(Exception):
     @property
     def en(self) -> str:
         return "; ".join(r.en for r in self.reasons)
+
+
+class ResourceMissing(DomainError):
+    """A file the installed application carries (font, icon, migrations) is not there: the
+    installation is incomplete. Nothing was read or written; reinstalling repairs it."""
+
+    exit_code = 8

@@ -24,7 +24,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from arabic_reshaper import ArabicReshaper
@@ -43,6 +42,7 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
+from desktop.bundled import FONTS, require
 from desktop.domain.text import persian_digits
 
 if TYPE_CHECKING:  # annotations only: ReportLab ships no types, so these name what is passed
@@ -57,7 +57,7 @@ __all__ = [
 
 FONT = "Vazirmatn"
 FONT_BOLD = "Vazirmatn-Bold"
-FONTS_DIR = Path(__file__).resolve().parents[1] / "resources" / "fonts"
+FONTS_DIR = FONTS
 _FILES = {FONT: "Vazirmatn-Regular.ttf", FONT_BOLD: "Vazirmatn-Bold.ttf"}
 
 # Only the لا family of ligatures: the font has those glyphs, and a Persian reader expects
@@ -163,9 +163,7 @@ def register_fonts() -> None:
     # encoder was half the time of a 1,000-letter batch, and every reader takes binary PDF.
     rl_config.useA85 = 0
     for name, file in _FILES.items():
-        path = FONTS_DIR / file
-        if not path.exists():
-            raise FileNotFoundError(f"{path} is missing: run scripts/fetch_font.py")
+        path = require(FONTS_DIR / file)  # a missing font: ResourceMissing (exit 8), not a traceback
         pdfmetrics.registerFont(_LogicalFont(name, str(path)))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
     _registered = True

@@ -37,6 +37,7 @@ from desktop.services.changes import ChangeKind, Changes
 
 from .context import ViewContext
 from .focus import EnterMovesOn
+from .forms.authority_edit_ui import Ui_AuthorityEdit
 from .messages import ask, error_text
 from .operations import Operation
 from .rtl import code_run
@@ -335,7 +336,10 @@ class AuthoritiesPanel(_Panel):
 
 
 def _group_combo() -> QComboBox:
-    combo = QComboBox()
+    return _fill_groups(QComboBox())
+
+
+def _fill_groups(combo: QComboBox) -> QComboBox:
     for code, title in AUTHORITY_GROUPS.items():
         combo.addItem(title, code)
     return combo
@@ -349,26 +353,21 @@ class AuthorityEditDialog(QDialog):
                  done: Callable[[str, list[str]], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.row, self._done = ctx, row, done
+        # The static layout is forms/authority_edit.ui (compiled by pyside6-uic at build time);
+        # the group list comes from the vocabulary.
+        self.form = Ui_AuthorityEdit()
+        self.form.setupUi(self)
         self.setWindowTitle(f"ویرایش مرجع {row.code}")
-        self.setMinimumWidth(460)
-        self.name = QLineEdit(row.name)
-        self.group = _group_combo()
+        self.form.code.setText(code_run(row.code))
+        self.name, self.group, self.message = self.form.name, self.form.group, self.form.formError
+        self.name.setText(row.name)
+        _fill_groups(self.group)
         self.group.setCurrentIndex(self.group.findData(row.group))
-        self.message = QLabel("")
-        self.message.setObjectName("formError")
-        self.message.setWordWrap(True)
-        code = QLabel(code_run(row.code))
-        form = QFormLayout(self)
-        form.addRow("کد مرجع:", code)
-        form.addRow("نام مرجع:", self.name)
-        form.addRow("گروه:", self.group)
-        form.addRow(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = self.form.buttons
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("ثبت تغییر")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("انصراف")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
 
     def accept(self) -> None:
         store, actor, code = self.ctx.store, self.ctx.actor, self.row.code

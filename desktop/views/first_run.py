@@ -5,22 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QWidget
 
 from desktop.services.store import Store, default_store_path, open_store
 
 from .dialogs import open_file_name, save_file_name
+from .forms.first_run_ui import Ui_FirstRun
 from .messages import error_text
 from .operations import Job, Operation
 
@@ -58,69 +48,20 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self.store: Store | None = None
         self.demo_path = demo_path or demo_store_path()
-        self.setWindowTitle("راه‌اندازی میز شعبه")
-        self.setMinimumWidth(520)
-
-        title = QLabel("به میز شعبه خوش آمدید")
-        title.setObjectName("title")
-        intro = QLabel("هنوز پایگاه داده‌ای برای این شعبه ساخته نشده است. مشخصات شعبه و نخستین "
-                       "مدیر سامانه را وارد کنید، یا شعبه نمونه را برای آشنایی باز کنید.")
-        intro.setWordWrap(True)
-        intro.setObjectName("subtitle")
-
-        self.path = QLineEdit(str(default_store_path()))
-        self.path.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        browse = QToolButton()
-        browse.setText("…")
-        browse.setToolTip("انتخاب محل فایل")
-        browse.clicked.connect(self._browse)
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path, 1)
-        path_row.addWidget(browse)
-        self.branch_code = QLineEdit()
-        self.branch_code.setPlaceholderText("چهار رقم، مثلاً ۱۰۲۱")
-        self.branch_name = QLineEdit()
-        self.branch_name.setPlaceholderText("مثلاً شعبه ۲۱ تهران")
-        self.username = QLineEdit("admin")
-        self.username.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        self.full_name = QLineEdit()
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_again = QLineEdit()
-        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
-
-        form = QFormLayout()
-        form.addRow("محل پایگاه داده:", path_row)
-        form.addRow("کد شعبه:", self.branch_code)
-        form.addRow("نام شعبه:", self.branch_name)
-        form.addRow("نام کاربری مدیر:", self.username)
-        form.addRow("نام و نام خانوادگی مدیر:", self.full_name)
-        form.addRow("گذرواژه (دست‌کم ۸ نویسه):", self.password)
-        form.addRow("تکرار گذرواژه:", self.password_again)
-
-        self.error = QLabel()
-        self.error.setObjectName("formError")
-        self.error.setWordWrap(True)
+        # The static layout is forms/first_run.ui (compiled by pyside6-uic at build time).
+        self.form = Ui_FirstRun()
+        self.form.setupUi(self)
+        f = self.form
+        self.path, self.branch_code, self.branch_name = f.path, f.branch_code, f.branch_name
+        self.username, self.full_name = f.username, f.full_name
+        self.password, self.password_again = f.password, f.password_again
+        self.error, self.create_button, self.demo_button = f.formError, f.create_button, f.demo_button
+        self.path.setText(str(default_store_path()))
         self.error.hide()
-        self.create_button = QPushButton("ساختن پایگاه داده شعبه")
-        self.create_button.setDefault(True)
+        f.browse.clicked.connect(self._browse)
         self.create_button.clicked.connect(self.create_store)
-        self.demo_button = QPushButton("باز کردن شعبه نمونه")
         self.demo_button.clicked.connect(self.open_demo)
-        open_button = QPushButton("باز کردن پایگاه داده موجود…")
-        open_button.clicked.connect(self._open_existing)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.create_button)
-        buttons.addWidget(self.demo_button)
-        buttons.addWidget(open_button)
-        buttons.addStretch(1)
-
-        box = QVBoxLayout(self)
-        box.addWidget(title)
-        box.addWidget(intro)
-        box.addLayout(form)
-        box.addWidget(self.error)
-        box.addLayout(buttons)
+        f.open_button.clicked.connect(self._open_existing)
         self.branch_code.setFocus()
 
     def _fail(self, message: str) -> None:

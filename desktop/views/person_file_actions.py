@@ -32,15 +32,18 @@ from desktop.services import archive, records
 from desktop.services.enrolment_lookup import workshop_name
 
 from .context import ViewContext
+from .designed import take_rows
 from .enrolment.fields import (
     EnterAdvances,
     FilePicker,
     ValidatedField,
+    add_choices,
     choice_box,
     error_label,
     reserve_line,
     show_message,
 )
+from .forms.relationship_ui import Ui_Relationship
 from .messages import error_text
 from .operations import Operation
 from .widgets.jalali_date_edit import JalaliDateEdit
@@ -146,15 +149,26 @@ class RelationshipDialog(_ActionDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(ctx, person_id, done, parent)
         self.setWindowTitle("افزودن ارتباط بیمه‌ای")
-        self.kind = self.add_field("kind", "نوع ارتباط:", choice_box(list(MAIN_KINDS.items())))
-        self.workshop = self.add_field("workshop_code", "کد کارگاه:", ValidatedField(
-            identifiers.workshop_code, ltr=True, placeholder="۱۰ رقم"))
+        # The fields (labels, order, the promoted Jalali date fields) are forms/relationship.ui,
+        # compiled by pyside6-uic at build time; they join this dialog's form with its error lines.
+        sheet_holder = QWidget()
+        sheet = Ui_Relationship()
+        sheet.setupUi(sheet_holder)
+        for title, widget in take_rows(sheet.form):
+            if isinstance(widget, QLabel):  # the workshop's name, shown as it is looked up
+                self.workshop_label = widget
+                self.form.addRow(title, widget)
+            else:
+                self.add_field(widget.objectName(), title, widget)
+        sheet_holder.deleteLater()
+        self.kind, self.workshop, self.orientation = (self.inputs[k] for k in ("kind", "workshop_code", "orientation"))
+        self.start, self.end = self.inputs["start"], self.inputs["end"]
+        assert isinstance(self.kind, QComboBox) and isinstance(self.orientation, QComboBox)
+        add_choices(self.kind, list(MAIN_KINDS.items()))
+        add_choices(self.orientation, list(ORIENTATIONS.items()))
+        assert isinstance(self.workshop, ValidatedField)
+        self.workshop.validator = identifiers.workshop_code
         self.workshop.setProperty("fieldTitle", "کد کارگاه")
-        self.workshop_label = QLabel("")
-        self.form.addRow("نام کارگاه:", self.workshop_label)
-        self.orientation = self.add_field("orientation", "گرایش:", choice_box(list(ORIENTATIONS.items())))
-        self.start = self.add_field("start", "تاریخ شروع:", JalaliDateEdit())
-        self.end = self.add_field("end", "تاریخ پایان (اگر پایان یافته):", JalaliDateEdit(placeholder="خالی: ادامه دارد"))
         self.form.addRow(self.message)
         self.form.addRow(_buttons(self, "ثبت ارتباط"))
         assert isinstance(self.kind, QComboBox)

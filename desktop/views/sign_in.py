@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QWidget
 
 from desktop.domain.text import persian_digits
 
+from .forms.sign_in_ui import Ui_SignIn
 from .messages import error_text
 from .operations import Operation
 
@@ -35,40 +28,16 @@ class SignInDialog(QDialog):
         self.source = store
         self.store: Store | None = None if hasattr(store, "result") else store
         self.actor: Actor | None = None
-        self.setWindowTitle("ورود به میز شعبه")
-        self.setMinimumWidth(400)
-
-        title = QLabel("میز شعبه")
-        title.setObjectName("title")
-        branch = QLabel(f"شعبه {persian_digits(store.branch_code)} — {store.branch_name}")
-        branch.setObjectName("subtitle")
-        self.username = QLineEdit(username)
-        self.username.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        self.error = QLabel()
-        self.error.setObjectName("formError")
-        self.error.setWordWrap(True)
+        # The static layout is forms/sign_in.ui (compiled by pyside6-uic at build time).
+        self.form = Ui_SignIn()
+        self.form.setupUi(self)
+        self.form.subtitle.setText(f"شعبه {persian_digits(store.branch_code)} — {store.branch_name}")
+        self.username, self.password, self.error = self.form.username, self.form.password, self.form.formError
+        self.username.setText(username)
         self.error.hide()
-
-        form = QFormLayout()
-        form.addRow("نام کاربری:", self.username)
-        form.addRow("گذرواژه:", self.password)
-        buttons = QDialogButtonBox()
-        self.ok = buttons.addButton("ورود", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok.setDefault(True)
-        buttons.addButton("انصراف", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.try_sign_in)
-        buttons.rejected.connect(self.reject)
-
-        box = QVBoxLayout(self)
-        box.addWidget(title)
-        box.addWidget(branch)
-        box.addSpacing(8)
-        box.addLayout(form)
-        box.addWidget(self.error)
-        box.addWidget(buttons)
+        self.ok = self.form.ok
+        self.ok.clicked.connect(self.try_sign_in)
+        self.form.cancel.clicked.connect(self.reject)
         (self.password if username else self.username).setFocus()
 
     def try_sign_in(self) -> None:

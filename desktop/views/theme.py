@@ -6,14 +6,13 @@ renders Persian the same way (joined letters, same digit shapes) whatever is ins
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-FONT_DIR = RESOURCES / "fonts"
+from desktop.bundled import FONTS as FONT_DIR
+from desktop.bundled import RESOURCES, resource_missing
+
 ICON_PATH = RESOURCES / "icon.svg"
 # A styled QSpinBox loses Fusion's arrows: the day-count box draws these instead.
 ARROW_UP, ARROW_DOWN = (str(RESOURCES / f"arrow-{way}.svg").replace("\\", "/") for way in ("up", "down"))
@@ -81,10 +80,7 @@ def load_fonts() -> str:
         if font_id >= 0:
             families += QFontDatabase.applicationFontFamilies(font_id)
     if not families:
-        raise RuntimeError(
-            f"Persian font missing in {FONT_DIR}; run `python scripts/fetch_font.py` "
-            "(فونت فارسی برنامه نصب نشده است)"
-        )
+        raise resource_missing([FONT_DIR / "Vazirmatn-Regular.ttf"])  # exit 8, said in Persian
     return FONT_FAMILY if FONT_FAMILY in families else families[0]
 
 

@@ -23,8 +23,17 @@ from desktop.services.enrolment_lookup import (
 )
 from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
 
+from ..forms.personal_information_ui import Ui_PersonalInformation
 from ..rtl import code_run
-from .fields import FilePicker, ValidatedField, Validator, choice, choice_box, fill_choices
+from .fields import (
+    FilePicker,
+    ValidatedField,
+    Validator,
+    add_choices,
+    choice,
+    choice_box,
+    fill_choices,
+)
 from .pages import StepPage
 
 ID_TITLES = {"national_code": "کد ملی", "foreign_id": "شماره اختصاصی اتباع خارجی"}
@@ -259,6 +268,9 @@ def acquaintance_key(index: int, name: str) -> str:
     return f"acq.{index}.{name}"
 
 
+HEALTH_FIELDS = frozenset({"special_disease", "blood_group", "medical_history"})
+
+
 class PersonalStep(StepPage):
     """Personal information (SPEC §1.2, appendix 4). Health fields (special disease, blood group,
     medical history) only for roles with person.health; acquaintances one or more (Ctrl+Shift+A
@@ -270,21 +282,23 @@ class PersonalStep(StepPage):
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         lists = personal_choices()
-        self.add("address", "نشانی:", ValidatedField())
-        self.add("postal_code", "کد پستی:", ValidatedField(identifiers.postal_code, ltr=True))
-        self.add("phone", "تلفن ثابت:", ValidatedField(identifiers.phone, ltr=True, placeholder="۰۲۱۸۸۸۸۸۸۸۸"))
-        self.add("mobile", "تلفن همراه:", ValidatedField(identifiers.mobile, ltr=True, placeholder="۰۹۱۲۱۲۳۴۵۶۷"))
-        self.add("iban", "شماره شبا:", ValidatedField(identifiers.iban, ltr=True, placeholder="IR…"))
-        self.add("education", "تحصیلات:", choice_box(lists["education"], blank="—"))
-        self.add("marital_status", "وضعیت تاهل:", choice_box(lists["marital_status"], blank="—"))
-        self.add("military_status", "وضعیت نظام وظیفه:", choice_box(lists["military_status"], blank="—"))
-        self.add("dependants_count", "تعداد افراد تبعی:",
-                 ValidatedField(dependants_count, ltr=True, placeholder="۰ تا ۳۰"))
+        # The fields, their labels, order and look are forms/personal_information.ui (compiled
+        # by pyside6-uic at build time); the validators and choice lists are the domain's. The
+        # acquaintances below are genuinely dynamic (one more per Ctrl+Shift+A) and stay in code.
+        sheet_holder = QWidget()
+        self.sheet = Ui_PersonalInformation()
+        self.sheet.setupUi(sheet_holder)
+        sheet = self.sheet
+        for field, validator in ((sheet.postal_code, identifiers.postal_code), (sheet.phone, identifiers.phone),
+                                 (sheet.mobile, identifiers.mobile), (sheet.iban, identifiers.iban),
+                                 (sheet.dependants_count, dependants_count)):
+            field.validator = validator
+        for box in (sheet.education, sheet.marital_status, sheet.military_status, sheet.blood_group):
+            add_choices(box, lists[box.objectName()], blank="—")
         self.health = allowed(ctx.actor.role, "person.health")
-        if self.health:  # health data only for roles that need it (the service refuses it too)
-            self.add("special_disease", "بیماری خاص:", ValidatedField())
-            self.add("blood_group", "گروه خونی:", choice_box(lists["blood_group"], blank="—"))
-            self.add("medical_history", "سوابق بیماری:", ValidatedField())
+        # Health data only for roles that need it (the service refuses it too).
+        self.add_designed(sheet.form, skip=frozenset() if self.health else HEALTH_FIELDS)
+        sheet_holder.deleteLater()
         self.more = QPushButton("افزودن آشنای دیگر (Ctrl+Shift+A)")
         self.more.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Enter walks the fields; the shortcut adds
         self.more.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # a button, not a field

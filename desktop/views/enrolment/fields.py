@@ -61,13 +61,13 @@ class ValidatedField(QWidget):
 
     def __init__(self, validator: Validator | None = None, *, required: bool = False,
                  placeholder: str = "", ltr: bool = False, parent: QWidget | None = None) -> None:
+        if isinstance(validator, QWidget):  # a Designer form (uic) passes only the parent
+            validator, parent = None, validator
         super().__init__(parent)
         self.validator, self.required, self._error = validator, required, ""
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText(placeholder)
-        if ltr:  # identifiers and numbers read left to right even inside RTL forms
-            self.edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-            self.edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setLeftToRight(ltr)
         self.message = reserve_line(error_label(self))
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -76,6 +76,15 @@ class ValidatedField(QWidget):
         box.addWidget(self.message)
         self.setFocusProxy(self.edit)
         self.edit.textChanged.connect(self._check)
+
+    # Setters a Designer form (forms/*.ui, this class promoted) calls for its properties.
+    def setPlaceholderText(self, text: str) -> None:  # noqa: N802 - Qt-style, called by uic code
+        self.edit.setPlaceholderText(text)
+
+    def setLeftToRight(self, ltr: bool) -> None:  # noqa: N802 - Qt-style, called by uic code
+        if ltr:  # identifiers and numbers read left to right even inside RTL forms
+            self.edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+            self.edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
     def text(self) -> str:
         return self.edit.text()
@@ -120,7 +129,11 @@ class ValidatedField(QWidget):
 
 def choice_box(items: list[tuple[str, str]], *, blank: str | None = None) -> QComboBox:
     """A combo of Persian titles carrying codes; `blank` adds a first "not given" entry."""
-    box = QComboBox()
+    return add_choices(QComboBox(), items, blank=blank)
+
+
+def add_choices(box: QComboBox, items: list[tuple[str, str]], *, blank: str | None = None) -> QComboBox:
+    """Fill an existing combo (one a Designer form made) as `choice_box` does."""
     if blank is not None:
         box.addItem(blank, None)
     for code, title in items:

@@ -20,6 +20,7 @@ from desktop.domain.jalali import format_jalali
 from desktop.views.context import ViewContext
 from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
 
+from ..designed import take_rows
 from .fields import EnterAdvances, FilePicker, ValidatedField, choice, set_choice
 from .live import LiveLookup
 
@@ -92,6 +93,16 @@ class StepPage(QWidget):
         if signal is not None:
             signal.connect(lambda *_: self.changed.emit())
         return widget
+
+    def add_designed(self, form: QFormLayout, skip: frozenset[str] = frozenset()) -> None:
+        """Take the rows of a Designer form (forms/*.ui) in order, each field under its
+        label and named by its object name, as `add` would; rows named in `skip` are dropped."""
+        for label, field in take_rows(form):
+            assert isinstance(field, ValidatedField | FilePicker | JalaliDateEdit | QComboBox | QCheckBox), field
+            if field.objectName() in skip:
+                field.deleteLater()
+                continue
+            self.add(field.objectName(), label, field)
 
     def finish(self) -> EnterAdvances:
         """Call after the last `add`: wires Enter and the tab order in field order."""

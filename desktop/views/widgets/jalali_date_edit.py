@@ -89,6 +89,9 @@ class JalaliDateEdit(QWidget):
     def setDate(self, day: dt.date | None) -> None:
         self.edit.setText(format_jalali(day, persian=True) if day else "")
 
+    def setPlaceholderText(self, text: str) -> None:  # noqa: N802 - Qt-style; a Designer form sets it
+        self.edit.setPlaceholderText(text)
+
     def text(self) -> str:
         return self.edit.text()
 
