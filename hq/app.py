@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from desktop.domain.text import persian_digits
+from desktop.sync.recovery_wire import RECOVERY_PAGE, OwnPersons, OwnReference, ReceivedIds
 from desktop.sync.wire import (
     ACCEPTED_WIRE_VERSIONS,
     MAX_BATCH_CHANGES,
@@ -34,7 +35,7 @@ from desktop.sync.wire import (
     PushBatch,
 )
 
-from . import auth, leases, lookups
+from . import auth, leases, lookups, recovery
 from .errors import Forbidden, HqError, NotFoundError, TooLarge
 from .pull import pull
 from .push import push
@@ -191,5 +192,26 @@ def create_app(engine: Engine) -> FastAPI:
                                 f"HQ has no certificate {tracking_code}")
         return found
 
+    _add_recovery_routes(app, engine)
     _publish_body_models(app, PushBatch)
     return app
+
+
+def _add_recovery_routes(app: FastAPI, engine: Engine) -> None:
+    """A restored store takes back what HQ holds of its branch (hq/recovery.py)."""
+    page = Annotated[int, Query(ge=1, le=RECOVERY_PAGE)]
+
+    @app.get("/api/v1/sync/recovery/received", response_model=ReceivedIds, responses=ERRORS)
+    def received(code: BranchCode, after: Annotated[str, Query(max_length=64)] = "",
+                 limit: page = RECOVERY_PAGE) -> ReceivedIds:
+        return recovery.received_ids(engine, code, after, limit)
+
+    @app.get("/api/v1/sync/recovery/persons", response_model=OwnPersons, responses=ERRORS)
+    def persons(code: BranchCode, after: Annotated[str, Query(max_length=64)] = "",
+                limit: page = RECOVERY_PAGE) -> OwnPersons:
+        return recovery.own_persons(engine, code, after, limit)
+
+    @app.get("/api/v1/sync/recovery/reference", response_model=OwnReference, responses=ERRORS)
+    def reference(code: BranchCode, after: Annotated[str, Query(max_length=64)] = "",
+                  limit: page = RECOVERY_PAGE) -> OwnReference:
+        return recovery.own_reference(engine, code, after, limit)

@@ -20,6 +20,9 @@ from . import data_commands, dependant_commands, inquiry_commands, store_command
 from .base import Context, common_options, emit, report_error
 
 COMMANDS = [store_commands, data_commands, dependant_commands, inquiry_commands, sync_commands]
+from . import backup_commands  # noqa: E402 - appended, so parallel additions merge cleanly
+
+COMMANDS.append(backup_commands)
 EXIT_UNEXPECTED = 1
 EXIT_INTERRUPTED = 130
 

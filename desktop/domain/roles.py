@@ -31,6 +31,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "sync.quarantine": frozenset({"supervisor", "admin"}),  # HQ's refusals name people and changes
     "audit.verify": frozenset({"supervisor", "admin"}),
     "demo.fill": frozenset({"admin"}),
+    "store.backup": frozenset({"admin"}),
+    "store.restore": frozenset({"admin"}),
 }
 
 PERMISSION_TITLES = {
@@ -45,6 +47,8 @@ PERMISSION_TITLES = {
     "sync.run": "همگام‌سازی با ستاد",
     "sync.quarantine": "دیدن تغییرهای نپذیرفته ستاد",
     "audit.verify": "بررسی زنجیره گزارش رویدادها",
+    "store.backup": "پشتیبان‌گیری از پایگاه داده",
+    "store.restore": "بازگردانی پایگاه داده از پشتیبان",
 }
 
 

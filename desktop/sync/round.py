@@ -25,6 +25,7 @@ from .leases import LeaseLeft, lease_left, renew_leases
 from .local import BranchStore, read_only, sync_state
 from .outbox import assign_batch, mark_acknowledged, pending_count, read_batch
 from .pull import apply_page
+from .recovery import recover, recovery_pending
 
 Progress = Callable[[str, int], None]  # (stage, count so far)
 
@@ -68,6 +69,8 @@ def sync_round(store: BranchStore, client: HqClient, *, cancel: Callable[[], boo
     """Raises HqUnreachable (exit 6), HqRefused or SyncCancelled after recording the round."""
     tally = _Tally()
     try:
+        if recovery_pending(store):  # a store restored from a backup: before anything is pushed
+            recover(store, client)
         _push_all(store, client, tally, cancel, progress)
         _pull_all(store, client, tally, cancel, progress)
         tally.leases = renew_leases(store, client)
