@@ -18,7 +18,13 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from desktop.domain.text import persian_digits
-from desktop.sync.recovery_wire import RECOVERY_PAGE, OwnPersons, OwnReference, ReceivedIds
+from desktop.sync.recovery_wire import (
+    RECOVERY_PAGE,
+    OwnPersons,
+    OwnRecords,
+    OwnReference,
+    ReceivedIds,
+)
 from desktop.sync.wire import (
     ACCEPTED_WIRE_VERSIONS,
     MAX_BATCH_CHANGES,
@@ -215,3 +221,8 @@ def _add_recovery_routes(app: FastAPI, engine: Engine) -> None:
     def reference(code: BranchCode, after: Annotated[str, Query(max_length=64)] = "",
                   limit: page = RECOVERY_PAGE) -> OwnReference:
         return recovery.own_reference(engine, code, after, limit)
+
+    @app.get("/api/v1/sync/recovery/records", response_model=OwnRecords, responses=ERRORS)
+    def records(code: BranchCode, after: Annotated[str, Query(max_length=20)] = "",
+                limit: page = RECOVERY_PAGE) -> OwnRecords:
+        return recovery.own_records(engine, code, after, limit)

@@ -9,14 +9,18 @@ Read-only, one short transaction per page, keyset-paged so a page costs the same
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Engine, text
 
 from desktop.sync.recovery_wire import (
     RECOVERY_PAGE,
     OwnPersons,
+    OwnRecords,
     OwnReference,
     ReceivedIds,
+    RecoveredRecord,
     ReferenceItem,
 )
 from desktop.sync.wire import PersonSnapshot
@@ -82,3 +86,39 @@ def own_reference(engine: Engine, branch: str, after: str, limit: int) -> OwnRef
     items = [ReferenceItem(kind=r.kind, code=r.code, name=r.name, address=r.address, group=r.group)
              for r in rows]
     return OwnReference(items=items, next=f"{rows[-1].kind}:{rows[-1].code}" if more else None)
+
+
+_RECORDS = text("""
+SELECT DISTINCT ON (r.seq) r.seq, r.tracking_code, r.at, r.authority, r.national_code, r.state,
+       r.answer, r.prev_hash, r.hash, c.payload
+FROM inquiry_record r
+LEFT JOIN received_change c
+  ON c.branch = r.branch AND c.entity = 'inquiry_record' AND c.entity_id = r.tracking_code
+WHERE r.branch = :b AND r.seq > :after
+ORDER BY r.seq LIMIT :n
+""")
+
+
+def own_records(engine: Engine, branch: str, after: str, limit: int) -> OwnRecords:
+    limit = _limit(limit)
+    if after and not after.isdigit():
+        raise BadAfter("نشانگر صفحه (after) نادرست است.", f"after must be a seq, not {after[:60]!r}",
+                       field="after")
+    with engine.connect() as conn:
+        rows = conn.execute(_RECORDS, {"b": branch, "after": int(after or 0), "n": limit + 1}).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return OwnRecords(records=[_record(r) for r in rows], next=str(rows[-1].seq) if more else None)
+
+
+def _record(row: Any) -> RecoveredRecord:
+    base = {"seq": row.seq, "tracking_code": row.tracking_code, "at": row.at,
+            "authority": row.authority, "national_code": row.national_code, "state": row.state,
+            "answer": row.answer, "prev_hash": row.prev_hash, "hash": row.hash}
+    payload = row.payload if isinstance(row.payload, dict) else {}
+    extra = {k: payload.get(k) for k in ("user", "from_date", "to_date", "requester_person_id")
+             if payload.get(k) is not None}
+    try:
+        return RecoveredRecord.model_validate({**base, **extra})
+    except ValidationError:  # the optional fields as the branch sent them do not parse: leave them
+        return RecoveredRecord.model_validate(base)

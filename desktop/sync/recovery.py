@@ -5,7 +5,9 @@
 1. the workshops and authorities this branch defined — the feed never echoes them back;
 2. the ids of every change HQ holds from this branch — outbox rows among them are marked
    acknowledged, so nothing HQ already has is pushed again;
-3. HQ's central record of the persons this branch enrolled — a person the copy lacks is added
+3. its inquiry records (the hash chain) as HQ holds them, and the tracking serial moved past
+   them — else the next answer would take a seq and tracking code HQ already holds;
+4. HQ's central record of the persons this branch enrolled — a person the copy lacks is added
    from it, one it has is brought up to it (identity, numbers, roles, relationships). Address,
    phone and health fields never leave a branch, so a person enrolled after the backup comes back
    without them: the person's file shows them empty and a clerk fills them in again.
@@ -15,6 +17,7 @@ round cut short simply recovers again next time.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -25,20 +28,23 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.text import search_key
 from desktop.models import (
+    AppUser,
     Authority,
+    InquiryRecord,
     InsuranceNumber,
     NumberRange,
     OutboxEntry,
     Person,
     PersonRole,
     Relationship,
+    TrackingSerial,
     Workshop,
     utcnow,
 )
 
 from .client import HqClient
 from .local import BranchStore, put_setting, setting
-from .recovery_wire import OwnPersons, OwnReference, ReceivedIds
+from .recovery_wire import OwnPersons, OwnRecords, OwnReference, ReceivedIds, RecoveredRecord
 from .wire import PersonSnapshot, RelationshipRecord
 
 log = logging.getLogger(__name__)
@@ -53,6 +59,7 @@ class RecoveryReport:
     persons_added: int = 0
     persons_updated: int = 0
     references_added: int = 0
+    records_added: int = 0  # inquiry records (and certificates) answered after the backup
     skipped: list[str] = field(default_factory=list)  # persons a local row stands in the way of
 
 
@@ -86,6 +93,12 @@ def recover(store: BranchStore, client: HqClient) -> RecoveryReport:
                 _person(s, store.branch_code, snap, report)
         later += [p for p in page.persons if p.relationships]
         after = page.next
+    after = ""
+    while after is not None:
+        records = client.recovery_page("records", after, OwnRecords)
+        with store.sessions() as s, s.begin():
+            report.records_added += sum(_record(s, store.branch_code, r) for r in records.records)
+        after = records.next
     with store.sessions() as s, s.begin():
         for snap in later:
             if str(snap.id) not in report.skipped:
@@ -197,3 +210,42 @@ def _advance_ranges(session: Session) -> None:
         highest = max((n for n in serials if rng.first <= n <= rng.last), default=None)
         if highest is not None and highest >= rng.next:
             rng.next = highest + 1
+
+
+def _record(session: Session, branch: str, rec: RecoveredRecord) -> int:
+    """The link as HQ holds it (same seq, tracking code and hashes). Local ids the chain hashes
+    (authority, user, person) are looked up by code, username and national code: in the same
+    store lineage they are the ids the record was made with."""
+    _advance_tracking_serial(session, branch, rec.tracking_code)
+    if session.get(InquiryRecord, rec.seq) is not None:
+        return 0
+    authority = session.scalar(select(Authority.id).where(Authority.code == rec.authority))
+    user = (session.scalar(select(AppUser.id).where(AppUser.username == rec.user))
+            or session.scalar(select(AppUser.id).where(AppUser.role == "admin").limit(1)))
+    if authority is None or user is None:
+        log.warning("inquiry record %s not recovered: authority %s unknown here", rec.seq, rec.authority)
+        return 0
+    person = session.scalar(select(Person.id).where(Person.national_code == rec.national_code))
+    session.add(InquiryRecord(
+        seq=rec.seq, tracking_code=rec.tracking_code, at=_naive_utc(rec.at), authority_id=authority,
+        national_code=rec.national_code, person_id=person, from_date=rec.from_date,
+        to_date=rec.to_date, state=rec.state, user_id=user,
+        requester_person_id=rec.requester_person_id, answer=rec.answer, prev_hash=rec.prev_hash,
+        hash=rec.hash))
+    return 1
+
+
+def _naive_utc(at: dt.datetime) -> dt.datetime:
+    return at.astimezone(dt.UTC).replace(tzinfo=None) if at.tzinfo else at
+
+
+def _advance_tracking_serial(session: Session, branch: str, code: str) -> None:
+    body = code[len(branch):-1]
+    if not code.startswith(branch) or not body.isdigit():
+        return
+    serial = session.get(TrackingSerial, branch)
+    if serial is None:
+        session.add(TrackingSerial(branch_code=branch, next_serial=int(body) + 1))
+        session.flush()
+    elif serial.next_serial <= int(body):
+        serial.next_serial = int(body) + 1

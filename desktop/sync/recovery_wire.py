@@ -4,6 +4,7 @@ these are three read-only pages beside it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from pydantic import Field
@@ -40,4 +41,29 @@ class OwnReference(Wire):
     """Workshops and authorities this branch defined at HQ, ordered by (kind, code)."""
 
     items: list[ReferenceItem]
+    next: str | None
+
+
+class RecoveredRecord(Wire):
+    """One link of this branch's inquiry record as HQ holds it (its table and the pushed change)."""
+
+    seq: int
+    tracking_code: str
+    at: dt.datetime
+    authority: str
+    national_code: str
+    state: str
+    answer: str
+    prev_hash: str
+    hash: str
+    user: str = ""
+    from_date: dt.date | None = None
+    to_date: dt.date | None = None
+    requester_person_id: uuid.UUID | None = None
+
+
+class OwnRecords(Wire):
+    """This branch's inquiry records at HQ, ordered by seq."""
+
+    records: list[RecoveredRecord]
     next: str | None

@@ -17,6 +17,8 @@ import pytest
 from sqlalchemy import select
 
 from desktop.models import InsuranceNumber, OutboxEntry, Person, Relationship, Workshop
+from desktop.services.hashchain import verify_chain
+from desktop.services.inquiry import answer_inquiry
 from desktop.services.reference import add_workshops
 from desktop.services.store import open_store
 from desktop.services.sync import sync_now
@@ -58,6 +60,7 @@ def test_restoring_yesterdays_backup_loses_nothing_and_repeats_nothing(
 
     # After the backup: the waiting change is pushed, more people, a new workshop, synced.
     later = [enrol_new(branch) for _ in range(3)]
+    answer_inquiry(branch.store, branch.admin, f"A{branch.code}", later[0])
     add_workshops(branch.store, branch.admin, {"code": "1061999999", "name": "کارگاه پس از پشتیبان",
                                                "address": "قم"})
     assert sync_now(branch.store, None).pending == 0
@@ -96,10 +99,14 @@ def test_restoring_yesterdays_backup_loses_nothing_and_repeats_nothing(
             assert s.scalar(select(Workshop.name).where(Workshop.code == "1061999999")) == \
                 "کارگاه پس از پشتیبان"
             assert setting(s, "recovery_pending") == ""
+        chain = verify_chain(branch.store, branch.admin)  # the answer given after the backup is
+        assert chain.ok and chain.records == 2, chain.problems  # back, link for link, as HQ has it
 
         # New enrolments after the restore: fresh SSNs, none issued before or after the backup.
         fresh = [enrol_new(branch) for _ in range(3)]
-        assert sync_now(branch.store, None).pending == 0
+        answer_inquiry(branch.store, branch.admin, f"A{branch.code}", fresh[0])
+        after_restore = sync_now(branch.store, None)
+        assert after_restore.pending == 0 and after_restore.quarantined == 0
         ssns_after = _ssns(hq_server.dsn, "1061")
         assert len(ssns_after) == 10 and ssns_before < ssns_after
         assert duplicated_ssns(hq_server.dsn) == []
