@@ -48,6 +48,7 @@ class Template:
     passcode: str
     workshop: str = "1234567890"
     free_workshop: str = "1234567891"
+    backup: bytes = b""  # a backup of the store made by `backup` (for `restore` cases)
 
 
 def build_template() -> Template:
@@ -97,9 +98,13 @@ def _fill(folder: Path, db: Path, pw: Path) -> Template:
     cert = json.loads(_ok("certificate", *d, "--national-code", main["national_code"], "--authority", "J1", "--json"))
     shutil.rmtree(tmp)
     _users(db)
+    backup = tmp.with_name(tmp.name + "-backup.tar")
+    _ok("backup", *d, "--out", str(backup))
+    backup_bytes = backup.read_bytes()
+    backup.unlink()
     return Template(folder, main["national_code"], wife["national_code"], son["national_code"],
                     daughter["national_code"], other["national_code"], stranger["national_code"], ssn,
-                    link["relationship_id"], cert["tracking_code"], cert["passcode"])
+                    link["relationship_id"], cert["tracking_code"], cert["passcode"], backup=backup_bytes)
 
 
 def _users(db: Path) -> None:
