@@ -42,7 +42,8 @@ from desktop.sync.wire import (
 )
 
 from . import auth, leases, lookups, recovery
-from .errors import Forbidden, HqError, NotFoundError, TooLarge
+from .errors import Forbidden, HqError, NotFoundError, TooLarge, Unauthorized
+from .guard import BadTokenLimiter, BodyLimit, TooManyBadTokens, screen
 from .pull import pull
 from .push import push
 
@@ -57,6 +58,12 @@ def _error(status: int, code: str, fa: str, en: str) -> JSONResponse:
 
 
 def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(TooManyBadTokens)
+    async def locked_out(_: Request, exc: TooManyBadTokens) -> JSONResponse:
+        response = _error(exc.status, exc.code, exc.fa, exc.en)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
     @app.exception_handler(HqError)
     async def refused(_: Request, exc: HqError) -> JSONResponse:
         return _error(exc.status, exc.code, exc.fa, exc.en)
@@ -98,8 +105,17 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 def _branch(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
-    """The branch the bearer token belongs to (401 without one that HQ knows)."""
-    return auth.branch_for(request.app.state.engine, authorization)
+    """The branch the bearer token belongs to (401 without one that HQ knows; 429 from an
+    address that sent too many wrong ones lately — hq/guard.py)."""
+    limiter: BadTokenLimiter = request.app.state.bad_tokens
+    address = request.client.host if request.client else "unknown"
+    limiter.check(address)
+    try:
+        return auth.branch_for(request.app.state.engine, authorization)
+    except Unauthorized:
+        if authorization and authorization.strip():
+            limiter.failed(address)
+        raise
 
 
 async def _push_body(request: Request) -> PushBatch:
@@ -139,12 +155,15 @@ def _publish_body_models(app: FastAPI, *models: type[BaseModel]) -> None:
 
 # Module level: FastAPI resolves these (string) annotations in the module's namespace.
 BranchCode = Annotated[str, Depends(_branch)]
+RecoveryLimit = Annotated[int, Query(ge=1, le=RECOVERY_PAGE)]
 
 
-def create_app(engine: Engine) -> FastAPI:
+def create_app(engine: Engine, *, bad_token_limit: int = 20) -> FastAPI:
     app = FastAPI(title="Branch Desk headquarters", version="1",
                   description="The sync contract between branches and headquarters (docs/sync.md).")
     _install_error_handlers(app)
+    app.add_middleware(BodyLimit)
+    app.state.bad_tokens = BadTokenLimiter(limit=bad_token_limit)
 
     app.state.engine = engine
     @app.get("/healthz")
@@ -163,7 +182,9 @@ def create_app(engine: Engine) -> FastAPI:
                           f"({sorted(ACCEPTED_WIRE_VERSIONS)})", field="wire_version")
         if len(batch.changes) > MAX_BATCH_CHANGES:
             raise TooLarge("دسته بیش از اندازه بزرگ است.", "batch too large")
-        return push(engine, code, batch)
+        screened, refused = screen(batch)
+        ack = push(engine, code, screened)
+        return ack.model_copy(update={"rejected": [*refused, *ack.rejected]}) if refused else ack
 
     @app.get("/api/v1/sync/changes", response_model=PullPage, responses=ERRORS)
     def changes(code: BranchCode, after: str = "",
@@ -205,24 +226,23 @@ def create_app(engine: Engine) -> FastAPI:
 
 def _add_recovery_routes(app: FastAPI, engine: Engine) -> None:
     """A restored store takes back what HQ holds of its branch (hq/recovery.py)."""
-    page = Annotated[int, Query(ge=1, le=RECOVERY_PAGE)]
 
     @app.get("/api/v1/sync/recovery/received", response_model=ReceivedIds, responses=ERRORS)
     def received(code: BranchCode, after: Annotated[str, Query(max_length=64)] = "",
-                 limit: page = RECOVERY_PAGE) -> ReceivedIds:
+                 limit: RecoveryLimit = RECOVERY_PAGE) -> ReceivedIds:
         return recovery.received_ids(engine, code, after, limit)
 
     @app.get("/api/v1/sync/recovery/persons", response_model=OwnPersons, responses=ERRORS)
     def persons(code: BranchCode, after: Annotated[str, Query(max_length=64)] = "",
-                limit: page = RECOVERY_PAGE) -> OwnPersons:
+                limit: RecoveryLimit = RECOVERY_PAGE) -> OwnPersons:
         return recovery.own_persons(engine, code, after, limit)
 
     @app.get("/api/v1/sync/recovery/reference", response_model=OwnReference, responses=ERRORS)
     def reference(code: BranchCode, after: Annotated[str, Query(max_length=64)] = "",
-                  limit: page = RECOVERY_PAGE) -> OwnReference:
+                  limit: RecoveryLimit = RECOVERY_PAGE) -> OwnReference:
         return recovery.own_reference(engine, code, after, limit)
 
     @app.get("/api/v1/sync/recovery/records", response_model=OwnRecords, responses=ERRORS)
     def records(code: BranchCode, after: Annotated[str, Query(max_length=20)] = "",
-                limit: page = RECOVERY_PAGE) -> OwnRecords:
+                limit: RecoveryLimit = RECOVERY_PAGE) -> OwnRecords:
         return recovery.own_records(engine, code, after, limit)
