@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from desktop.domain.text import persian_digits
@@ -91,6 +91,15 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def database_down(_: Request, exc: OperationalError) -> JSONResponse:
         return _error(503, "database_unavailable", "پایگاه داده ستاد در دسترس نیست؛ بعداً دوباره بکوشید.",
                       "the headquarters database is unavailable; retry later")
+
+    @app.exception_handler(DataError)
+    async def bad_value(_: Request, exc: DataError) -> JSONResponse:
+        # PostgreSQL refused a value the schema let through (a NUL character in text, a number
+        # out of bigint's range …): the client's input, refused; the transaction rolled back.
+        return _error(422, "invalid_value", "مقداری در درخواست برای پایگاه داده ستاد پذیرفتنی نیست "
+                      "(مثلاً نویسه تهی یا عددی بیش از حد بزرگ).",
+                      f"a value in the request is not acceptable to HQ's database "
+                      f"({str(exc.orig).splitlines()[0][:200] if exc.orig else type(exc).__name__})")
 
     @app.exception_handler(DBAPIError)
     async def database_error(_: Request, exc: DBAPIError) -> JSONResponse:

@@ -12,13 +12,16 @@ from ..support.hq_server import HqServer, clear
 from ..support.postgres import PostgresCluster
 
 
-def table_counts(dsn: str) -> dict[str, int]:
-    with psycopg.connect(dsn) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-            " AND tablename <> 'alembic_version' ORDER BY 1")]
-        union = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in tables)
-        return {str(name): int(n) for name, n in conn.execute(union)}  # type: ignore[arg-type]
+def table_counts(dsn: str | psycopg.Connection) -> dict[str, int]:
+    """Every HQ table's row count (a DSN, or an open autocommit connection to reuse)."""
+    if isinstance(dsn, str):
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            return table_counts(conn)
+    tables = [r[0] for r in dsn.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        " AND tablename <> 'alembic_version' ORDER BY 1")]
+    union = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in tables)
+    return {str(name): int(n) for name, n in dsn.execute(union)}  # type: ignore[arg-type]
 
 
 @contextmanager
