@@ -24,6 +24,9 @@ def _state(folder: Path) -> dict[str, str]:
 
 
 def test_backup_of_a_store_being_written_is_consistent_and_restores(cli: Cli, tmp_path: Path):
+    papers = cli.db.with_name(cli.db.name + ".archive") / "ab"  # papers moved out of SQLite
+    papers.mkdir(parents=True)
+    (papers / "paper.pdf").write_bytes(b"%PDF-1.4 a paper")
     store = open_store(cli.db)  # the application has the store open and keeps writing
     stop = threading.Event()
 
@@ -49,7 +52,8 @@ def test_backup_of_a_store_being_written_is_consistent_and_restores(cli: Cli, tm
         manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
         names = tar.getnames()
     assert manifest["format"] == "branch-desk-backup" and manifest["branch"] == "1021"
-    assert {f["name"] for f in manifest["files"]} == {"store.sqlite", "registry.sqlite"} <= set(names)
+    assert {f["name"] for f in manifest["files"]} == {"store.sqlite", "registry.sqlite",
+                                                      "archive/ab/paper.pdf"} <= set(names)
     assert sorted(p.name for p in out.parent.iterdir()) == ["b.tar"]  # no temporary left
 
     elsewhere = tmp_path / "new" / "branch.sqlite"
@@ -64,6 +68,7 @@ def test_backup_of_a_store_being_written_is_consistent_and_restores(cli: Cli, tm
     finally:
         copy.close()
     assert (elsewhere.parent / "branch.registry.sqlite").is_file()
+    assert (elsewhere.parent / "branch.sqlite.archive" / "ab" / "paper.pdf").read_bytes() == b"%PDF-1.4 a paper"
 
 
 def test_a_refused_restore_writes_nothing(cli: Cli, tmp_path: Path):
