@@ -14,10 +14,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from desktop.domain.text import persian_digits
+from desktop.sync.recovery_wire import (
+    RECOVERY_PAGE,
+    OwnPersons,
+    OwnRecords,
+    OwnReference,
+    ReceivedIds,
+)
 from desktop.sync.wire import (
     ACCEPTED_WIRE_VERSIONS,
     MAX_BATCH_CHANGES,
@@ -34,8 +41,9 @@ from desktop.sync.wire import (
     PushBatch,
 )
 
-from . import auth, leases, lookups
-from .errors import Forbidden, HqError, NotFoundError, TooLarge
+from . import auth, leases, lookups, recovery
+from .errors import Forbidden, HqError, NotFoundError, TooLarge, Unauthorized
+from .guard import BadTokenLimiter, BodyLimit, TooManyBadTokens, screen
 from .pull import pull
 from .push import push
 
@@ -50,6 +58,12 @@ def _error(status: int, code: str, fa: str, en: str) -> JSONResponse:
 
 
 def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(TooManyBadTokens)
+    async def locked_out(_: Request, exc: TooManyBadTokens) -> JSONResponse:
+        response = _error(exc.status, exc.code, exc.fa, exc.en)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
     @app.exception_handler(HqError)
     async def refused(_: Request, exc: HqError) -> JSONResponse:
         return _error(exc.status, exc.code, exc.fa, exc.en)
@@ -78,6 +92,15 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(503, "database_unavailable", "پایگاه داده ستاد در دسترس نیست؛ بعداً دوباره بکوشید.",
                       "the headquarters database is unavailable; retry later")
 
+    @app.exception_handler(DataError)
+    async def bad_value(_: Request, exc: DataError) -> JSONResponse:
+        # PostgreSQL refused a value the schema let through (a NUL character in text, a number
+        # out of bigint's range …): the client's input, refused; the transaction rolled back.
+        return _error(422, "invalid_value", "مقداری در درخواست برای پایگاه داده ستاد پذیرفتنی نیست "
+                      "(مثلاً نویسه تهی یا عددی بیش از حد بزرگ).",
+                      f"a value in the request is not acceptable to HQ's database "
+                      f"({str(exc.orig).splitlines()[0][:200] if exc.orig else type(exc).__name__})")
+
     @app.exception_handler(DBAPIError)
     async def database_error(_: Request, exc: DBAPIError) -> JSONResponse:
         return _error(500, "database_error", "خطای پایگاه داده در ستاد؛ دوباره بکوشید.",
@@ -91,8 +114,17 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 def _branch(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
-    """The branch the bearer token belongs to (401 without one that HQ knows)."""
-    return auth.branch_for(request.app.state.engine, authorization)
+    """The branch the bearer token belongs to (401 without one that HQ knows; 429 from an
+    address that sent too many wrong ones lately — hq/guard.py)."""
+    limiter: BadTokenLimiter = request.app.state.bad_tokens
+    address = request.client.host if request.client else "unknown"
+    limiter.check(address)
+    try:
+        return auth.branch_for(request.app.state.engine, authorization)
+    except Unauthorized:
+        if authorization and authorization.strip():
+            limiter.failed(address)
+        raise
 
 
 async def _push_body(request: Request) -> PushBatch:
@@ -132,12 +164,15 @@ def _publish_body_models(app: FastAPI, *models: type[BaseModel]) -> None:
 
 # Module level: FastAPI resolves these (string) annotations in the module's namespace.
 BranchCode = Annotated[str, Depends(_branch)]
+RecoveryLimit = Annotated[int, Query(ge=1, le=RECOVERY_PAGE)]
 
 
-def create_app(engine: Engine) -> FastAPI:
+def create_app(engine: Engine, *, bad_token_limit: int = 20) -> FastAPI:
     app = FastAPI(title="Branch Desk headquarters", version="1",
                   description="The sync contract between branches and headquarters (docs/sync.md).")
     _install_error_handlers(app)
+    app.add_middleware(BodyLimit)
+    app.state.bad_tokens = BadTokenLimiter(limit=bad_token_limit)
 
     app.state.engine = engine
     @app.get("/healthz")
@@ -156,7 +191,9 @@ def create_app(engine: Engine) -> FastAPI:
                           f"({sorted(ACCEPTED_WIRE_VERSIONS)})", field="wire_version")
         if len(batch.changes) > MAX_BATCH_CHANGES:
             raise TooLarge("دسته بیش از اندازه بزرگ است.", "batch too large")
-        return push(engine, code, batch)
+        screened, refused = screen(batch)
+        ack = push(engine, code, screened)
+        return ack.model_copy(update={"rejected": [*refused, *ack.rejected]}) if refused else ack
 
     @app.get("/api/v1/sync/changes", response_model=PullPage, responses=ERRORS)
     def changes(code: BranchCode, after: str = "",
@@ -191,5 +228,30 @@ def create_app(engine: Engine) -> FastAPI:
                                 f"HQ has no certificate {tracking_code}")
         return found
 
+    _add_recovery_routes(app, engine)
     _publish_body_models(app, PushBatch)
     return app
+
+
+def _add_recovery_routes(app: FastAPI, engine: Engine) -> None:
+    """A restored store takes back what HQ holds of its branch (hq/recovery.py)."""
+
+    @app.get("/api/v1/sync/recovery/received", response_model=ReceivedIds, responses=ERRORS)
+    def received(code: BranchCode, after: Annotated[str, Query(max_length=64)] = "",
+                 limit: RecoveryLimit = RECOVERY_PAGE) -> ReceivedIds:
+        return recovery.received_ids(engine, code, after, limit)
+
+    @app.get("/api/v1/sync/recovery/persons", response_model=OwnPersons, responses=ERRORS)
+    def persons(code: BranchCode, after: Annotated[str, Query(max_length=64)] = "",
+                limit: RecoveryLimit = RECOVERY_PAGE) -> OwnPersons:
+        return recovery.own_persons(engine, code, after, limit)
+
+    @app.get("/api/v1/sync/recovery/reference", response_model=OwnReference, responses=ERRORS)
+    def reference(code: BranchCode, after: Annotated[str, Query(max_length=64)] = "",
+                  limit: RecoveryLimit = RECOVERY_PAGE) -> OwnReference:
+        return recovery.own_reference(engine, code, after, limit)
+
+    @app.get("/api/v1/sync/recovery/records", response_model=OwnRecords, responses=ERRORS)
+    def records(code: BranchCode, after: Annotated[str, Query(max_length=20)] = "",
+                limit: RecoveryLimit = RECOVERY_PAGE) -> OwnRecords:
+        return recovery.own_records(engine, code, after, limit)

@@ -50,6 +50,8 @@ def build_parser() -> Parser:
     serve = command("serve", cmd_serve, "run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8470)
+    serve.add_argument("--max-bad-tokens", type=int, default=20, metavar="N",
+                       help="wrong branch tokens per client address per minute before 429")
     branch = sub.add_parser("branch", help="branches")
     branch_sub = branch.add_subparsers(dest="branch_command", parser_class=Parser)
     add = command("add", cmd_branch_add, "register a branch; prints its token once", branch_sub)
@@ -79,7 +81,9 @@ def cmd_serve(args: argparse.Namespace, engine: Engine) -> None:
     if not 0 < args.port < 65536:
         raise UsageError("شماره درگاه (--port) باید بین ۱ و ۶۵۵۳۵ باشد.", "--port must be 1-65535")
     db.check_schema(engine, args.pg)
-    uvicorn.run(create_app(engine), host=args.host, port=args.port, log_level="warning",
+    if args.max_bad_tokens < 1:
+        raise UsageError("--max-bad-tokens باید دست‌کم ۱ باشد.", "--max-bad-tokens must be at least 1")
+    uvicorn.run(create_app(engine, bad_token_limit=args.max_bad_tokens), host=args.host, port=args.port, log_level="warning",
                 access_log=False)
 
 

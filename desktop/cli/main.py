@@ -19,6 +19,7 @@ from desktop.services.crash_log import record_unexpected
 
 from . import (
     archive_commands,
+    backup_commands,
     correction_commands,
     data_commands,
     dependant_commands,
@@ -30,7 +31,7 @@ from . import (
 from .base import Context, Output, common_options, emit, report_error
 
 COMMANDS = [store_commands, data_commands, dependant_commands, inquiry_commands, sync_commands,
-            correction_commands, archive_commands, stats_commands]
+            correction_commands, archive_commands, stats_commands, backup_commands]
 EXIT_UNEXPECTED = 1
 EXIT_INTERRUPTED = 130
 

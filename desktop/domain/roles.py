@@ -37,6 +37,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Passing the medical link when a recorded end's day comes applies a decision already made;
     # the desktop runs it for whoever is signed in (start-up and daily).
     "dependant.handover": frozenset(ROLES),
+    "store.backup": frozenset({"admin"}),
+    "store.restore": frozenset({"admin"}),
 }
 
 PERMISSION_TITLES = {
@@ -54,6 +56,8 @@ PERMISSION_TITLES = {
     "audit.verify": "بررسی زنجیره گزارش رویدادها",
     "statistics.view": "دیدن آمار شعبه",
     "archive.verify": "بررسی درستی آرشیو اسناد",
+    "store.backup": "پشتیبان‌گیری از پایگاه داده",
+    "store.restore": "بازگردانی پایگاه داده از پشتیبان",
 }
 
 

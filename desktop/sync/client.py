@@ -136,6 +136,12 @@ class HqClient:
         request = self._http.build_request("GET", f"/api/v1/sync/certificates/{quote(tracking_code)}")
         return self._call_or_none(request, wire.CertificateCopy)
 
+    def recovery_page(self, what: str, after: str, model: type[M]) -> M:
+        """A page of what HQ holds of this branch (recovery after a restore; hq/recovery.py)."""
+        request = self._http.build_request("GET", f"/api/v1/sync/recovery/{what}",
+                                           params={"after": after})
+        return self._call(request, model)
+
     # --- plumbing -------------------------------------------------------------------------
 
     def _call_or_none(self, request: httpx.Request, model: type[M]) -> M | None:

@@ -34,6 +34,7 @@ from .outbox import (
     read_ahead,
 )
 from .pull import apply_page
+from .recovery import recover, recovery_pending
 
 Progress = Callable[[str, int], None]  # (stage, count so far)
 
@@ -77,6 +78,8 @@ def sync_round(store: BranchStore, client: HqClient, *, cancel: Callable[[], boo
     """Raises HqUnreachable (exit 6), HqRefused or SyncCancelled after recording the round."""
     tally = _Tally()
     try:
+        if recovery_pending(store):  # a store restored from a backup: before anything is pushed
+            recover(store, client)
         _push_all(store, client, tally, cancel, progress)
         _pull_all(store, client, tally, cancel, progress)
         tally.leases = renew_leases(store, client)

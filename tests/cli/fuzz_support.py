@@ -52,6 +52,7 @@ class Template:
     line: str = ""  # a monthly document line of `main` with no request on it
     request: str = ""  # an open correction request (by clerk) on another of main's lines
     paper: str = ""  # an archived paper's identifier (the main insured's questionnaire)
+    backup: bytes = b""  # a backup of the store made by `backup` (for `restore` cases)
 
 
 def build_template() -> Template:
@@ -105,10 +106,14 @@ def _fill(folder: Path, db: Path, pw: Path) -> Template:
     shutil.rmtree(tmp)
     _users(db)
     line, request = _correction(db, main["national_code"])
+    backup = tmp.with_name(tmp.name + "-backup.tar")
+    _ok("backup", *d, "--out", str(backup))
+    backup_bytes = backup.read_bytes()
+    backup.unlink()
     return Template(folder, main["national_code"], wife["national_code"], son["national_code"],
                     daughter["national_code"], other["national_code"], stranger["national_code"], ssn,
                     link["relationship_id"], cert["tracking_code"], cert["passcode"], line=line, request=request,
-                    paper=paper)
+                    paper=paper, backup=backup_bytes)
 
 
 def _correction(db: Path, national_code: str) -> tuple[str, str]:

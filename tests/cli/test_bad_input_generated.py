@@ -87,7 +87,17 @@ class Invocation:
         return next((o for o in self.options if o[0] == name), None)
 
 
-def valid_invocation(command: str, t: Template) -> Invocation:
+def bent_backup(good: bytes, how: int) -> bytes:
+    """A backup cut short, with a byte of the store changed, or with its manifest lying."""
+    if how == 0:
+        return good[: len(good) // 2]
+    if how == 1:
+        middle = len(good) // 2
+        return good[:middle] + bytes([good[middle] ^ 0x55]) + good[middle + 1:]
+    return good.replace(b'"branch-desk-backup"', b'"branch-desk-backupX"', 1)
+
+
+def valid_invocation(command: str, t: Template, bend: int = 0) -> Invocation:
     """A valid command line per sub-command (paths are placeholders resolved in the case folder)."""
     identity = {"national_code": "0012345679", "first_name": "علی", "last_name": "رضایی", "father_name": "حسن",
                 "birth_date": "1365/04/12", "gender": "male", "birth_certificate_number": "12",
@@ -162,6 +172,12 @@ def valid_invocation(command: str, t: Template) -> Invocation:
         "correction-reject": lambda: Invocation("correction-reject", ["correction", "reject", t.request], [
             ["--reason", "نادرست"], ["--json", None]]),
         "ledger-verify": lambda: Invocation("ledger-verify", ["ledger", "verify"], [["--json", None]]),
+        "backup": lambda: Invocation("backup", ["backup"], [["--out", "@b.tar"], ["--json", None]],
+                                     user="admin"),
+        "restore": lambda: Invocation("restore", ["restore"], [["--from", "@b.tar"], ["--json", None]],
+                                      user="admin", files={"b.tar": t.backup}),
+        "restore-bent": lambda: Invocation("restore-bent", ["restore"], [["--from", "@b.tar"], ["--json", None]],
+                                           user="admin", files={"b.tar": bent_backup(t.backup, bend)}),
     }
     return table[command]()
 
@@ -169,7 +185,8 @@ def valid_invocation(command: str, t: Template) -> Invocation:
 COMMANDS = ["init", "init-new", "demo", "demo-new", "registry", "workshop", "authority", "enrol", "relationship",
             "person", "dependant-add", "dependant-check", "dependant-due", "dependant-end", "inquiry",
             "certificate", "verify", "inquiry-chain", "verify-chain", "account", "correction-request",
-            "correction-list", "correction-approve", "correction-reject", "ledger-verify", "stats"]
+            "correction-list", "correction-approve", "correction-reject", "ledger-verify", "stats",
+            "backup", "restore", "restore-bent"]
 COMMANDS += ["archive-add", "archive-list", "archive-get", "archive-verify", "archive-checklist", "archive-export"]
 INPUT_COMMANDS = {"registry", "workshop", "enrol", "relationship"}
 
@@ -269,7 +286,7 @@ MUTATIONS = [mutate_option_value, drop_option, add_option, mutate_json, mutate_j
 
 @st.composite
 def invocations(draw: st.DrawFn, template: Template, db_choices: tuple[str, ...] = ()) -> Invocation:
-    inv = valid_invocation(draw(st.sampled_from(COMMANDS)), template)
+    inv = valid_invocation(draw(st.sampled_from(COMMANDS)), template, draw(st.integers(0, 2)))
     for _ in range(draw(st.integers(0, 3))):
         draw(st.sampled_from(MUTATIONS))(draw, inv)
     if db_choices:

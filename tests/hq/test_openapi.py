@@ -14,7 +14,10 @@ def test_openapi_names_every_endpoint_with_the_wire_models(hq_server: HqServer) 
     assert set(doc["paths"]) == {
         "/healthz", "/api/v1/sync/push", "/api/v1/sync/changes", "/api/v1/sync/leases",
         "/api/v1/sync/persons/{national_code}", "/api/v1/sync/chains/{chain}",
-        "/api/v1/sync/certificates/{tracking_code}"}
+        "/api/v1/sync/certificates/{tracking_code}",
+        # issue 14: what a store restored from a backup takes back (hq/recovery.py)
+        "/api/v1/sync/recovery/received", "/api/v1/sync/recovery/persons",
+        "/api/v1/sync/recovery/reference", "/api/v1/sync/recovery/records"}
     schemas = doc["components"]["schemas"]
     for name in ("PushBatch", "PushAck", "PullPage", "LeaseRequest", "Lease", "CentralPerson",
                  "ChainCopy", "CertificateCopy", "ErrorBody"):

@@ -65,6 +65,7 @@ class HqServer:
     process: subprocess.Popen[bytes] | None = None
     # The server's stderr goes to a file: a pipe nobody reads would block it once full.
     log: Path = field(default_factory=lambda: _new_log())
+    extra: tuple[str, ...] = ()  # more `hq serve` options (e.g. --max-bad-tokens N)
 
     @property
     def url(self) -> str:
@@ -75,7 +76,7 @@ class HqServer:
         with self.log.open("ab") as err:  # the child keeps its own copy of the descriptor
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "hq", "serve", "--pg", self.dsn, "--host", "127.0.0.1",
-                 "--port", str(self.port)], cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                 "--port", str(self.port), *self.extra], cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
                 stdout=subprocess.DEVNULL, stderr=err)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
