@@ -122,12 +122,18 @@ def _reference(session: Session, branch: str, kind: str, code: str, name: str, a
     return 1
 
 
+# The batch number of rows HQ already held when a restored store recovered: never sent, never
+# open. The outbox finds unsent rows as those in no batch (outbox.has_unsent / assign_batch), so
+# an acknowledged row must never stay in no batch — it would be pushed again under the new epoch.
+HELD_BY_HQ = 0
+
+
 def _mark_held(session: Session, ids: list[uuid.UUID]) -> int:
     if not ids:
         return 0
     marked = session.execute(update(OutboxEntry).where(OutboxEntry.id.in_(ids),
                                                        OutboxEntry.acked_at.is_(None))
-                             .values(acked_at=utcnow()))
+                             .values(acked_at=utcnow(), batch_seq=HELD_BY_HQ))
     return int(marked.rowcount or 0)  # type: ignore[attr-defined]
 
 
