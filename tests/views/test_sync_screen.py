@@ -55,8 +55,10 @@ def test_sync_now_from_the_screen_pushes_to_hq(qtbot, branch: Branch, hq_server:
     press_sync(qtbot, screen)
     assert set(hq_received(hq_server.dsn, "1031")) == all_outbox_ids(branch.store)
     assert sync_status(branch.store, None).pending == 0
-    qtbot.waitUntil(lambda: screen.facts["pending"].text() == "۰", timeout=5000)
-    assert "برخط" in screen.facts["state"].text()
+    # The facts are refreshed off the GUI thread after the round's change is announced: the
+    # pending count and the state line land together, so wait for both.
+    qtbot.waitUntil(lambda: screen.facts["pending"].text() == "۰"
+                    and "برخط" in screen.facts["state"].text(), timeout=5000)
     assert "همگام‌سازی انجام شد" in screen.result.text()
     assert screen.rounds.rowCount() == 1 and screen.rounds.item(0, 1).text() == "موفق"
     assert "ساعت" in screen.rounds.item(0, 0).text()  # Jalali date and time, Persian digits
