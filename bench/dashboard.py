@@ -1,6 +1,6 @@
 """Benchmark: the supervisor's dashboard figures over one year on a large store.
 
-    .venv/bin/python bench/statistics.py [--db var/bench-1m.sqlite] [--persons 1000000]
+    .venv/bin/python bench/dashboard.py [--db var/bench-1m.sqlite] [--persons 1000000]
 
 Builds the demo store first if it is missing, then adds a branch's inquiry, certificate and
 correction activity spread over the last three years (the demo has none: rows written directly,
