@@ -3,7 +3,7 @@
     xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python scripts/screenshots_person_actions.py
 
 Writes into docs/screenshots/: person_file_add_relationship.png (the dialog with a refusal under
-its field), person_file_add_scan.png, corrections-for-person.png (the planned ledger page opened
+its field), person_file_add_scan.png, corrections-for-person.png (the corrections screen opened
 from a person file) and admin-authorities.png (a deactivated authority chosen).
 """
 
