@@ -197,9 +197,15 @@ class MainWindow(QMainWindow):
             self.refresh_status()
 
     def refresh_status(self) -> None:
-        store = self.ctx.store
-        Operation(self, lambda _job: sync_status(store, None)).quietly() \
-            .on_success(self._got_sync_status).run()
+        # Reads can finish out of order on the pool: only the newest one's answer is shown.
+        self._status_asked = getattr(self, "_status_asked", 0) + 1
+        generation, store = self._status_asked, self.ctx.store
+
+        def got(status: SyncStatus) -> None:
+            if generation == self._status_asked:
+                self._got_sync_status(status)
+
+        Operation(self, lambda _job: sync_status(store, None)).quietly().on_success(got).run()
 
     def _got_sync_status(self, status: SyncStatus) -> None:
         self.sync_status = status

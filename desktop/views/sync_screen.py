@@ -99,6 +99,7 @@ class Screen(QWidget):
         super().__init__()
         self.ctx = ctx
         self.view: SyncView | None = None
+        self._asked = 0  # the newest load's generation (see reload)
         self.operation: Operation[SyncReport] | None = None
         title = QLabel("همگام‌سازی با ستاد")
         title.setObjectName("title")
@@ -154,8 +155,16 @@ class Screen(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        store, actor = self.ctx.store, self.ctx.actor
-        Operation(self, lambda _job: load_view(store, actor)).quietly().on_success(self.show_view).run()
+        # Loads run on a pool of threads and can finish out of order: only the newest is shown, or
+        # a load begun before a round was recorded could overwrite the one begun after it.
+        self._asked += 1
+        generation, store, actor = self._asked, self.ctx.store, self.ctx.actor
+
+        def loaded(view: SyncView) -> None:
+            if generation == self._asked:
+                self.show_view(view)
+
+        Operation(self, lambda _job: load_view(store, actor)).quietly().on_success(loaded).run()
 
     def show_view(self, view: SyncView) -> None:
         self.view = view
