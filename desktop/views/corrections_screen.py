@@ -44,7 +44,7 @@ from .context import ScreenRequest, ViewContext
 from .correction_decision import DecisionPanel
 from .correction_form import CorrectionRequestForm
 from .messages import error_text
-from .operations import Operation
+from .operations import Newest, Operation
 from .person_file_parts import money, table
 from .rtl import VALUE_ALIGNMENT, code_run
 
@@ -96,7 +96,8 @@ class Screen(QWidget):
         role = ctx.actor.role
         self.can_decide = allowed(role, "correction.decide")
         self.account: Account | None = None
-        self._lists_asked = 0  # the newest list load's generation (see reload_lists)
+        self._list_loads: Newest[tuple[tuple[CorrectionView, ...], tuple[CorrectionView, ...]]] = \
+            Newest(self._show_lists)
         self.queue: tuple[CorrectionView, ...] = ()
         self.requests: tuple[CorrectionView, ...] = ()
         self.pending_item: uuid.UUID | None = None
@@ -208,15 +209,7 @@ class Screen(QWidget):
             queue = list_corrections(store, actor, waiting_for_me=True) if decide else ()
             return queue, tuple(reversed(list_corrections(store, actor, "all")))
 
-        # Loads can finish out of order on the pool: only the newest one's lists are shown.
-        self._lists_asked += 1
-        generation = self._lists_asked
-
-        def loaded(lists: tuple[tuple[CorrectionView, ...], tuple[CorrectionView, ...]]) -> None:
-            if generation == self._lists_asked:
-                self._show_lists(lists)
-
-        Operation(self, load).quietly().on_success(loaded).run()
+        Operation(self, load).quietly().on_success(self._list_loads.ask()).run()
 
     def _show_lists(self, lists: tuple[tuple[CorrectionView, ...], tuple[CorrectionView, ...]]) -> None:
         self.queue, self.requests = lists

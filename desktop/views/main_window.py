@@ -32,7 +32,7 @@ from .daily_checks import DailyChecks
 from .focus import focus_first_field
 from .messages import error_text
 from .navigation import PLANNED_NOTES, SCREENS, ScreenEntry
-from .operations import Operation
+from .operations import Newest, Operation
 from .sync_runner import PeriodicSync
 from .sync_text import STATE_COLOUR, connection_state, jalali_time, status_bar_text
 
@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         self._midnight.timeout.connect(self._new_day)
         self._new_day()
         self.sync_status: SyncStatus | None = None
+        self._status_reads: Newest[SyncStatus] = Newest(self._got_sync_status)
         # «۳ دقیقه پیش» ages: re-worded a minute after each showing, from the status already
         # read (no query).
         self._reword = QTimer(self)
@@ -197,15 +198,9 @@ class MainWindow(QMainWindow):
             self.refresh_status()
 
     def refresh_status(self) -> None:
-        # Reads can finish out of order on the pool: only the newest one's answer is shown.
-        self._status_asked = getattr(self, "_status_asked", 0) + 1
-        generation, store = self._status_asked, self.ctx.store
-
-        def got(status: SyncStatus) -> None:
-            if generation == self._status_asked:
-                self._got_sync_status(status)
-
-        Operation(self, lambda _job: sync_status(store, None)).quietly().on_success(got).run()
+        store = self.ctx.store
+        Operation(self, lambda _job: sync_status(store, None)).quietly() \
+            .on_success(self._status_reads.ask()).run()
 
     def _got_sync_status(self, status: SyncStatus) -> None:
         self.sync_status = status

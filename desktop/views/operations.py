@@ -301,3 +301,23 @@ def run_op(parent: QWidget | None, fn: Callable[[Job], T], on_success: Callable[
 def running() -> int:
     """How many operations have not delivered yet (tests wait for 0)."""
     return len(_running)
+
+
+class Newest(Generic[T]):
+    """Of several loads of the same thing, show only the newest asked: operations run on a pool
+    of threads and can finish out of order, and an older answer must not overwrite a newer one."""
+
+    def __init__(self, show: Callable[[T], None]) -> None:
+        self._show = show
+        self._asked = 0
+
+    def ask(self) -> Callable[[T], None]:
+        """A success callback for the load about to start; it shows only if no later one began."""
+        self._asked += 1
+        generation = self._asked
+
+        def shown(value: T) -> None:
+            if generation == self._asked:
+                self._show(value)
+
+        return shown

@@ -37,7 +37,7 @@ from desktop.sync.round import SyncReport
 
 from .context import ViewContext
 from .messages import error_text
-from .operations import Job, Operation
+from .operations import Job, Newest, Operation
 from .rtl import VALUE_ALIGNMENT, code_run, ltr_run
 from .sync_runner import run_round
 from .sync_text import (
@@ -99,7 +99,7 @@ class Screen(QWidget):
         super().__init__()
         self.ctx = ctx
         self.view: SyncView | None = None
-        self._asked = 0  # the newest load's generation (see reload)
+        self._loads: Newest[SyncView] = Newest(self.show_view)
         self.operation: Operation[SyncReport] | None = None
         title = QLabel("همگام‌سازی با ستاد")
         title.setObjectName("title")
@@ -155,16 +155,8 @@ class Screen(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        # Loads run on a pool of threads and can finish out of order: only the newest is shown, or
-        # a load begun before a round was recorded could overwrite the one begun after it.
-        self._asked += 1
-        generation, store, actor = self._asked, self.ctx.store, self.ctx.actor
-
-        def loaded(view: SyncView) -> None:
-            if generation == self._asked:
-                self.show_view(view)
-
-        Operation(self, lambda _job: load_view(store, actor)).quietly().on_success(loaded).run()
+        store, actor = self.ctx.store, self.ctx.actor
+        Operation(self, lambda _job: load_view(store, actor)).quietly().on_success(self._loads.ask()).run()
 
     def show_view(self, view: SyncView) -> None:
         self.view = view
