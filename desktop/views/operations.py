@@ -28,6 +28,7 @@ from typing import Any, Generic, TypeVar, cast
 import shiboken6
 from PySide6.QtCore import (
     QCoreApplication,
+    QEvent,
     QObject,
     QRunnable,
     Qt,
@@ -321,3 +322,35 @@ class Newest(Generic[T]):
                 self._show(value)
 
         return shown
+
+
+class RefreshWhenShown(QObject):
+    """Keeps a screen current from the change channel without working for hidden screens: a
+    committed change it watches refreshes it now when it is on screen, else marks it stale and
+    it refreshes the next time it is shown (and on its first showing). `refresh` is looked up at
+    call time (pass `lambda: self.refresh()`), so a screen's refresh can be wrapped later."""
+
+    def __init__(self, screen: QWidget, changed: Any, kinds: tuple[Any, ...],
+                 refresh: Callable[[], None]) -> None:
+        super().__init__(screen)
+        self._screen, self._kinds, self._refresh = screen, kinds, refresh
+        self.stale = True
+        screen.installEventFilter(self)
+        changed.connect(self._on_changes)
+
+    def refresh(self) -> None:
+        self.stale = False
+        self._refresh()
+
+    def _on_changes(self, changes: Any) -> None:
+        if not changes.touches(*self._kinds):
+            return
+        if self._screen.isVisible():
+            self.refresh()
+        else:
+            self.stale = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+        if watched is self._screen and event.type() == QEvent.Type.Show and self.stale:
+            self.refresh()
+        return False

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.jalali import from_jalali, jalali_ymd
 from desktop.domain.text import persian_digits
-from desktop.services.changes import ChangeKind, Changes
+from desktop.services.changes import ChangeKind
 from desktop.services.statistics import (
     GROUP_TITLES,
     FigureRow,
@@ -52,7 +52,7 @@ from .context import ViewContext
 from .dialogs import save_file_name
 from .enrolment.fields import error_label, show_message
 from .enrolment.live import fail_beside
-from .operations import Operation
+from .operations import Operation, RefreshWhenShown
 from .printing import PdfPrinting, saved_text
 from .widgets.jalali_date_edit import JalaliDateEdit
 
@@ -67,7 +67,6 @@ class Screen(QWidget):
         self.ctx = ctx
         self.stats: Statistics | None = None
         self._asked = 0
-        self.stale = True
         self.printing = PdfPrinting(self, lambda text: show_message(self.info, text))
         title = QLabel("آمار شعبه")
         title.setObjectName("title")
@@ -141,7 +140,7 @@ class Screen(QWidget):
         self.csv_button.clicked.connect(self.save_csv_with_dialog)
         self.pdf_button.clicked.connect(self.save_pdf_with_dialog)
         self.print_button.clicked.connect(self.print_with_dialog)
-        ctx.changes.changed.connect(self._on_changes)
+        self.live = RefreshWhenShown(self, ctx.changes.changed, WATCHED, lambda: self.refresh())
 
     # --- the period ----------------------------------------------------------------------------
     def _this_year(self) -> tuple[dt.date, dt.date]:
@@ -162,21 +161,7 @@ class Screen(QWidget):
         self.refresh()
 
     # --- reading -------------------------------------------------------------------------------
-    def _on_changes(self, changes: Changes) -> None:
-        if not changes.touches(*WATCHED):
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self.stale = True
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt name
-        super().showEvent(event)
-        if self.stale:
-            self.refresh()
-
     def refresh(self) -> None:
-        self.stale = False
         for field, name in ((self.start, "آغاز"), (self.end, "پایان")):
             if field.text().strip() and not field.isValid():
                 show_message(self.message, f"تاریخ {name} بازه: {field.errorText()}")

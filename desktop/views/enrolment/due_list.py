@@ -26,9 +26,9 @@ from desktop.domain.dependants import END_REASONS
 from desktop.domain.jalali import parse_jalali
 from desktop.domain.text import persian_digits
 from desktop.domain.vocabulary import RELATIONS
-from desktop.services.changes import ChangeKind, Changes
+from desktop.services.changes import ChangeKind
 from desktop.services.dependants import due_to_end, end_dependency
-from desktop.views.operations import Operation
+from desktop.views.operations import Operation, RefreshWhenShown
 from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
 
 from .fields import choice, choice_box, error_label, show_message
@@ -118,28 +118,15 @@ class DueList(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self._asked = 0
         self.loaded = False  # listed at least once (the tab is listed when first shown)
-        self.stale = True  # a change arrived while the list was hidden: list again when shown
         self.done_text = ""  # what the last action did, shown above the count
-        ctx.changes.changed.connect(self._on_changes)
-
-    def _on_changes(self, changes: Changes) -> None:
-        if not changes.touches(ChangeKind.RELATIONSHIPS, ChangeKind.DEPENDANTS):
-            return
-        if self.isVisible():
-            self.refresh()
-        else:
-            self.stale = True
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt name
-        super().showEvent(event)
-        if self.stale:
-            self.refresh()
+        self.live = RefreshWhenShown(self, ctx.changes.changed,
+                                     (ChangeKind.RELATIONSHIPS, ChangeKind.DEPENDANTS),
+                                     lambda: self.refresh())
 
     def refresh(self) -> None:
         """List again off the GUI thread; only the newest listing is shown, the selected link
         stays selected."""
         self._asked += 1
-        self.stale = False
         generation, store, actor, within = self._asked, self.ctx.store, self.ctx.actor, self.days.value()
 
         def listed(rows: list[dict[str, Any]]) -> None:
