@@ -153,7 +153,7 @@ class Shell:
         from desktop.services.store import open_store
 
         try:
-            return open_store(path)
+            return open_store(path, for_application=True)
         except DomainError as exc:
             QMessageBox.critical(None, "میز شعبه", exc.fa)
             return None

@@ -44,6 +44,7 @@ from desktop.sync.recovery import RECOVERY_SETTING
 
 from .actor import Actor
 from .store import Store, open_store
+from .store_use import not_in_use
 
 FORMAT = "branch-desk-backup"
 FORMAT_VERSION = 1
@@ -310,6 +311,11 @@ def restore_store(db: Path, source: Path, authorise: Callable[[Store], Actor]) -
     if not folder.is_dir():
         raise InvalidValue(f"پوشه «{folder}» وجود ندارد.", f"--db: folder {folder} does not exist",
                            field="db")
+    with not_in_use(db):
+        return _restore(db, source, authorise, folder)
+
+
+def _restore(db: Path, source: Path, authorise: Callable[[Store], Actor], folder: Path) -> RestoreResult:
     current = inspect_store_file(db)
     with unpacked_backup(source, folder) as backup:
         if current.state == "branch_store":

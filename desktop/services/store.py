@@ -21,6 +21,7 @@ from desktop.domain.registry import IdentityRegistry
 from desktop.models import StoreSetting
 
 from .changes import ChangeFeed
+from .store_use import mark_in_use
 
 
 def default_store_path() -> Path:
@@ -69,7 +70,8 @@ class Store:
             closer()
 
 
-def open_store(path: str | Path, *, migrate: bool = True, registry: IdentityRegistry | None = None) -> Store:
+def open_store(path: str | Path, *, migrate: bool = True, registry: IdentityRegistry | None = None,
+               for_application: bool = False) -> Store:
     """Open an existing branch store; an old one is upgraded to head (backup copy kept until it
     succeeded), one from the future is refused (exit 5).
 
@@ -80,6 +82,8 @@ def open_store(path: str | Path, *, migrate: bool = True, registry: IdentityRegi
     found = inspect_store_file(path)
     path = found.path
     _require_branch_store(found)
+    if for_application:  # a restore must not replace it under the running application
+        mark_in_use(path)
     check_revisions(found.revisions)
     if migrate and found.revisions != (head_revision(),):
         upgrade_store_file(path, found.revisions[0])

@@ -115,7 +115,7 @@ class FirstRunDialog(QDialog):
             Path(f"{self.demo_path}{suffix}").unlink(missing_ok=True)
 
     def _open(self, path: Path | str) -> None:
-        (Operation(self, lambda _job: open_store(path), title="باز کردن پایگاه داده شعبه")
+        (Operation(self, lambda _job: open_store(path, for_application=True), title="باز کردن پایگاه داده شعبه")
          .on_success(self._opened)
          .on_failure(self._open_failed)
          .run())

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def _open(path: Path) -> Store:
     from desktop.services.store import open_store  # kept out of start-up's import time
 
-    return open_store(path)
+    return open_store(path, for_application=True)
 
 
 class PendingStore:

@@ -129,3 +129,40 @@ def _pw(folder: Path, password: str) -> Path:
     path = folder / f"{password}.pw"
     path.write_text(password, encoding="utf-8")
     return path
+
+
+def test_restore_is_refused_while_the_application_has_the_store_open(cli: Cli, tmp_path: Path):
+    """Replacing the file under a running application would leave it writing into a store that is
+    no longer there: the application marks its store in use, and restore refuses, changing
+    nothing; once the application has gone the same restore goes through."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "b.tar"
+    cli.json("backup", "--out", str(out), "--json")
+    holder = subprocess.Popen(  # a separate process, as the application is
+        [sys.executable, "-c", "import sys; from desktop.services.store import open_store; "
+         "open_store(sys.argv[1], for_application=True); print('open', flush=True); sys.stdin.read()",
+         str(cli.db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        before = _state(cli.db.parent)
+        refused = cli("restore", "--from", str(out), "--json", check=False)
+        assert refused.returncode != 0 and "Traceback" not in refused.stderr
+        assert "open in the application" in refused.stderr and "برنامه باز است" in refused.stderr
+        assert _state(cli.db.parent) == before
+    finally:
+        holder.communicate("")
+    assert cli.json("restore", "--from", str(out), "--json")["branch"] == "1021"
+
+
+def test_the_application_does_not_open_a_store_while_it_is_being_restored(cli: Cli):
+    import pytest
+
+    from desktop.domain.errors import Conflict
+    from desktop.services.store_use import not_in_use
+
+    with not_in_use(cli.db), pytest.raises(Conflict) as refused:
+        open_store(cli.db, for_application=True)
+    assert "بازگردانی" in refused.value.fa and "being restored" in refused.value.en
+    open_store(cli.db, for_application=True).close()  # and does once the restore is over
