@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import Select, func, or_, select, text, union
 from sqlalchemy.orm import Session, aliased
 
 from desktop.domain.dependants import (
@@ -50,22 +49,29 @@ def due_to_end(store: Store, actor: Actor, within_days: int) -> list[dict[str, A
     last = today + dt.timedelta(days=within_days)
     main = aliased(Person)
     with reading(store, actor) as s:
-        ids = _candidates(s, today, last)
-        # Columns, not entities: a year's list is thousands of rows, and ORM objects cost.
+        # One statement: the candidates stay inside SQLite (`IN (subquery)`) instead of coming
+        # out as ids and going back as thousands of bound parameters.
+        # The paper kinds come along per row (primary-key probe of relationship_paper), so the
+        # candidate union runs once.
+        kinds = (select(func.group_concat(ArchiveItem.paper_kind))
+                 .select_from(RelationshipPaper)
+                 .join(ArchiveItem, ArchiveItem.id == RelationshipPaper.archive_item_id)
+                 .where(RelationshipPaper.relationship_id == Relationship.id).scalar_subquery())
         rows = s.execute(
             select(Relationship.id, Relationship.type_code, Relationship.start, Relationship.end,
                    Relationship.end_reason, Relationship.main_insured_id, Person.birth_date, Person.national_code,
                    Person.ssn, Person.first_name, Person.last_name, main.national_code, main.ssn, main.first_name,
-                   main.last_name)
+                   main.last_name, kinds)
             .join(Person, Person.id == Relationship.person_id)
-            .join(main, main.id == Relationship.main_insured_id).where(Relationship.id.in_(ids))
-        ).all() if ids else []
-        papers = _papers(s, ids)
+            .join(main, main.id == Relationship.main_insured_id)
+            .where(Relationship.id.in_(_candidates(today, last)))
+        ).all()
         service = _service_ends(s, [r[5] for r in rows if r[1] == "soldier_family"])
     out = []
     for row in rows:
-        rid, relation, start, end, reason, main_id, birth = row[:7]
-        due = due_end(LinkOnRecord(relation, start, end, reason, birth, papers.get(rid, frozenset()),
+        _rid, relation, start, end, reason, main_id, birth = row[:7]
+        papers = frozenset(row[15].split(",")) if row[15] else frozenset()
+        due = due_end(LinkOnRecord(relation, start, end, reason, birth, papers,
                                    service.get(main_id) if main_id else None))
         if due is not None and today <= due.end <= last:
             out.append((due, _due_json(row, due, today)))
@@ -73,41 +79,31 @@ def due_to_end(store: Store, actor: Actor, within_days: int) -> list[dict[str, A
     return [json_row for _due, json_row in out]
 
 
-def _candidates(s: Session, today: dt.date, last: dt.date) -> list[uuid.UUID]:
+def _candidates(today: dt.date, last: dt.date) -> Select[tuple[uuid.UUID]]:
     """Ids of open dependant links that may end in today..last (a superset; the rules decide)."""
     open_link = (Relationship.main_insured_id.is_not(None),
                  or_(Relationship.end.is_(None), Relationship.end >= today))
-    ids: set[uuid.UUID] = set(s.scalars(select(Relationship.id).where(
-        Relationship.main_insured_id.is_not(None), Relationship.end >= today, Relationship.end <= last)))
+    parts = [select(Relationship.id).where(
+        Relationship.main_insured_id.is_not(None), Relationship.end >= today, Relationship.end <= last)]
     for relation, years in AGE_RULES.items():
         born_from = jalali_add_years(today, -years) - MARGIN
         born_to = jalali_add_years(last, -years) + MARGIN
         # By birth date (ix_person_birth_date): `|| ''` keeps the planner off the relation index,
         # which would walk every son or daughter of the store instead of a few days' births.
-        ids.update(s.scalars(select(Relationship.id).join(Person, Person.id == Relationship.person_id).where(
+        parts.append(select(Relationship.id).join(Person, Person.id == Relationship.person_id).where(
             Person.birth_date >= born_from, Person.birth_date <= born_to,
-            Relationship.type_code + "" == relation, *open_link)))
+            Relationship.type_code + "" == relation, *open_link))
     # By relation (ix_relationship_type_start): "open" is written so the end index is not chosen
     # for it — open links are most of the table, trial adoptions and soldiers' families few.
     open_by_type = (Relationship.main_insured_id.is_not(None),
                     func.coalesce(Relationship.end, dt.date.max) >= today)
     ordered_from = jalali_add_months(today, -TRIAL_ORDER_MONTHS) - MARGIN
     ordered_to = jalali_add_months(last, -TRIAL_ORDER_MONTHS) + MARGIN
-    ids.update(s.scalars(select(Relationship.id).where(
+    parts.append(select(Relationship.id).where(
         Relationship.type_code == "adopted_child", Relationship.start >= ordered_from,
-        Relationship.start <= ordered_to, *open_by_type)))
-    ids.update(s.scalars(select(Relationship.id).where(Relationship.type_code == "soldier_family", *open_by_type)))
-    return sorted(ids)
-
-
-def _papers(s: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, frozenset[str]]:
-    kinds: dict[uuid.UUID, set[str]] = defaultdict(set)
-    if ids:
-        for rid, kind in s.execute(select(RelationshipPaper.relationship_id, ArchiveItem.paper_kind).join(
-                ArchiveItem, ArchiveItem.id == RelationshipPaper.archive_item_id)
-                .where(RelationshipPaper.relationship_id.in_(ids))):
-            kinds[rid].add(kind)
-    return {rid: frozenset(k) for rid, k in kinds.items()}
+        Relationship.start <= ordered_to, *open_by_type))
+    parts.append(select(Relationship.id).where(Relationship.type_code == "soldier_family", *open_by_type))
+    return select(union(*parts).subquery().c.id)
 
 
 def _service_ends(s: Session, soldiers: list[uuid.UUID | None]) -> dict[uuid.UUID, dt.date]:
@@ -125,7 +121,7 @@ def _service_ends(s: Session, soldiers: list[uuid.UUID | None]) -> dict[uuid.UUI
 
 def _due_json(row: Any, due: DueEnd, today: dt.date) -> dict[str, Any]:
     (rid, relation, _start, end, _reason, _main_id, _birth,
-     code, ssn, first, last, main_code, main_ssn, main_first, main_last) = row
+     code, ssn, first, last, main_code, main_ssn, main_first, main_last, _papers) = row
     return {"relationship_id": str(rid), "relation": relation, "end": format_jalali(due.end),
             "end_reason": due.end_reason, "end_reason_fa": END_REASONS.get(due.end_reason, ""),
             "days_left": (due.end - today).days, "by_rule": due.by_rule, "stored_end": format_jalali(end) or None,
