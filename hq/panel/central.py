@@ -27,12 +27,13 @@ SELECT p.id, p.first_name, p.last_name, p.gender, p.enrolled_branch,
        (SELECT coalesce(jsonb_object_agg(w.code, jsonb_build_object(
                   'name', w.name, 'address', CASE WHEN :contacts THEN w.address END)), '{}')
           FROM workshop w
-         WHERE w.code IN (SELECT r->>'workshop_code' FROM jsonb_array_elements(p.snapshot->'relationships') r))
+         WHERE w.code = ANY(ARRAY(SELECT r->>'workshop_code'
+                                    FROM jsonb_array_elements(p.snapshot->'relationships') r)))
          AS workshops,
        (SELECT coalesce(jsonb_object_agg(m.ssn, m.first_name || ' ' || m.last_name), '{}')
           FROM person m
-         WHERE :contacts AND m.ssn IN (SELECT r->>'main_insured_ssn'
-                                         FROM jsonb_array_elements(p.snapshot->'relationships') r))
+         WHERE :contacts AND m.ssn = ANY(ARRAY(SELECT r->>'main_insured_ssn'
+                                                 FROM jsonb_array_elements(p.snapshot->'relationships') r)))
          AS mains
 FROM (SELECT * FROM person WHERE national_code = :nc
       ORDER BY enrolled_at, received_at, id LIMIT 1) p
