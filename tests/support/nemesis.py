@@ -86,6 +86,7 @@ class Event:
     delay: float
     delay_response: float
     upstream_status: tuple[int, ...]  # HQ's status for each copy forwarded (none when dropped)
+    answer: bytes = b""  # the body of HQ's last answer (its first 4 KiB), whatever reached the client
 
 
 @dataclass(frozen=True)
@@ -415,10 +416,11 @@ class Nemesis:
         target = rest.rsplit(" ", 1)[0]
         n, draw, _ = self._draw(target)
         statuses: list[int] = []
+        answer = [b""]
 
         def done(keep: bool) -> bool:
             self._record(Event(n, method, target, draw.fault, draw.delay, draw.delay_response,
-                               tuple(statuses)))
+                               tuple(statuses), answer[0][:4096]))
             return keep
 
         if draw.fault == "reset":
@@ -443,6 +445,7 @@ class Nemesis:
             if draw.fault == "duplicate_request":
                 response = self._exchange(request, method, upstream, up_reader)
                 statuses.append(_status(response))
+            answer[0] = response.body
         except (_Closed, OSError):  # HQ unreachable or gone mid-answer: so is the client
             return done(False)
         if draw.delay_response:
