@@ -19,6 +19,8 @@ What each fault does to ONE request (at most one of them per request, drawn by p
   closed without a byte of it.
 - `cut_mid_body`: forwarded, HQ's status line, headers and half its body reach the client, then
   the connection closes.
+- `trickle`: forwarded; HQ's answer goes to the client one byte every `trickle_gap` seconds —
+  each read is quick, the whole answer takes minutes (a per-read timeout never fires).
 - `duplicate_request`: forwarded twice (the second copy after HQ answered the first); the client
   gets the SECOND answer (for a push: "already_applied").
 Independently: `delay=(lo, hi)` holds every request that long before forwarding (with
@@ -45,7 +47,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 FAULT_KINDS = ("reset", "drop_request", "cut_request", "drop_response", "cut_mid_body",
-               "duplicate_request")
+               "duplicate_request", "trickle")
 MAX_HEAD = 64 * 1024
 
 
@@ -59,6 +61,8 @@ class Faults:
     drop_response: float = 0.0
     cut_mid_body: float = 0.0
     duplicate_request: float = 0.0
+    trickle: float = 0.0
+    trickle_gap: float = 0.2  # seconds between the bytes of a trickled answer
     delay: tuple[float, float] = (0.0, 0.0)
     delay_p: float = 1.0
     delay_response: tuple[float, float] = (0.0, 0.0)
@@ -409,6 +413,13 @@ class Nemesis:
             return response
         raise AssertionError("unreachable")
 
+    def _trickle(self, client: socket.socket, data: bytes, gap: float) -> None:
+        for i in range(len(data)):
+            if self._stopping.is_set():
+                return
+            client.sendall(data[i:i + 1])
+            time.sleep(gap)
+
     def _one(self, client: socket.socket, request: _Message, upstream: list[socket.socket | None],
              up_reader: list[_Reader | None]) -> bool:
         """Handle one request; False when the client's connection is finished."""
@@ -453,6 +464,9 @@ class Nemesis:
         if draw.fault == "drop_response":
             return done(False)
         try:
+            if draw.fault == "trickle":
+                self._trickle(client, response.raw, self._faults.trickle_gap)
+                return done(False)
             if draw.fault == "cut_mid_body":
                 client.sendall(response.head + response.body[:len(response.body) // 2])
                 return done(False)

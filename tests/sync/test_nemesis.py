@@ -78,6 +78,12 @@ class World:
     authorities: set[str] = field(default_factory=set)
     offline_rounds: int = 0
     ok_rounds: int = 0
+    log_from: int = 0  # where HQ's log stood when this world was made
+
+    def hq_log(self) -> str:
+        with self.hq.log.open("rb") as log:
+            log.seek(self.log_from)
+            return log.read().decode(errors="replace")
 
     def sync(self, branch: Branch) -> SyncReport | None:
         """One round through the nemesis: None when it ended offline (exit 6's error)."""
@@ -158,6 +164,8 @@ class World:
         assert all(n == distinct for _, n, distinct in records)
         batches = hq_rows(dsn, "SELECT count(*) FROM applied_batch WHERE ack IS NULL")
         assert batches == [(0,)], "a batch key without its acknowledgement"
+        log = self.hq_log()
+        assert "Traceback" not in log and "ERROR" not in log, log[-3000:]
 
 
 @dataclass
@@ -174,7 +182,8 @@ class Worlds:
         for b in branches:
             add_authority(b.store, b.admin, f"A{b.code}", f"مرجع {b.code}", "fund")
         nem = Nemesis(upstream=("127.0.0.1", self.hq.port), seed=seed).start()
-        world = World(self.hq, nem, branches, random.Random(seed))
+        world = World(self.hq, nem, branches, random.Random(seed),
+                      log_from=self.hq.log.stat().st_size)
         self.made.append(world)
         print(f"BD_NEMESIS_SEED={seed}")
         return world
@@ -203,7 +212,7 @@ SCENARIOS: dict[str, dict[str, object]] = {
     "cut_mid_body": {"cut_mid_body": 0.4},
     "duplicate_request": {"duplicate_request": 0.5},
     "delay": {"delay": (0.0, 0.05), "delay_response": (0.0, 0.05)},
-    "mix": {**{k: 0.08 for k in FAULT_KINDS}, "delay": (0.0, 0.02)},
+    "mix": {**{k: 0.08 for k in FAULT_KINDS if k != "trickle"}, "delay": (0.0, 0.02)},
 }
 
 
@@ -397,3 +406,45 @@ def test_leases_asked_on_a_hostile_network_are_granted_once_and_kept(worlds: Wor
         assert granted == held, f"{b.code}: HQ granted {len(granted - held)} blocks the branch lost"
         left = sync_status(b.store, None).lease
         assert left.ssn_left >= 200 and left.central_left >= 200
+
+
+# --- bugs the nemesis found -----------------------------------------------------------------
+
+
+def test_a_push_cut_mid_request_writes_nothing_and_is_no_server_error(worlds: Worlds):
+    """Found by the nemesis: HQ logged a branch whose connection broke mid-body as an unexpected
+    error with a traceback (starlette's ClientDisconnect reached the catch-all handler)."""
+    world = worlds(seed_for(40))
+    a = world.branches[0]
+    world.work(a)
+    world.nem.set_faults(cut_request=1.0, only=(PUSH,))
+    assert world.sync(a) is None
+    deadline = time.monotonic() + 5
+    while "client gone" not in world.hq_log() and time.monotonic() < deadline:
+        time.sleep(0.05)  # HQ notices the broken connection on its own time
+    assert hq_received(world.hq.dsn, a.code) == []
+    assert hq_rows(world.hq.dsn, "SELECT count(*) FROM applied_batch") == [(0,)]
+    log = world.hq_log()
+    assert "unexpected error" not in log and "Traceback" not in log, log[-2000:]
+    world.settle()
+    world.check_converged()
+
+
+def test_an_answer_trickled_byte_by_byte_cannot_hold_a_round_for_ever(worlds: Worlds,
+                                                                      short_timeout: float,
+                                                                      monkeypatch: pytest.MonkeyPatch):
+    """Found by the nemesis: the client's timeouts were per read, so an answer arriving one byte
+    at a time (a failing line, a bad middlebox) held the round — and the process's one sync
+    lock — for as long as it kept coming. Each request now has a whole deadline."""
+    monkeypatch.setattr(sync_client, "REQUEST_DEADLINE", 2.0)
+    world = worlds(seed_for(41))
+    a = world.branches[0]
+    world.work(a)
+    world.nem.set_faults(trickle=1.0, trickle_gap=short_timeout / 4, only=(PUSH,))
+    started = time.monotonic()
+    assert world.sync(a) is None, "a deadline passed is HqUnreachable (exit 6)"
+    assert time.monotonic() - started < 2.0 + short_timeout * 2
+    last = sync_status(a.store, None).rounds[0]
+    assert last.outcome == "offline" and "no whole answer within 2 s" in (last.error or "")
+    world.settle()
+    world.check_converged()
