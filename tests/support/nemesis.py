@@ -463,17 +463,20 @@ class Nemesis:
             time.sleep(draw.delay_response)
         if draw.fault == "drop_response":
             return done(False)
+        if draw.fault in ("trickle", "cut_mid_body"):
+            with contextlib.suppress(OSError):  # the client may give up meanwhile
+                if draw.fault == "trickle":
+                    self._trickle(client, response.raw, self._faults.trickle_gap)
+                else:
+                    client.sendall(response.head + response.body[:len(response.body) // 2])
+            return done(False)
+        # Recorded before the answer goes: a client that has its answer sees the event.
+        keep = done(not (response.wants_close() or request.wants_close()))
         try:
-            if draw.fault == "trickle":
-                self._trickle(client, response.raw, self._faults.trickle_gap)
-                return done(False)
-            if draw.fault == "cut_mid_body":
-                client.sendall(response.head + response.body[:len(response.body) // 2])
-                return done(False)
             client.sendall(response.raw)
         except OSError:
-            return done(False)
-        return done(not (response.wants_close() or request.wants_close()))
+            return False
+        return keep
 
 
 def fault_names() -> tuple[str, ...]:

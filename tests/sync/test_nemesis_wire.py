@@ -180,6 +180,21 @@ def test_duplicate_request_reaches_upstream_twice_and_the_second_answer_returns(
     assert nem.stats["duplicate_request"] == 1 and nem.stats["forwarded"] == 2
 
 
+def test_trickle_sends_the_answer_a_byte_at_a_time(nem: Nemesis, upstream: Upstream):
+    nem.set_faults(trickle=1.0, trickle_gap=0.003)
+    reads = 0
+    with socket.create_connection(("127.0.0.1", nem.port), timeout=5) as sock:
+        sock.sendall(post(BODY))
+        got = b""
+        started = time.monotonic()
+        while chunk := sock.recv(65536):
+            got += chunk
+            reads += 1
+    assert got.startswith(b"HTTP/1.1 200") and got.endswith(b"x" * 200), "the whole answer, in the end"
+    assert reads > len(got) // 4 and time.monotonic() - started >= len(got) * 0.003
+    assert nem.stats["trickle"] == 1
+
+
 def test_delay_holds_the_request_and_delay_response_the_answer(nem: Nemesis, upstream: Upstream):
     nem.set_faults(delay=(0.3, 0.3))
     started = time.monotonic()
@@ -216,7 +231,7 @@ def test_an_unreachable_upstream_closes_the_client(upstream: Upstream):
 
 
 def test_the_same_seed_meets_the_same_faults(upstream: Upstream):
-    mix = {k: 0.1 for k in FAULT_KINDS if k != "reset"} | {"delay": (0.0, 0.01)}
+    mix = {k: 0.1 for k in FAULT_KINDS if k not in ("reset", "trickle")} | {"delay": (0.0, 0.01)}
 
     def run(seed: int) -> list[str]:
         with Nemesis(upstream=upstream.address, seed=seed) as nem:
