@@ -19,6 +19,8 @@ What each fault does to ONE request (at most one of them per request, drawn by p
   closed without a byte of it.
 - `cut_mid_body`: forwarded, HQ's status line, headers and half its body reach the client, then
   the connection closes.
+- `duplicate_concurrent`: two copies sent to HQ at the same moment on two connections; the client
+  gets the answer of the copy on its own connection.
 - `trickle`: forwarded; HQ's answer goes to the client one byte every `trickle_gap` seconds —
   each read is quick, the whole answer takes minutes (a per-read timeout never fires).
 - `duplicate_request`: forwarded twice (the second copy after HQ answered the first); the client
@@ -47,7 +49,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 FAULT_KINDS = ("reset", "drop_request", "cut_request", "drop_response", "cut_mid_body",
-               "duplicate_request", "trickle")
+               "duplicate_request", "trickle", "duplicate_concurrent")
 MAX_HEAD = 64 * 1024
 
 
@@ -62,6 +64,7 @@ class Faults:
     cut_mid_body: float = 0.0
     duplicate_request: float = 0.0
     trickle: float = 0.0
+    duplicate_concurrent: float = 0.0
     trickle_gap: float = 0.2  # seconds between the bytes of a trickled answer
     delay: tuple[float, float] = (0.0, 0.0)
     delay_p: float = 1.0
@@ -91,6 +94,7 @@ class Event:
     delay_response: float
     upstream_status: tuple[int, ...]  # HQ's status for each copy forwarded (none when dropped)
     answer: bytes = b""  # the body of HQ's last answer (its first 4 KiB), whatever reached the client
+    other_answers: tuple[bytes, ...] = ()  # duplicate_concurrent: the other copy's answer
 
 
 @dataclass(frozen=True)
@@ -413,6 +417,32 @@ class Nemesis:
             return response
         raise AssertionError("unreachable")
 
+    def _concurrently(self, request: _Message, method: str, upstream: list[socket.socket | None],
+                      up_reader: list[_Reader | None], statuses: list[int],
+                      copies: list[bytes]) -> _Message:
+        """The copy on a second, fresh connection goes in a thread started just before ours."""
+        other: list[_Message | BaseException] = []
+
+        def second() -> None:
+            sock: list[socket.socket | None] = [None]
+            reader: list[_Reader | None] = [None]
+            try:
+                other.append(self._exchange(request, method, sock, reader))
+            except (_Closed, OSError) as exc:
+                other.append(exc)
+            finally:
+                self._drop_upstream(sock, reader)
+
+        thread = threading.Thread(target=second, daemon=True, name="nemesis-copy")
+        thread.start()
+        response = self._exchange(request, method, upstream, up_reader)
+        thread.join()
+        statuses.append(_status(response))
+        if other and isinstance(other[0], _Message):
+            statuses.append(_status(other[0]))
+            copies.append(other[0].body[:4096])
+        return response
+
     def _trickle(self, client: socket.socket, data: bytes, gap: float) -> None:
         for i in range(len(data)):
             if self._stopping.is_set():
@@ -428,10 +458,11 @@ class Nemesis:
         n, draw, _ = self._draw(target)
         statuses: list[int] = []
         answer = [b""]
+        copies: list[bytes] = []
 
         def done(keep: bool) -> bool:
             self._record(Event(n, method, target, draw.fault, draw.delay, draw.delay_response,
-                               tuple(statuses), answer[0][:4096]))
+                               tuple(statuses), answer[0][:4096], tuple(copies)))
             return keep
 
         if draw.fault == "reset":
@@ -451,8 +482,12 @@ class Nemesis:
             self._drop_upstream(upstream, up_reader)
             return done(False)
         try:
-            response = self._exchange(request, method, upstream, up_reader)
-            statuses.append(_status(response))
+            if draw.fault == "duplicate_concurrent":
+                response = self._concurrently(request, method, upstream, up_reader, statuses,
+                                              copies)
+            else:
+                response = self._exchange(request, method, upstream, up_reader)
+                statuses.append(_status(response))
             if draw.fault == "duplicate_request":
                 response = self._exchange(request, method, upstream, up_reader)
                 statuses.append(_status(response))

@@ -212,7 +212,7 @@ SCENARIOS: dict[str, dict[str, object]] = {
     "cut_request": {"cut_request": 0.4},
     "drop_response": {"drop_response": 0.4},
     "cut_mid_body": {"cut_mid_body": 0.4},
-    "duplicate_request": {"duplicate_request": 0.5},
+    "duplicate_request": {"duplicate_request": 0.3, "duplicate_concurrent": 0.3},
     "delay": {"delay": (0.0, 0.05), "delay_response": (0.0, 0.05)},
     "mix": {**{k: 0.08 for k in FAULT_KINDS if k != "trickle"}, "delay": (0.0, 0.02)},
 }
@@ -287,6 +287,31 @@ def short_timeout(monkeypatch: pytest.MonkeyPatch) -> float:
     """The client's read timeout cut from 30 s to 1 s, so a test can be slower than it."""
     monkeypatch.setattr(sync_client, "READ_TIMEOUT", 1.0)
     return 1.0
+
+
+def test_two_copies_of_a_push_and_a_lease_at_once_are_applied_once(worlds: Worlds):
+    """Both copies reach HQ at the same moment on two connections (a late copy meeting its
+    retry): one is applied, the other waits on the batch key and is answered already_applied;
+    a lease request's copies get the same block."""
+    world = worlds(seed_for(25))
+    a = world.branches[0]
+    for _ in range(3):
+        world.work(a)
+    burn_numbers(a)
+    outbox = all_outbox_ids(a.store)
+    world.nem.set_faults(duplicate_concurrent=1.0)
+    report = world.sync(a)
+    assert report is not None and report.pushed == len(outbox) and report.leases_received == 2
+    [push] = push_events(world.nem)
+    assert push.upstream_status == (200, 200)
+    answers = sorted(b"already_applied" in x for x in (push.answer, *push.other_answers))
+    assert answers == [False, True]
+    leases = [e for e in world.nem.events if e.target == "/api/v1/sync/leases"]
+    assert len(leases) == 2 and all(e.upstream_status == (200, 200) for e in leases)
+    assert all(e.answer == e.other_answers[0] for e in leases), "the same lease both times"
+    assert sorted(hq_received(world.hq.dsn, a.code)) == sorted(outbox)
+    world.settle()
+    world.check_converged()
 
 
 def test_a_slow_hq_times_out_and_leaves_the_branch_usable(worlds: Worlds, short_timeout: float):

@@ -195,6 +195,15 @@ def test_trickle_sends_the_answer_a_byte_at_a_time(nem: Nemesis, upstream: Upstr
     assert nem.stats["trickle"] == 1
 
 
+def test_duplicate_concurrent_sends_two_copies_at_once(nem: Nemesis, upstream: Upstream):
+    nem.set_faults(duplicate_concurrent=1.0)
+    with httpx.Client(base_url=nem.url) as client:
+        client.post("/push", content=BODY)
+    assert [s.body for s in upstream.seen] == [BODY, BODY]
+    assert len({s.peer for s in upstream.seen}) == 2, "two connections"
+    assert nem.events[-1].upstream_status == (200, 200) and len(nem.events[-1].other_answers) == 1
+
+
 def test_delay_holds_the_request_and_delay_response_the_answer(nem: Nemesis, upstream: Upstream):
     nem.set_faults(delay=(0.3, 0.3))
     started = time.monotonic()
@@ -231,7 +240,7 @@ def test_an_unreachable_upstream_closes_the_client(upstream: Upstream):
 
 
 def test_the_same_seed_meets_the_same_faults(upstream: Upstream):
-    mix = {k: 0.1 for k in FAULT_KINDS if k not in ("reset", "trickle")} | {"delay": (0.0, 0.01)}
+    mix = {k: 0.1 for k in FAULT_KINDS if k not in ("reset", "trickle", "duplicate_concurrent")} | {"delay": (0.0, 0.01)}
 
     def run(seed: int) -> list[str]:
         with Nemesis(upstream=upstream.address, seed=seed) as nem:
