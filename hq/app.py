@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from desktop.domain.text import persian_digits
 from desktop.sync.recovery_wire import (
@@ -106,6 +107,15 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def database_error(_: Request, exc: DBAPIError) -> JSONResponse:
         return _error(500, "database_error", "خطای پایگاه داده در ستاد؛ دوباره بکوشید.",
                       f"headquarters database error ({type(exc.orig).__name__})")
+
+    @app.exception_handler(ClientDisconnect)
+    async def gone(request: Request, _: ClientDisconnect) -> JSONResponse:
+        # The branch's connection broke while its body was on the way (a flaky line, a timeout
+        # on its side): ordinary on a real network, nothing was read so nothing was written,
+        # and the branch sends the same batch again. One line in the log, not a traceback.
+        log.info("client gone before its request was whole: %s %s", request.method, request.url.path)
+        return _error(400, "client_disconnected", "ارتباط پیش از رسیدن کامل درخواست قطع شد.",
+                      "the connection broke before the whole request arrived")
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -8,9 +8,13 @@ for a 4xx. Offline is normal: callers keep their outbox and try again later.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import socket
 import ssl
-from collections.abc import Callable
+import threading
+import weakref
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -27,6 +31,11 @@ M = TypeVar("M", bound=BaseModel)
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 30.0  # a batch of 1,000 changes is applied before HQ answers
+# httpx's timeouts are per read and per write: an answer trickling in a byte at a time (a failing
+# line, a bad middlebox) never trips them and would hold the round — and the process's one sync
+# lock — for as long as it kept coming. Each request also has a whole deadline (found by the
+# network nemesis, tests/sync/test_nemesis.py).
+REQUEST_DEADLINE = 120.0
 
 
 class HqUnreachable(DomainError):
@@ -76,10 +85,38 @@ def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
-def _after_send_trace(event: str, info: dict[str, Any]) -> None:
-    # httpcore's trace events: the whole body is on the wire, HQ's answer not yet read.
-    if event == "http11.send_request_body.complete":
-        checkpoint("after_send")
+class _Deadline:
+    """Enforces REQUEST_DEADLINE: the client's sockets are learnt from httpcore's trace events
+    as they connect, and a timer shuts them down (which wakes a blocked read at once) when a
+    request outlives its deadline. The client sends one request at a time."""
+
+    def __init__(self) -> None:
+        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self.expired = False
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        if event == "connection.connect_tcp.complete":
+            stream = info.get("return_value")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if isinstance(sock, socket.socket):
+                self._sockets.add(sock)
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[None]:
+        self.expired = False
+        timer = threading.Timer(REQUEST_DEADLINE, self._expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+
+    def _expire(self) -> None:
+        self.expired = True
+        for sock in list(self._sockets):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
 
 class HqClient:
@@ -91,6 +128,7 @@ class HqClient:
             headers={"Authorization": f"Bearer {check_token(token)}", "Accept": "application/json"},
             timeout=httpx.Timeout(READ_TIMEOUT, connect=connect_timeout),
         )
+        self._deadline = _Deadline()
 
     def close(self) -> None:
         self._http.close()
@@ -110,8 +148,9 @@ class HqClient:
         """POST a PushBatch already encoded (outbox.build_batch)."""
         request = self._http.build_request(
             "POST", "/api/v1/sync/push", content=body,
-            headers={"Content-Type": "application/json"}, extensions={"trace": _after_send_trace})
-        return self._call(request, wire.PushAck, before_read=lambda: checkpoint("after_hq_commit"))
+            headers={"Content-Type": "application/json"})
+        return self._call(request, wire.PushAck, on_sent=lambda: checkpoint("after_send"),
+                          before_read=lambda: checkpoint("after_hq_commit"))
 
     def changes(self, after: str, limit: int = wire.MAX_PULL_PAGE) -> wire.PullPage:
         request = self._http.build_request("GET", "/api/v1/sync/changes",
@@ -152,18 +191,30 @@ class HqClient:
                 return None
             raise
 
-    def _call(self, request: httpx.Request, model: type[M],
+    def _call(self, request: httpx.Request, model: type[M], *,
+              on_sent: Callable[[], None] | None = None,
               before_read: Callable[[], None] | None = None) -> M:
+        deadline = self._deadline
+
+        def trace(event: str, info: dict[str, Any]) -> None:  # httpcore's trace events
+            deadline.trace(event, info)
+            if on_sent is not None and event == "http11.send_request_body.complete":
+                on_sent()  # the whole body is on the wire, HQ's answer not yet read
+
+        request.extensions["trace"] = trace
         try:
-            response = self._http.send(request, stream=True)
-            try:
-                if before_read is not None:
-                    before_read()
-                response.read()
-            finally:
-                response.close()
+            with self._deadline.running():
+                response = self._http.send(request, stream=True)
+                try:
+                    if before_read is not None:
+                        before_read()
+                    response.read()
+                finally:
+                    response.close()
         except httpx.TransportError as exc:
-            raise _unreachable(self.url, type(exc).__name__) from None
+            why = (f"no whole answer within {REQUEST_DEADLINE:g} s" if self._deadline.expired
+                   else type(exc).__name__)
+            raise _unreachable(self.url, why) from None
         return self._parse(response, model)
 
     def _parse(self, response: httpx.Response, model: type[M]) -> M:
