@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextvars
 import datetime as dt
 import hashlib
 import json
@@ -289,8 +290,10 @@ class SimBranch:
 
 @dataclass
 class Tally:
-    push_rounds: list[float] = field(default_factory=list)  # seconds
+    push_rounds: list[float] = field(default_factory=list)  # seconds, as the branch saw them
     idle_rounds: list[float] = field(default_factory=list)
+    push_rounds_at_hq: list[float] = field(default_factory=list)  # the Server-Timing share
+    idle_rounds_at_hq: list[float] = field(default_factory=list)
     batches: int = 0
     changes: int = 0
     rejected: int = 0
@@ -310,6 +313,19 @@ class RoundFailed(Exception):
     pass
 
 
+# HQ's own time (its Server-Timing header) summed over the requests of the round in progress.
+_at_hq: contextvars.ContextVar[list[float]] = contextvars.ContextVar("at_hq")
+
+
+def _server_seconds(response: httpx.Response) -> float:
+    timing = response.headers.get("server-timing", "")
+    _, _, dur = timing.partition("dur=")
+    try:
+        return float(dur) / 1000
+    except ValueError:
+        return 0.0
+
+
 async def _call(http: httpx.AsyncClient, tally: Tally, method: str, url: str,
                 **kwargs: Any) -> httpx.Response:
     tally.requests += 1
@@ -321,6 +337,9 @@ async def _call(http: httpx.AsyncClient, tally: Tally, method: str, url: str,
     if response.status_code >= 400:
         tally.error(f"{method} {url}: HTTP {response.status_code} {response.text[:300]}")
         raise RoundFailed
+    spent = _at_hq.get(None)
+    if spent is not None:
+        spent.append(_server_seconds(response))
     return response
 
 
@@ -384,6 +403,8 @@ async def sync_round(http: httpx.AsyncClient, branch: SimBranch, tally: Tally,
                      changes: list[OutgoingChange]) -> None:
     """One round as desktop/sync/round.py does it: push, pull, renew; timed end to end."""
     pushing = bool(changes or branch.unsent or branch.in_flight)
+    at_hq: list[float] = []
+    _at_hq.set(at_hq)
     started = time.perf_counter()
     try:
         if pushing:
@@ -396,6 +417,17 @@ async def sync_round(http: httpx.AsyncClient, branch: SimBranch, tally: Tally,
         tally.error(f"branch {branch.code}: {type(exc).__name__}: {str(exc)[:300]}")
         return
     (tally.push_rounds if pushing else tally.idle_rounds).append(time.perf_counter() - started)
+    (tally.push_rounds_at_hq if pushing else tally.idle_rounds_at_hq).append(sum(at_hq))
+
+
+async def loop_lag(samples: list[float], until: float) -> None:
+    """How late this process's event loop wakes up: the generator's own share of a round's
+    latency when it is starved of CPU (it shares the cores with HQ and PostgreSQL)."""
+    loop = asyncio.get_running_loop()
+    while loop.time() < until:
+        due = loop.time() + 0.1
+        await asyncio.sleep(0.1)
+        samples.append(max(0.0, loop.time() - due))
 
 
 async def scheduled(http: httpx.AsyncClient, branch: SimBranch, tally: Tally, period: float,
@@ -553,14 +585,14 @@ class Config:
     seed: int = 14
 
 
-def percentiles(samples: list[float]) -> dict[str, float | int]:
+def percentiles(samples: list[float], counted: str = "rounds") -> dict[str, float | int]:
     if not samples:
-        return {"rounds": 0}
+        return {counted: 0}
     ordered = sorted(samples)
 
     def at(q: float) -> float:
         return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)
-    return {"rounds": len(ordered), "p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99),
+    return {counted: len(ordered), "p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99),
             "max_ms": round(ordered[-1] * 1000, 1), "mean_ms": round(statistics.fmean(ordered) * 1000, 1)}
 
 
@@ -593,6 +625,7 @@ async def drive(cfg: Config, url: str, branches: list[SimBranch], meter: CpuMete
 
         before = database_size(dsn)
         backlog = Tally()
+        meter.start()
         began = time.perf_counter()
         # A backlog of `backlog` enrolments per branch with the rest of those hours' work.
         rounds_worth = cfg.backlog / (statistics.fmean(b.volume.enrolments for b in branches)
@@ -600,10 +633,17 @@ async def drive(cfg: Config, url: str, branches: list[SimBranch], meter: CpuMete
         await _all(branches, lambda b: sync_round(http, b, backlog, b.round_changes(rounds_worth)),
                    at_once=50)
         took = time.perf_counter() - began
+        cpu = meter.stop()
         after = database_size(dsn)
+        per_k = 1000 / max(1, backlog.changes)
         result["backlog"] = {"seconds": round(took, 1), "batches": backlog.batches,
                              "changes": backlog.changes,
                              "changes_per_s": round(backlog.changes / took, 1),
+                             "cpu_seconds": cpu,
+                             "cpu_ms_per_1000_changes": {
+                                 k: round(cpu[k] * per_k * 1000) for k in
+                                 ("hq_serve", "postgres", "load_generator")},
+                             "load_average": round(os.getloadavg()[0], 1),
                              "errors": len(backlog.errors), **percentiles(backlog.push_rounds)}
         log(f"backlog: {result['backlog']}")
         result["size"] = _size_per_million(before, after)
@@ -614,11 +654,14 @@ async def drive(cfg: Config, url: str, branches: list[SimBranch], meter: CpuMete
         load_before = os.getloadavg()
         began = time.perf_counter()
         until = loop.time() + cfg.minutes * 60
-        await asyncio.gather(*(scheduled(http, b, tally, cfg.round_seconds, until) for b in branches))
+        lag: list[float] = []
+        await asyncio.gather(loop_lag(lag, until),
+                             *(scheduled(http, b, tally, cfg.round_seconds, until) for b in branches))
         took = time.perf_counter() - began
         cpu = meter.stop()
         load_after = os.getloadavg()
         result["run"] = _run_figures(cfg, tally, took, cpu, (load_before, load_after))
+        result["run"]["generator_event_loop_lag"] = percentiles(lag, counted="samples")
         result["errors"] = {"count": len(first.errors) + len(backlog.errors) + len(tally.errors),
                             "first": (first.errors + backlog.errors + tally.errors)[:10]}
         result["changes_pushed"] = first.changes + backlog.changes + tally.changes
@@ -652,6 +695,8 @@ def _run_figures(cfg: Config, tally: Tally, took: float, cpu: dict[str, float],
         "batches": tally.batches, "changes": tally.changes, "rejected": tally.rejected,
         "leases_renewed": tally.leases, "late_round_starts": tally.late_starts,
         "push_rounds": percentiles(tally.push_rounds), "idle_rounds": percentiles(tally.idle_rounds),
+        "push_rounds_time_at_hq": percentiles(tally.push_rounds_at_hq),
+        "idle_rounds_time_at_hq": percentiles(tally.idle_rounds_at_hq),
         "cpu_seconds": cpu,
         "cpu_ms_per_round_hq_plus_postgres": round(hq_pg / max(1, rounds) * 1000, 2),
         "rounds_per_s_two_cores_could_carry": round(2 * rounds / hq_pg, 0) if hq_pg else None,

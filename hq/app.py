@@ -52,6 +52,7 @@ from .errors import Forbidden, HqError, NotFoundError, TooLarge, Unauthorized
 from .guard import BadTokenLimiter, BodyLimit, TooManyBadTokens, screen
 from .pull import pull
 from .push import push
+from .timing import ServerTiming
 
 log = logging.getLogger("hq")
 
@@ -210,6 +211,7 @@ def create_app(engine: Engine, *, bad_token_limit: int = 20, threads: int | None
                   description="The sync contract between branches and headquarters (docs/sync.md).")
     _install_error_handlers(app)
     app.add_middleware(BodyLimit)
+    app.add_middleware(ServerTiming)  # outermost: the time includes refusals and body reading
     app.state.bad_tokens = BadTokenLimiter(limit=bad_token_limit)
 
     app.state.engine = engine
