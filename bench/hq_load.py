@@ -309,6 +309,7 @@ class Tally:
     pulled: int = 0
     requests: int = 0
     errors: list[str] = field(default_factory=list)
+    starved_errors: int = 0  # transport errors while this process's event loop lagged > 1 s
     late_starts: int = 0  # rounds that began > 1 s after their scheduled time
 
     def error(self, what: str) -> None:
@@ -340,7 +341,10 @@ async def _call(http: httpx.AsyncClient, tally: Tally, method: str, url: str,
     try:
         response = await http.request(method, url, **kwargs)
     except httpx.TransportError as exc:
-        tally.error(f"{method} {url}: {type(exc).__name__} {exc}")
+        lag = _recent_lag()
+        if lag > 1.0:
+            tally.starved_errors += 1
+        tally.error(f"{method} {url}: {type(exc).__name__} {exc} (generator loop lag {lag:.1f} s)")
         raise RoundFailed from None
     if response.status_code >= 400:
         tally.error(f"{method} {url}: HTTP {response.status_code} {response.text[:300]}")
@@ -428,6 +432,14 @@ async def sync_round(branch: SimBranch, tally: Tally,
     (tally.push_rounds_at_hq if pushing else tally.idle_rounds_at_hq).append(sum(at_hq))
 
 
+_lag_seen: list[float] = [0.0]
+
+
+def _recent_lag() -> float:
+    """The generator's worst event-loop lag over the last few samples."""
+    return max(_lag_seen[-20:])
+
+
 async def loop_lag(samples: list[float], until: float) -> None:
     """How late this process's event loop wakes up: the generator's own share of a round's
     latency when it is starved of CPU (it shares the cores with HQ and PostgreSQL)."""
@@ -436,6 +448,7 @@ async def loop_lag(samples: list[float], until: float) -> None:
         due = loop.time() + 0.1
         await asyncio.sleep(0.1)
         samples.append(max(0.0, loop.time() - due))
+        _lag_seen.append(samples[-1])
 
 
 async def scheduled(branch: SimBranch, tally: Tally, period: float,
@@ -549,6 +562,16 @@ def _cpu(pids: list[int]) -> float:
     tick = os.sysconf("SC_CLK_TCK")
     return sum(sum(int(f) for f in fields[11:15]) for pid in pids
                if (fields := _stat(pid))) / tick
+
+
+def listen_drops() -> dict[str, int]:
+    """Connections the kernel dropped because HQ's accept queue was full (machine-wide)."""
+    lines = Path("/proc/net/netstat").read_text().splitlines()
+    for names, values in zip(lines[::2], lines[1::2], strict=False):
+        if names.startswith("TcpExt:"):
+            found = dict(zip(names.split()[1:], values.split()[1:], strict=False))
+            return {k: int(found.get(k, 0)) for k in ("ListenOverflows", "ListenDrops")}
+    return {}
 
 
 def _machine_busy() -> float:
@@ -671,6 +694,7 @@ async def drive(cfg: Config, url: str, branches: list[SimBranch], meter: CpuMete
         tally = Tally()
         loop = asyncio.get_running_loop()
         meter.start()
+        listen_before = listen_drops()
         load_before = os.getloadavg()
         began = time.perf_counter()
         until = loop.time() + cfg.minutes * 60
@@ -682,7 +706,10 @@ async def drive(cfg: Config, url: str, branches: list[SimBranch], meter: CpuMete
         load_after = os.getloadavg()
         result["run"] = _run_figures(cfg, tally, took, cpu, (load_before, load_after))
         result["run"]["generator_event_loop_lag"] = percentiles(lag, counted="samples")
+        result["run"]["kernel_listen_drops"] = {k: v - listen_before[k]
+                                                for k, v in listen_drops().items()}
         result["errors"] = {"count": len(first.errors) + len(backlog.errors) + len(tally.errors),
+                            "while_generator_starved": tally.starved_errors,
                             "first": (first.errors + backlog.errors + tally.errors)[:10]}
         result["changes_pushed"] = first.changes + backlog.changes + tally.changes
         result["persons_enrolled"] = sum(b.people for b in branches)
