@@ -771,7 +771,14 @@ def run(cfg: Config, cluster: PostgresCluster) -> dict[str, Any]:
     try:
         assert server.process is not None
         meter = CpuMeter(cluster, server.process.pid)
-        result = asyncio.run(drive(cfg, server.url, branches, meter, dsn))
+        # After PostgreSQL and hq serve have started: they keep the ordinary priority.
+        niceness = raise_priority(cfg.generator_nice)
+        try:
+            result = asyncio.run(drive(cfg, server.url, branches, meter, dsn))
+        finally:
+            if niceness < 0:
+                os.nice(-niceness)  # back to the ordinary priority
+        result["generator_niceness"] = niceness
         result["hq_holds"] = held_by_hq(dsn)
         server_log = server.log.read_text(errors="replace")
         result["hq_serve_log_errors"] = [line for line in server_log.splitlines()
@@ -811,13 +818,11 @@ def raise_priority(nice: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     cfg = _parse(sys.argv[1:] if argv is None else argv)
-    niceness = raise_priority(cfg.generator_nice)
     cluster = start_cluster("shared_buffers=512MB", "max_connections=300")
     try:
         result = run(cfg, cluster)
     finally:
         cluster.stop()
-    result["generator_niceness"] = niceness
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0 if result["errors"]["count"] == 0 else 1
 

@@ -25,7 +25,8 @@ def _bench() -> ModuleType:
 
 def test_a_few_branches_for_a_few_seconds(pg_cluster: PostgresCluster) -> None:
     bench = _bench()
-    cfg = bench.Config(branches=6, minutes=0.1, round_seconds=1.0, workers=2, backlog=3)
+    cfg = bench.Config(branches=6, minutes=0.1, round_seconds=1.0, workers=2, backlog=3,
+                        generator_nice=0)
     result = bench.run(cfg, pg_cluster)
 
     assert result["errors"]["count"] == 0, result["errors"]
