@@ -60,9 +60,10 @@ log = logging.getLogger("hq")
 SERVE_PG = "HQ_SERVE_PG"
 SERVE_MAX_BAD_TOKENS = "HQ_SERVE_MAX_BAD_TOKENS"
 # Requests handled at once per worker process, and as many pooled PostgreSQL connections: a
-# handler never waits for a connection (a wait that outlived the pool timeout was a 500 under a
-# thousand branches — tests/hq/test_concurrency.py); more requests wait in the server's queue
-# instead, where no timeout applies. On two cores more would only add lock and CPU contention.
+# handler never waits for a connection. Before, 40 threads shared 4 connections and a wait that
+# outlived the pool timeout would have been a 500 (tests/hq/test_concurrency.py); more requests
+# now wait in the server's queue, where no timeout applies. On two cores more threads would only
+# add lock and CPU contention.
 HANDLER_THREADS = 16
 
 ERRORS: dict[int | str, dict[str, Any]] = {

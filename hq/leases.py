@@ -11,9 +11,9 @@ Locking (issue 14, a thousand branches): a lease in the branch's own region take
 lock SHARED and a per-(kind, branch) lock exclusively, so different branches are granted blocks
 at the same time and one branch's leases still come one at a time. Whatever may touch another
 branch's numbers — a lease from the overflow pool, recording a starter block (hq/push.py) —
-takes the per-kind lock exclusively and so waits for every grant in progress. With one per-kind
-lock for every grant, a thousand branches' first rounds queued behind each other (1,000 leases
-took 34 s, p99 12 s; tests/hq/test_concurrency.py).
+takes the per-kind lock exclusively and so waits for every grant in progress. With one
+exclusive per-kind lock for every grant, the first rounds of a thousand branches starting at
+once all queued on it (tests/hq/test_concurrency.py).
 """
 
 from __future__ import annotations
