@@ -7,14 +7,19 @@ each request is one short PostgreSQL transaction. Every refusal is an ErrorBody,
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
@@ -43,13 +48,27 @@ from desktop.sync.wire import (
 )
 
 from . import auth, leases, lookups, recovery
+from .db import make_engine
 from .errors import Forbidden, HqError, NotFoundError, TooLarge, Unauthorized
 from .guard import BadTokenLimiter, BodyLimit, TooManyBadTokens, screen
-from .panel.api import KeyRateLimiter, ServerTiming, build_router
+from .panel.api import KeyRateLimiter, build_router
 from .pull import pull
 from .push import push
+from .timing import ServerTiming
 
 log = logging.getLogger("hq")
+
+# `hq serve` hands its settings to every worker process through the environment.
+SERVE_PG = "HQ_SERVE_PG"
+SERVE_MAX_BAD_TOKENS = "HQ_SERVE_MAX_BAD_TOKENS"
+SERVE_KEY_RATE = "HQ_SERVE_KEY_RATE"
+SERVE_KEY_BURST = "HQ_SERVE_KEY_BURST"
+# Requests handled at once per worker process, and as many pooled PostgreSQL connections: a
+# handler never waits for a connection. Before, 40 threads shared 4 connections and a wait that
+# outlived the pool timeout would have been a 500 (tests/hq/test_concurrency.py); more requests
+# now wait in the server's queue, where no timeout applies. On two cores more threads would only
+# add lock and CPU contention.
+HANDLER_THREADS = 16
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 413, 422, 503)}
@@ -102,6 +121,15 @@ def _install_error_handlers(app: FastAPI) -> None:
                       "(مثلاً نویسه تهی یا عددی بیش از حد بزرگ).",
                       f"a value in the request is not acceptable to HQ's database "
                       f"({str(exc.orig).splitlines()[0][:200] if exc.orig else type(exc).__name__})")
+
+    @app.exception_handler(PoolTimeout)
+    async def busy(_: Request, exc: PoolTimeout) -> JSONResponse:
+        # No pooled connection came free in time: HQ is overloaded, not broken; the branch's
+        # client retries later (a 5xx is "unreachable" to it) and nothing was written.
+        response = _error(503, "busy", "ستاد سرش شلوغ است؛ کمی بعد دوباره بکوشید.",
+                          "headquarters is busy (no database connection free); retry later")
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.exception_handler(DBAPIError)
     async def database_error(_: Request, exc: DBAPIError) -> JSONResponse:
@@ -178,14 +206,30 @@ BranchCode = Annotated[str, Depends(_branch)]
 RecoveryLimit = Annotated[int, Query(ge=1, le=RECOVERY_PAGE)]
 
 
+def app_from_environment() -> FastAPI:
+    """The app of one `hq serve` worker process (uvicorn builds it from this factory)."""
+    engine = make_engine(os.environ[SERVE_PG], pool_size=HANDLER_THREADS)
+    return create_app(engine, bad_token_limit=int(os.environ.get(SERVE_MAX_BAD_TOKENS, "20")),
+                      key_rate=float(os.environ.get(SERVE_KEY_RATE, "120")),
+                      key_burst=int(os.environ.get(SERVE_KEY_BURST, "30")),
+                      threads=HANDLER_THREADS)
+
+
 def create_app(engine: Engine, *, bad_token_limit: int = 20, key_rate: float = 120.0,
-               key_burst: int = 30) -> FastAPI:
-    app = FastAPI(title="Branch Desk headquarters", version="1",
+               key_burst: int = 30, threads: int | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if threads is not None:  # the handlers' thread pool, no larger than the engine's pool
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="Branch Desk headquarters", version="1", lifespan=lifespan,
                   description="The sync contract between branches and headquarters (docs/sync.md),"
                   " and the outside authorities' API (issue 15: inquiries, certificates).")
     _install_error_handlers(app)
     app.add_middleware(BodyLimit)
-    app.add_middleware(ServerTiming)
+    app.add_middleware(ServerTiming)  # outermost: the time includes refusals and body reading
     app.state.bad_tokens = BadTokenLimiter(limit=bad_token_limit)
     app.state.key_rates = KeyRateLimiter(per_minute=key_rate, burst=key_burst)
     app.include_router(build_router(engine))

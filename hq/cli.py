@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
@@ -23,6 +24,11 @@ from .conflicts import open_conflicts
 from .errors import NotFoundError, UsageError
 
 EXIT_UNEXPECTED = 1
+# An idle keep-alive connection is closed by the server only after the clients' own expiry
+# (httpx: 5 s) has passed, so a client never reuses one the server is closing at that moment.
+# With uvicorn's default (also 5 s) a thousand branches saw "server disconnected without
+# sending a response" (tests/hq/test_concurrency.py).
+KEEP_ALIVE_SECONDS = 30
 
 
 class Parser(argparse.ArgumentParser):
@@ -56,6 +62,8 @@ def build_parser() -> Parser:
                        help="requests per minute each authority API key may make (429 beyond)")
     serve.add_argument("--key-burst", type=int, default=30, metavar="N",
                        help="requests an authority API key may make at once before --key-rate applies")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="server processes (one per core: docs/scaling.md)")
     branch = sub.add_parser("branch", help="branches")
     branch_sub = branch.add_subparsers(dest="branch_command", parser_class=Parser)
     add = command("add", cmd_branch_add, "register a branch; prints its token once", branch_sub)
@@ -91,7 +99,7 @@ def cmd_init(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
 def cmd_serve(args: argparse.Namespace, engine: Engine) -> None:
     import uvicorn
 
-    from .app import create_app
+    from .app import SERVE_KEY_BURST, SERVE_KEY_RATE, SERVE_MAX_BAD_TOKENS, SERVE_PG
 
     if not 0 < args.port < 65536:
         raise UsageError("شماره درگاه (--port) باید بین ۱ و ۶۵۵۳۵ باشد.", "--port must be 1-65535")
@@ -100,9 +108,16 @@ def cmd_serve(args: argparse.Namespace, engine: Engine) -> None:
         raise UsageError("--max-bad-tokens باید دست‌کم ۱ باشد.", "--max-bad-tokens must be at least 1")
     if args.key_rate <= 0 or args.key_burst < 1:
         raise UsageError("--key-rate و --key-burst باید مثبت باشند.", "--key-rate and --key-burst must be positive")
-    uvicorn.run(create_app(engine, bad_token_limit=args.max_bad_tokens, key_rate=args.key_rate,
-                           key_burst=args.key_burst), host=args.host, port=args.port, log_level="warning",
-                access_log=False)
+    if not 1 <= args.workers <= 64:
+        raise UsageError("--workers باید بین ۱ و ۶۴ باشد.", "--workers must be 1-64")
+    # Each worker process builds its own app and engine (hq.app.app_from_environment); the
+    # settings travel in the environment, which uvicorn's worker processes inherit.
+    os.environ.update({SERVE_PG: args.pg, SERVE_MAX_BAD_TOKENS: str(args.max_bad_tokens),
+                       SERVE_KEY_RATE: str(args.key_rate), SERVE_KEY_BURST: str(args.key_burst)})
+    engine.dispose()  # the check's connection: workers open their own
+    uvicorn.run("hq.app:app_from_environment", factory=True, workers=args.workers,
+                host=args.host, port=args.port, log_level="warning", access_log=False,
+                timeout_keep_alive=KEEP_ALIVE_SECONDS)
 
 
 def cmd_branch_add(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:

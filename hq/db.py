@@ -21,7 +21,7 @@ from .errors import DatabaseUnavailable
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def make_engine(dsn: str, *, pool_size: int = 10) -> Engine:
+def make_engine(dsn: str, *, pool_size: int = 10, pool_timeout: float = 30.0) -> Engine:
     def connect() -> psycopg.Connection[Any]:
         conn = psycopg.connect(dsn, connect_timeout=10)
         # Branches send naive UTC times; the session reads them as UTC whatever the server says.
@@ -30,7 +30,7 @@ def make_engine(dsn: str, *, pool_size: int = 10) -> Engine:
         return conn
 
     return create_engine("postgresql+psycopg://", creator=connect, pool_size=pool_size,
-                         max_overflow=pool_size)
+                         max_overflow=pool_size, pool_timeout=pool_timeout)
 
 
 def unavailable(dsn: str, exc: BaseException) -> DatabaseUnavailable:

@@ -281,26 +281,3 @@ def build_router(engine: Engine) -> APIRouter:
         return _dump(CertificateOut, shown.as_json())
 
     return router
-
-
-class ServerTiming:
-    """`Server-Timing: app;dur=MS` on every response: the time from the request reaching the
-    application to its response starting (bench/panel.py reads it)."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-
-        async def timed(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                ms = (time.perf_counter() - started) * 1000
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"server-timing", f"app;dur={ms:.3f}".encode())]
-            await send(message)
-
-        await self.app(scope, receive, timed)
