@@ -46,8 +46,9 @@ class RateLimited(TooManyBadTokens):
 
 @dataclass
 class KeyRateLimiter:
-    """A token bucket per authority: `per_minute` requests a minute on average, bursts of up to
-    `burst`. In memory, per server process (one `hq serve`); thread-safe for the handler pool."""
+    """A token bucket per API key (by its hash): `per_minute` requests a minute on average,
+    bursts of up to `burst`. In memory, per server process (one `hq serve`); thread-safe for
+    the handler pool."""
 
     per_minute: float = 120.0
     burst: int = 30
@@ -213,7 +214,7 @@ def _check_key(request: Request, authorization: str | None, conn: Connection) ->
         if authorization and authorization.strip():
             limiter.failed(address)
         raise
-    request.app.state.key_rates.take(code)
+    request.app.state.key_rates.take(keys.key_hash(key))  # each key its own budget
     return Caller(code, key[:12])
 
 
