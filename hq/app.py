@@ -44,6 +44,7 @@ from desktop.sync.wire import (
 from . import auth, leases, lookups, recovery
 from .errors import Forbidden, HqError, NotFoundError, TooLarge, Unauthorized
 from .guard import BadTokenLimiter, BodyLimit, TooManyBadTokens, screen
+from .panel.api import KeyRateLimiter, ServerTiming, build_router
 from .pull import pull
 from .push import push
 
@@ -167,12 +168,17 @@ BranchCode = Annotated[str, Depends(_branch)]
 RecoveryLimit = Annotated[int, Query(ge=1, le=RECOVERY_PAGE)]
 
 
-def create_app(engine: Engine, *, bad_token_limit: int = 20) -> FastAPI:
+def create_app(engine: Engine, *, bad_token_limit: int = 20, key_rate: float = 120.0,
+               key_burst: int = 30) -> FastAPI:
     app = FastAPI(title="Branch Desk headquarters", version="1",
-                  description="The sync contract between branches and headquarters (docs/sync.md).")
+                  description="The sync contract between branches and headquarters (docs/sync.md),"
+                  " and the outside authorities' API (issue 15: inquiries, certificates).")
     _install_error_handlers(app)
     app.add_middleware(BodyLimit)
+    app.add_middleware(ServerTiming)
     app.state.bad_tokens = BadTokenLimiter(limit=bad_token_limit)
+    app.state.key_rates = KeyRateLimiter(per_minute=key_rate, burst=key_burst)
+    app.include_router(build_router(engine))
 
     app.state.engine = engine
     @app.get("/healthz")

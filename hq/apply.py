@@ -35,6 +35,7 @@ from desktop.sync.wire import OutgoingChange, PersonSnapshot, RelationshipRecord
 from .changelog import LogRow, announce
 from .conflicts import record_conflict
 from .models import authority, workshop
+from .panel import PANEL_PREFIX
 
 
 class RuleBroken(DomainError):
@@ -173,6 +174,9 @@ class Planner:
                "state": str(_field(change, "state")), "authority": str(_field(change, "authority")),
                "national_code": str(_field(change, "national_code")),
                "at": _timestamp(change, "at"), "answer": str(_field(change, "answer"))}
+        if row["tracking_code"].startswith(PANEL_PREFIX):
+            raise RuleBroken("کدهای پیگیری ۹۹۹۹… از آن ستاد است، نه شعبه.",
+                             f"tracking code {row['tracking_code']} is in headquarters' range")
         known = {h for h in (self.record_hash.get(row["tracking_code"]),
                              self.seq_hash.get(row["seq"])) if h is not None}
         if known == {row["hash"]}:

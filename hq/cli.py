@@ -52,6 +52,10 @@ def build_parser() -> Parser:
     serve.add_argument("--port", type=int, default=8470)
     serve.add_argument("--max-bad-tokens", type=int, default=20, metavar="N",
                        help="wrong branch tokens per client address per minute before 429")
+    serve.add_argument("--key-rate", type=float, default=120.0, metavar="N",
+                       help="requests per minute each authority API key may make (429 beyond)")
+    serve.add_argument("--key-burst", type=int, default=30, metavar="N",
+                       help="requests an authority API key may make at once before --key-rate applies")
     branch = sub.add_parser("branch", help="branches")
     branch_sub = branch.add_subparsers(dest="branch_command", parser_class=Parser)
     add = command("add", cmd_branch_add, "register a branch; prints its token once", branch_sub)
@@ -63,6 +67,17 @@ def build_parser() -> Parser:
     which.add_argument("--national-code")
     which.add_argument("--ssn")
     person.add_argument("--json", action="store_true")
+    authority = sub.add_parser("authority", help="outside authorities (the panel)")
+    authority_sub = authority.add_subparsers(dest="authority_command", parser_class=Parser)
+    auth_add = command("add", cmd_authority_add, "register an authority; prints its API key once",
+                       authority_sub)
+    auth_add.add_argument("--code", required=True)
+    auth_add.add_argument("--name", required=True)
+    auth_add.add_argument("--group", required=True, choices=("fund", "judicial"))
+    auth_add.add_argument("--json", action="store_true")
+    box = command("person-box", cmd_person_box, "a person's certificates from every branch")
+    box.add_argument("--national-code", required=True)
+    box.add_argument("--json", action="store_true")
     conflicts = command("conflicts", cmd_conflicts, "open conflicts")
     conflicts.add_argument("--json", action="store_true")
     return parser
@@ -83,7 +98,10 @@ def cmd_serve(args: argparse.Namespace, engine: Engine) -> None:
     db.check_schema(engine, args.pg)
     if args.max_bad_tokens < 1:
         raise UsageError("--max-bad-tokens باید دست‌کم ۱ باشد.", "--max-bad-tokens must be at least 1")
-    uvicorn.run(create_app(engine, bad_token_limit=args.max_bad_tokens), host=args.host, port=args.port, log_level="warning",
+    if args.key_rate <= 0 or args.key_burst < 1:
+        raise UsageError("--key-rate و --key-burst باید مثبت باشند.", "--key-rate and --key-burst must be positive")
+    uvicorn.run(create_app(engine, bad_token_limit=args.max_bad_tokens, key_rate=args.key_rate,
+                           key_burst=args.key_burst), host=args.host, port=args.port, log_level="warning",
                 access_log=False)
 
 
@@ -103,6 +121,23 @@ def cmd_person(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
                             f" {args.national_code or args.ssn}")
     return {**found.person.model_dump(mode="json"), "branch": found.branch,
             "conflict_ids": [str(i) for i in found.conflict_ids]}
+
+
+def cmd_authority_add(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
+    from .panel import service
+
+    db.check_schema(engine, args.pg)
+    with engine.begin() as conn:
+        held, key, added = service.add_authority(conn, code=args.code, name=args.name, group=args.group)
+    return {**held.as_json(), "api_key": key, "new": added}
+
+
+def cmd_person_box(args: argparse.Namespace, engine: Engine) -> list[dict[str, Any]]:
+    from .panel import service
+
+    db.check_schema(engine, args.pg)
+    with engine.connect() as conn:
+        return [item.as_json() for item in service.personal_box(conn, national_code=args.national_code)]
 
 
 def cmd_conflicts(args: argparse.Namespace, engine: Engine) -> list[dict[str, Any]]:

@@ -284,6 +284,12 @@ class InquiryAnswer:
         )
 
 
+def relationship_category(type_code: str) -> str:
+    """main | dependant | employer for a relationship type code (SPEC §1.4): what the branch
+    store keeps in relationship_type, and headquarters reads from the same vocabulary."""
+    return RELATIONSHIP_TYPES.get(type_code, ("", ""))[0]
+
+
 def answer(national_code: str, person: PersonFacts | None, authority: AuthorityFacts, today: dt.date,
            period: Period | None = None, *, tracking_code: str = "") -> InquiryAnswer:
     """The answer for one authority's question; see `InquiryAnswer.as_json` for the JSON."""
