@@ -44,6 +44,7 @@ from desktop.sync.wire import (
 from . import auth, leases, lookups, recovery
 from .errors import Forbidden, HqError, NotFoundError, TooLarge, Unauthorized
 from .guard import BadTokenLimiter, BodyLimit, TooManyBadTokens, screen
+from .panel import web as panel_web
 from .panel.api import KeyRateLimiter, ServerTiming, build_router
 from .pull import pull
 from .push import push
@@ -169,7 +170,7 @@ RecoveryLimit = Annotated[int, Query(ge=1, le=RECOVERY_PAGE)]
 
 
 def create_app(engine: Engine, *, bad_token_limit: int = 20, key_rate: float = 120.0,
-               key_burst: int = 30) -> FastAPI:
+               key_burst: int = 30, panel_secure_cookies: bool = True) -> FastAPI:
     app = FastAPI(title="Branch Desk headquarters", version="1",
                   description="The sync contract between branches and headquarters (docs/sync.md),"
                   " and the outside authorities' API (issue 15: inquiries, certificates).")
@@ -179,6 +180,7 @@ def create_app(engine: Engine, *, bad_token_limit: int = 20, key_rate: float = 1
     app.state.bad_tokens = BadTokenLimiter(limit=bad_token_limit)
     app.state.key_rates = KeyRateLimiter(per_minute=key_rate, burst=key_burst)
     app.include_router(build_router(engine))
+    panel_web.install(app, secure_cookies=panel_secure_cookies)  # the pages at /panel/
 
     app.state.engine = engine
     @app.get("/healthz")

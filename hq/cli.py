@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any, NoReturn
 
@@ -75,6 +76,15 @@ def build_parser() -> Parser:
     auth_add.add_argument("--name", required=True)
     auth_add.add_argument("--group", required=True, choices=("fund", "judicial"))
     auth_add.add_argument("--json", action="store_true")
+    panel_user = authority_sub.add_parser("user", help="sign-ins for an authority's staff (web panel)")
+    panel_user_sub = panel_user.add_subparsers(dest="user_command", parser_class=Parser)
+    user_add = command("add", cmd_authority_user_add, "a web-panel account of an authority",
+                       panel_user_sub)
+    user_add.add_argument("--code", required=True, help="the authority's code")
+    user_add.add_argument("--username", required=True)
+    user_add.add_argument("--password-file", required=True, metavar="F",
+                          help="a file holding the password (its first line)")
+    user_add.add_argument("--json", action="store_true")
     box = command("person-box", cmd_person_box, "a person's certificates from every branch")
     box.add_argument("--national-code", required=True)
     box.add_argument("--json", action="store_true")
@@ -92,6 +102,7 @@ def cmd_serve(args: argparse.Namespace, engine: Engine) -> None:
     import uvicorn
 
     from .app import create_app
+    from .panel import web as panel_web
 
     if not 0 < args.port < 65536:
         raise UsageError("شماره درگاه (--port) باید بین ۱ و ۶۵۵۳۵ باشد.", "--port must be 1-65535")
@@ -100,8 +111,11 @@ def cmd_serve(args: argparse.Namespace, engine: Engine) -> None:
         raise UsageError("--max-bad-tokens باید دست‌کم ۱ باشد.", "--max-bad-tokens must be at least 1")
     if args.key_rate <= 0 or args.key_burst < 1:
         raise UsageError("--key-rate و --key-burst باید مثبت باشند.", "--key-rate and --key-burst must be positive")
+    # The panel's cookies are Secure unless HQ listens on loopback only (plain http on this
+    # machine); any other address is reached through TLS in front of it (hq/panel/web.py).
+    secure = not panel_web.is_loopback(args.host)
     uvicorn.run(create_app(engine, bad_token_limit=args.max_bad_tokens, key_rate=args.key_rate,
-                           key_burst=args.key_burst), host=args.host, port=args.port, log_level="warning",
+                           key_burst=args.key_burst, panel_secure_cookies=secure), host=args.host, port=args.port, log_level="warning",
                 access_log=False)
 
 
@@ -138,6 +152,26 @@ def cmd_person_box(args: argparse.Namespace, engine: Engine) -> list[dict[str, A
     db.check_schema(engine, args.pg)
     with engine.connect() as conn:
         return [item.as_json() for item in service.personal_box(conn, national_code=args.national_code)]
+
+
+def cmd_authority_user_add(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
+    from .errors import HqError
+    from .panel import accounts, service
+
+    try:
+        lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError("پرونده گذرواژه (--password-file) خوانده نشد.",
+                         f"cannot read --password-file: {exc}") from None
+    db.check_schema(engine, args.pg)
+    with engine.begin() as conn:
+        try:
+            held = service.authority(conn, args.code.strip())
+        except HqError as exc:  # unknown, or its agreement ended
+            raise NotFoundError(exc.fa, exc.en) from None
+        user = accounts.add_user(conn, authority_code=held.code, name=args.username,
+                                 password=lines[0] if lines else "", authority_exists=True)
+    return {"authority": held.code, "group": held.group, "username": user.username}
 
 
 def cmd_conflicts(args: argparse.Namespace, engine: Engine) -> list[dict[str, Any]]:

@@ -18,6 +18,8 @@ PASSWORD = "a-long-password-1"
 @pytest.fixture
 def engine(hq_dsn: str):  # type: ignore[no-untyped-def]
     engine = make_engine(hq_dsn, pool_size=1)
+    with engine.begin() as conn:
+        conn.execute(text("""INSERT INTO authority (code, name, "group") VALUES ('F01', 'صندوق', 'fund')"""))
     yield engine
     engine.dispose()
 

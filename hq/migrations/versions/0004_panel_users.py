@@ -9,7 +9,7 @@
   token, and when it began and was last used (idle and absolute expiry are checked on read).
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-01
 """
 
@@ -18,14 +18,14 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
 SCHEMA = r"""
 CREATE TABLE panel_user (
     id bigserial PRIMARY KEY,
-    authority_code text NOT NULL,
+    authority_code text NOT NULL REFERENCES authority (code),
     username text NOT NULL UNIQUE CHECK (username ~ '^[a-z0-9][a-z0-9._-]{2,63}$'),
     password_hash text NOT NULL CHECK (password_hash LIKE '$argon2%'),
     active boolean NOT NULL DEFAULT true,
