@@ -34,7 +34,6 @@ from desktop.domain.letters import ORGANISATION, TABLE_HEADERS, letter_content
 from desktop.domain.text import persian_digits
 
 from ..errors import Forbidden, HqError, NotFoundError
-
 from . import accounts, sessions
 from .pages import HEADERS, render, static_file
 

@@ -60,13 +60,21 @@ class Browser:
                 box.send_keys(value)
 
     def submit(self, button_id: str) -> None:
-        """Click a submit button and wait for the next page (the old document goes stale)."""
-        from selenium.webdriver.support import expected_conditions
-        from selenium.webdriver.support.ui import WebDriverWait
-
-        old = self.d.find_element("tag name", "html")
+        """Click a submit button and wait for the next page: a mark set on the old page's window
+        is gone once the new document replaced it (polling an old element for staleness races
+        with Chromium's DevTools: "node does not belong to the document")."""
+        self.d.execute_script("window.__bdOldPage = true")
         self.d.find_element("id", button_id).click()
-        WebDriverWait(self.d, 30).until(expected_conditions.staleness_of(old))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if not self.d.execute_script("return window.__bdOldPage === true"):
+                    break
+            except Exception:  # noqa: BLE001 - the page is being replaced right now
+                pass
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the form's next page did not come")
         self.settle()
 
     def text(self) -> str:
