@@ -317,8 +317,9 @@ def certificate_form(viewer: SignedIn) -> Response:
 def certificate(request: Request, form: Form, viewer: SignedIn) -> Response:
     _check_csrf(viewer, form)
     asked, errors = read_certificate(form)
+    kept = {"tracking_code": form.get("tracking_code", "")}  # a passcode is never echoed back
     if asked is None:
-        return _page("certificate.html", viewer, 422, active="certificate", form=form,
+        return _page("certificate.html", viewer, 422, active="certificate", form=kept,
                      errors=errors)
     from . import service
 
@@ -327,7 +328,7 @@ def certificate(request: Request, form: Form, viewer: SignedIn) -> Response:
             conn, tracking_code=asked[0], passcode=asked[1], actor=viewer.session.username,
             authority_code=viewer.authority.code, channel="panel")
     if isinstance(result, service.VerificationRefused):
-        return _page("certificate.html", viewer, result.status, active="certificate", form=form,
+        return _page("certificate.html", viewer, result.status, active="certificate", form=kept,
                      errors={}, refusal=result.fa, outcome=result.outcome)
     return _page("certificate.html", viewer, active="certificate", form={}, errors={},
                  heading=ORGANISATION, headers=TABLE_HEADERS,

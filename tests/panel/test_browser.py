@@ -188,7 +188,8 @@ def test_history_lists_only_the_authority_s_own_answers(browser: Browser, countr
     assert browser.has("refused") and "برای این مرجع نیست" in browser.text()
 
 
-def test_bad_input_gets_persian_errors_and_records_nothing(browser: Browser, country: Country) -> None:
+def test_bad_input_gets_persian_errors_and_records_nothing(browser: Browser, country: Country,
+                                                           shots: Path) -> None:
     _as(browser, "fund.clerk")
     before = len(_answers(country.server.dsn, FUND))
     for fields, where in [({"national_code": "1234567890"}, "error-national_code"),
@@ -200,6 +201,8 @@ def test_bad_input_gets_persian_errors_and_records_nothing(browser: Browser, cou
         browser.submit("ask")
         assert browser.has(where), browser.text()
         assert any("\u0600" <= ch <= "\u06ff" for ch in browser.by_id(where))
+        if where == "error-to_date" and "to_date" not in fields:
+            browser.screenshot(shots / "panel-inquiry-errors.png")
     assert len(_answers(country.server.dsn, FUND)) == before
 
 
@@ -221,6 +224,12 @@ def test_five_wrong_passcodes_lock_the_certificate(browser: Browser, country: Co
                                                    shots: Path) -> None:
     _as(browser, "fund.clerk")
     code, passcode = country.certificate_b
+    # The fund's own certificate opens — and, issued for a fund, holds no address or phone.
+    browser.open("/panel/certificate")
+    browser.fill(tracking_code=code, passcode=passcode)
+    browser.submit("verify")
+    assert browser.has("certificate-state") and "این گواهی بنابه درخواست" in browser.text()
+    assert _contacts(browser.source()) == [] and "نشانی" not in browser.text()
     wrong = f"{(int(passcode.replace('-', '')) + 1) % 10**10:010d}"
     refusals = []
     for _ in range(5):
@@ -233,11 +242,12 @@ def test_five_wrong_passcodes_lock_the_certificate(browser: Browser, country: Co
     browser.fill(tracking_code=code, passcode=passcode)  # the right one, too late
     browser.submit("verify")
     assert "قفل" in browser.by_id("certificate-refusal") and not browser.has("certificate-state")
+    assert ascii_digits(passcode.replace("-", "")) not in ascii_digits(browser.source().replace("-", ""))
     browser.screenshot(shots / "panel-locked.png")
     with psycopg.connect(country.server.dsn) as conn:
         (attempts,) = conn.execute("SELECT count(*) FROM certificate_attempt"  # type: ignore[misc]
                                    " WHERE tracking_code = %s", (code,)).fetchone()
-    assert attempts >= 6
+    assert attempts == 7  # shown, 5 wrong, 1 while locked: every attempt recorded
 
 
 def test_five_wrong_passwords_lock_the_account(browser: Browser, country: Country,

@@ -20,6 +20,7 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
+WIDTH = 1280  # screenshots' width in CSS pixels
 
 
 def available() -> bool:
@@ -107,10 +108,20 @@ class Browser:
         import base64
 
         self.settle()
-        size = self.d.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
-        shot = self.d.execute_cdp_cmd("Page.captureScreenshot", {
-            "format": "png", "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}})
+        overflow = self.d.execute_script(
+            "const e = document.documentElement; return [e.scrollWidth, e.clientWidth,"
+            " [...document.querySelectorAll('body *')].filter(x => x.getBoundingClientRect().left < 0"
+            " || x.getBoundingClientRect().right > e.clientWidth).map(x => x.tagName + '.' + x.className).slice(0, 5)]")
+        assert overflow[0] <= overflow[1], f"the page is wider than the window: {overflow}"
+        # The viewport is made as tall as the page for the capture, then given back.
+        height = int(self.d.execute_script("return document.documentElement.scrollHeight"))
+        self.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": WIDTH, "height": max(height, 600), "deviceScaleFactor": 1, "mobile": False})
+        try:
+            self.settle()
+            shot = self.d.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
+        finally:
+            self.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(shot["data"]))
         return path
