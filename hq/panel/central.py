@@ -18,42 +18,48 @@ from sqlalchemy import Connection, text
 
 from desktop.domain.inquiry import PersonFacts, RelationshipFact, relationship_category
 
-_PERSON = text(
-    "SELECT id, first_name, last_name, gender, enrolled_branch, snapshot->'relationships' AS rels FROM person"
-    " WHERE national_code = :nc ORDER BY enrolled_at, received_at, id LIMIT 1")
-_WORKSHOPS = text("SELECT code, name, address FROM workshop WHERE code = ANY(CAST(:codes AS text[]))")
-_MAIN_INSURED = text("SELECT ssn, first_name, last_name FROM person WHERE ssn = ANY(CAST(:ssns AS text[]))")
-
-
-def _array(values: set[str]) -> str:
-    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
+# One round trip: the person, and the workshops and main insured their relationships name
+# (aggregated beside the person row). Workshop addresses and main insured names are read only
+# for a judicial asker (:contacts).
+_FACTS = text("""
+SELECT p.id, p.first_name, p.last_name, p.gender, p.enrolled_branch,
+       p.snapshot->'relationships' AS rels,
+       (SELECT coalesce(jsonb_object_agg(w.code, jsonb_build_object(
+                  'name', w.name, 'address', CASE WHEN :contacts THEN w.address END)), '{}')
+          FROM workshop w
+         WHERE w.code = ANY(ARRAY(SELECT r->>'workshop_code'
+                                    FROM jsonb_array_elements(p.snapshot->'relationships') r)))
+         AS workshops,
+       (SELECT coalesce(jsonb_object_agg(m.ssn, m.first_name || ' ' || m.last_name), '{}')
+          FROM person m
+         WHERE :contacts AND m.ssn = ANY(ARRAY(SELECT r->>'main_insured_ssn'
+                                                 FROM jsonb_array_elements(p.snapshot->'relationships') r)))
+         AS mains
+FROM (SELECT * FROM person WHERE national_code = :nc
+      ORDER BY enrolled_at, received_at, id LIMIT 1) p
+""")
 
 
 def person_facts(conn: Connection, national_code: str, *,
                  with_contacts: bool) -> tuple[PersonFacts | None, uuid.UUID | None]:
-    row = conn.execute(_PERSON, {"nc": national_code}).first()
+    row = conn.execute(_FACTS, {"nc": national_code, "contacts": with_contacts}).first()
     if row is None:
         return None, None
     rels: list[dict[str, Any]] = list(row.rels or [])
-    codes = {str(r["workshop_code"]) for r in rels if r.get("workshop_code")}
-    ssns = {str(r["main_insured_ssn"]) for r in rels if r.get("main_insured_ssn")}
-    workshops = {w.code: w for w in conn.execute(_WORKSHOPS, {"codes": _array(codes)})} if codes else {}
-    mains = ({m.ssn: f"{m.first_name} {m.last_name}" for m in conn.execute(_MAIN_INSURED, {"ssns": _array(ssns)})}
-             if ssns and with_contacts else {})
-    facts = tuple(_fact(r, row.enrolled_branch, workshops, mains, with_contacts) for r in rels)
+    facts = tuple(_fact(r, row.enrolled_branch, row.workshops, row.mains, with_contacts) for r in rels)
     return (PersonFacts(name=f"{row.first_name} {row.last_name}", gender=row.gender, relationships=facts),
             row.id)
 
 
 def _fact(r: dict[str, Any], branch: str, workshops: dict[str, Any], mains: dict[str, str],
           with_contacts: bool) -> RelationshipFact:
-    workshop = workshops.get(r.get("workshop_code") or "")
+    workshop: dict[str, Any] = workshops.get(r.get("workshop_code") or "") or {}
     return RelationshipFact(
         start=dt.date.fromisoformat(r["start"]),
         end=dt.date.fromisoformat(r["end"]) if r.get("end") else None,
         type_code=r["kind"], category=relationship_category(r["kind"]),
         insurance_number=r["insurance_number"], branch=branch,  # only the enrolling branch writes a person's record
-        workshop_name=workshop.name if workshop is not None else None,
-        workshop_address=(workshop.address or None) if workshop is not None and with_contacts else None,
+        workshop_name=workshop.get("name"),
+        workshop_address=(workshop.get("address") or None) if with_contacts else None,
         main_insured_name=mains.get(r.get("main_insured_ssn") or ""),
     )

@@ -264,3 +264,22 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(pg_cluster: PostgresClust
         assert response.json()["code"] == "rate_limited" and response.json()["fa"].strip()
         with psycopg.connect(server.dsn) as conn:
             assert conn.execute("SELECT count(*) FROM panel_answer").fetchone() == (3,)
+
+
+def test_the_panel_letter_renders_as_a_page(country: Country, tmp_path: Path) -> None:
+    """The judicial letter for an active main insured, rasterised with pdftoppm (the PNG in
+    docs/screenshots/panel_letter_judicial.png was made this way and looked at)."""
+    import os
+    import shutil
+    import subprocess
+
+    out = _ask(country, JUDICIAL, "active_main")
+    pdf = tmp_path / "letter.pdf"
+    pdf.write_bytes(country.get(JUDICIAL, f"/api/v1/inquiries/{out['tracking_code']}/letter.pdf").content)
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(pdf), str(tmp_path / "letter")],
+                   check=True)
+    png = tmp_path / "letter.png"
+    assert png.stat().st_size > 20_000  # a page with text, not a blank one
+    keep = os.environ.get("BRANCH_DESK_SCREENSHOTS")
+    if keep:
+        shutil.copy(png, Path(keep) / "panel_letter_judicial.png")
