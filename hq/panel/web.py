@@ -34,7 +34,7 @@ from desktop.domain.letters import ORGANISATION, TABLE_HEADERS, letter_content
 from desktop.domain.text import persian_digits
 
 from ..errors import Forbidden, HqError, NotFoundError
-from . import accounts, sessions
+from . import accounts, service, sessions
 from .pages import HEADERS, render, static_file
 
 MAX_FORM_BYTES = 8192
@@ -93,7 +93,11 @@ async def _form(request: Request) -> dict[str, str]:
     body = await request.body()
     if len(body) > MAX_FORM_BYTES:
         raise PanelRefused(413, "فرم بیش از اندازه بزرگ است.", "form too large")
-    parsed = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=20)
+    try:
+        parsed = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True,
+                          max_num_fields=20)
+    except ValueError:  # more fields than any panel form has
+        raise PanelRefused(400, "فرم فرستاده‌شده معتبر نیست.", "malformed form") from None
     return {key: values[0] for key, values in parsed.items()}
 
 
@@ -103,8 +107,6 @@ Form = Annotated[dict[str, str], Depends(_form)]
 def _authority(conn: Connection, code: str) -> Authority | None:
     """The account's authority as HQ holds it; None when it is gone (the session is useless),
     refused when its agreement has ended."""
-    from . import service  # the core (hq/panel/service.py)
-
     try:
         found = service.authority(conn, code)
     except NotFoundError:
@@ -263,8 +265,6 @@ def inquiry(request: Request, form: Form, viewer: SignedIn) -> Response:
     asked, errors = read_inquiry(form)
     if asked is None:
         return _page("inquiry.html", viewer, 422, active="inquiry", form=form, errors=errors)
-    from . import service
-
     try:
         with _engine(request).begin() as conn:
             given = service.answer_inquiry(
@@ -283,8 +283,6 @@ def inquiry(request: Request, form: Form, viewer: SignedIn) -> Response:
 
 @router.get("/letters/{tracking_code}.pdf")
 def letter_pdf(request: Request, tracking_code: str, viewer: SignedIn) -> Response:
-    from . import service
-
     try:
         code = tracking.tracking_code(tracking_code)
     except DomainError as exc:
@@ -301,8 +299,6 @@ def letter_pdf(request: Request, tracking_code: str, viewer: SignedIn) -> Respon
 
 @router.get("/history")
 def history(request: Request, viewer: SignedIn) -> Response:
-    from . import service
-
     with _engine(request).begin() as conn:
         rows = service.inquiry_history(conn, authority_code=viewer.authority.code, limit=100)
     return _page("history.html", viewer, active="history", rows=history_rows(rows))
@@ -321,8 +317,6 @@ def certificate(request: Request, form: Form, viewer: SignedIn) -> Response:
     if asked is None:
         return _page("certificate.html", viewer, 422, active="certificate", form=kept,
                      errors=errors)
-    from . import service
-
     with _engine(request).begin() as conn:  # commits the attempt whatever its outcome
         result = service.verify_certificate(
             conn, tracking_code=asked[0], passcode=asked[1], actor=viewer.session.username,

@@ -66,6 +66,8 @@ def test_pages_need_a_session_and_the_openapi_does_not_list_them(hq_dsn: str) ->
         font = client.get("/panel/static/Vazirmatn-Regular.ttf")
         assert font.status_code == 200 and font.headers["content-type"] == "font/ttf"
         assert client.get("/panel/static/../../hq/db.py").status_code == 404
+        stuffed = client.post("/panel/sign-in", data={f"f{n}": "x" for n in range(30)})
+        assert stuffed.status_code == 400 and "معتبر نیست" in stuffed.text
 
 
 def test_sign_in_needs_the_double_submit_token(hq_dsn: str, tmp_path: Path) -> None:
