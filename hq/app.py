@@ -51,6 +51,7 @@ from . import auth, leases, lookups, recovery
 from .db import make_engine
 from .errors import Forbidden, HqError, NotFoundError, TooLarge, Unauthorized
 from .guard import BadTokenLimiter, BodyLimit, TooManyBadTokens, screen
+from .panel import web as panel_web
 from .panel.api import KeyRateLimiter, build_router
 from .pull import pull
 from .push import push
@@ -63,6 +64,7 @@ SERVE_PG = "HQ_SERVE_PG"
 SERVE_MAX_BAD_TOKENS = "HQ_SERVE_MAX_BAD_TOKENS"
 SERVE_KEY_RATE = "HQ_SERVE_KEY_RATE"
 SERVE_KEY_BURST = "HQ_SERVE_KEY_BURST"
+SERVE_SECURE_COOKIES = "HQ_SERVE_SECURE_COOKIES"
 # Requests handled at once per worker process, and as many pooled PostgreSQL connections: a
 # handler never waits for a connection. Before, 40 threads shared 4 connections and a wait that
 # outlived the pool timeout would have been a 500 (tests/hq/test_concurrency.py); more requests
@@ -212,11 +214,13 @@ def app_from_environment() -> FastAPI:
     return create_app(engine, bad_token_limit=int(os.environ.get(SERVE_MAX_BAD_TOKENS, "20")),
                       key_rate=float(os.environ.get(SERVE_KEY_RATE, "120")),
                       key_burst=int(os.environ.get(SERVE_KEY_BURST, "30")),
-                      threads=HANDLER_THREADS)
+                      threads=HANDLER_THREADS,
+                      panel_secure_cookies=os.environ.get(SERVE_SECURE_COOKIES, "1") != "0")
 
 
 def create_app(engine: Engine, *, bad_token_limit: int = 20, key_rate: float = 120.0,
-               key_burst: int = 30, threads: int | None = None) -> FastAPI:
+               key_burst: int = 30, threads: int | None = None,
+               panel_secure_cookies: bool = True) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if threads is not None:  # the handlers' thread pool, no larger than the engine's pool
@@ -233,6 +237,7 @@ def create_app(engine: Engine, *, bad_token_limit: int = 20, key_rate: float = 1
     app.state.bad_tokens = BadTokenLimiter(limit=bad_token_limit)
     app.state.key_rates = KeyRateLimiter(per_minute=key_rate, burst=key_burst)
     app.include_router(build_router(engine))
+    panel_web.install(app, secure_cookies=panel_secure_cookies)  # the pages at /panel/
 
     app.state.engine = engine
     @app.get("/healthz")

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn
 
 from sqlalchemy import Engine
@@ -83,6 +84,15 @@ def build_parser() -> Parser:
     auth_add.add_argument("--name", required=True)
     auth_add.add_argument("--group", required=True, choices=("fund", "judicial"))
     auth_add.add_argument("--json", action="store_true")
+    panel_user = authority_sub.add_parser("user", help="sign-ins for an authority's staff (web panel)")
+    panel_user_sub = panel_user.add_subparsers(dest="user_command", parser_class=Parser)
+    user_add = command("add", cmd_authority_user_add, "a web-panel account of an authority",
+                       panel_user_sub)
+    user_add.add_argument("--code", required=True, help="the authority's code")
+    user_add.add_argument("--username", required=True)
+    user_add.add_argument("--password-file", required=True, metavar="F",
+                          help="a file holding the password (its first line)")
+    user_add.add_argument("--json", action="store_true")
     box = command("person-box", cmd_person_box, "a person's certificates from every branch")
     box.add_argument("--national-code", required=True)
     box.add_argument("--json", action="store_true")
@@ -99,7 +109,14 @@ def cmd_init(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
 def cmd_serve(args: argparse.Namespace, engine: Engine) -> None:
     import uvicorn
 
-    from .app import SERVE_KEY_BURST, SERVE_KEY_RATE, SERVE_MAX_BAD_TOKENS, SERVE_PG
+    from .app import (
+        SERVE_KEY_BURST,
+        SERVE_KEY_RATE,
+        SERVE_MAX_BAD_TOKENS,
+        SERVE_PG,
+        SERVE_SECURE_COOKIES,
+    )
+    from .panel import web as panel_web
 
     if not 0 < args.port < 65536:
         raise UsageError("شماره درگاه (--port) باید بین ۱ و ۶۵۵۳۵ باشد.", "--port must be 1-65535")
@@ -112,8 +129,12 @@ def cmd_serve(args: argparse.Namespace, engine: Engine) -> None:
         raise UsageError("--workers باید بین ۱ و ۶۴ باشد.", "--workers must be 1-64")
     # Each worker process builds its own app and engine (hq.app.app_from_environment); the
     # settings travel in the environment, which uvicorn's worker processes inherit.
+    # The panel's cookies are Secure unless HQ listens on loopback only (plain http on this
+    # machine); any other address is reached through TLS in front of it (hq/panel/web.py).
+    secure = not panel_web.is_loopback(args.host)
     os.environ.update({SERVE_PG: args.pg, SERVE_MAX_BAD_TOKENS: str(args.max_bad_tokens),
-                       SERVE_KEY_RATE: str(args.key_rate), SERVE_KEY_BURST: str(args.key_burst)})
+                       SERVE_KEY_RATE: str(args.key_rate), SERVE_KEY_BURST: str(args.key_burst),
+                       SERVE_SECURE_COOKIES: "1" if secure else "0"})
     engine.dispose()  # the check's connection: workers open their own
     uvicorn.run("hq.app:app_from_environment", factory=True, workers=args.workers,
                 host=args.host, port=args.port, log_level="warning", access_log=False,
@@ -153,6 +174,26 @@ def cmd_person_box(args: argparse.Namespace, engine: Engine) -> list[dict[str, A
     db.check_schema(engine, args.pg)
     with engine.connect() as conn:
         return [item.as_json() for item in service.personal_box(conn, national_code=args.national_code)]
+
+
+def cmd_authority_user_add(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
+    from .errors import HqError
+    from .panel import accounts, service
+
+    try:
+        lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError("پرونده گذرواژه (--password-file) خوانده نشد.",
+                         f"cannot read --password-file: {exc}") from None
+    db.check_schema(engine, args.pg)
+    with engine.begin() as conn:
+        try:
+            held = service.authority(conn, args.code.strip())
+        except HqError as exc:  # unknown, or its agreement ended
+            raise NotFoundError(exc.fa, exc.en) from None
+        user = accounts.add_user(conn, authority_code=held.code, name=args.username,
+                                 password=lines[0] if lines else "", authority_exists=True)
+    return {"authority": held.code, "group": held.group, "username": user.username}
 
 
 def cmd_conflicts(args: argparse.Namespace, engine: Engine) -> list[dict[str, Any]]:

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything Branch Desk needs on a Debian machine with Python 3.11:
-# Debian packages (PostgreSQL for headquarters and its tests, Xvfb, poppler-utils, Qt's X11 libraries, npm for the font), a virtual
+# Debian packages (PostgreSQL for headquarters and its tests, Xvfb, Chromium and its driver for the panel's browser tests, poppler-utils, Qt's X11 libraries, npm for the font), a virtual
 # environment with the project and its test/dev tools, and the pinned Persian font.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBS=(postgresql xvfb xauth poppler-utils zbar-tools npm libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
       libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libegl1 libgl1
-      libfontconfig1 libdbus-1-3 libglib2.0-0)
+      libfontconfig1 libdbus-1-3 libglib2.0-0 chromium chromium-driver)
 missing=()
 for p in "${DEBS[@]}"; do
   # npm may come with a Node.js that is not Debian's; any working npm will do.
