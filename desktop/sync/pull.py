@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
@@ -108,7 +108,7 @@ def _split_new(session: Session, table: Table, changes: Sequence[wire.PulledChan
     return new, rest
 
 
-_AUTHORITY = Authority.__table__
+_AUTHORITY = cast(Table, Authority.__table__)
 _AUTHORITY_UPDATE = (update(_AUTHORITY).where(_AUTHORITY.c.code == bindparam("k"))
                      .values(name=func.coalesce(bindparam("n"), _AUTHORITY.c.name),
                              group=func.coalesce(bindparam("g"), _AUTHORITY.c.group),
@@ -139,7 +139,7 @@ def _authorities(session: Session, changes: Sequence[wire.PulledChange]) -> None
              "a": bool(c.data.get("active", True))} for c in rest])
 
 
-_WORKSHOP = Workshop.__table__
+_WORKSHOP = cast(Table, Workshop.__table__)
 _WORKSHOP_UPDATE = (update(_WORKSHOP).where(_WORKSHOP.c.code == bindparam("k"))
                     .values(name=func.coalesce(bindparam("n"), _WORKSHOP.c.name),
                             address=func.coalesce(bindparam("d"), _WORKSHOP.c.address)))
