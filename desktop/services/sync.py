@@ -52,7 +52,7 @@ class NotJoined(InvalidValue):
 
 
 def hq_client(store: Store, url: str | None = None, token: str | None = None, *,
-              connect_timeout: float = CONNECT_TIMEOUT) -> HqClient:
+              connect_timeout: float = CONNECT_TIMEOUT, read_timeout: float | None = None) -> HqClient:
     """A client for the URL/token given, else those stored by `init --hq`."""
     url = url or store.settings.get(HQ_URL, "")
     token = token or store.settings.get(HQ_TOKEN, "")
@@ -60,7 +60,9 @@ def hq_client(store: Store, url: str | None = None, token: str | None = None, *,
         raise NotJoined("این شعبه به ستاد وصل نشده است؛ نشانی و توکن ستاد را بدهید (--hq و --token).",
                         "this store has no headquarters address and token; give --hq URL --token T",
                         field="hq")
-    return HqClient(url, token, connect_timeout=connect_timeout)
+    if read_timeout is None:
+        return HqClient(url, token, connect_timeout=connect_timeout)
+    return HqClient(url, token, connect_timeout=connect_timeout, read_timeout=read_timeout)
 
 
 def is_joined(store: Store) -> bool:

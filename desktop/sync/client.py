@@ -84,12 +84,12 @@ def _after_send_trace(event: str, info: dict[str, Any]) -> None:
 
 class HqClient:
     def __init__(self, url: str, token: str, *, transport: httpx.BaseTransport | None = None,
-                 connect_timeout: float = CONNECT_TIMEOUT) -> None:
+                 connect_timeout: float = CONNECT_TIMEOUT, read_timeout: float = READ_TIMEOUT) -> None:
         self.url = check_hq_url(url)
         self._http = httpx.Client(
             base_url=self.url, transport=transport, verify=_tls_context(),
             headers={"Authorization": f"Bearer {check_token(token)}", "Accept": "application/json"},
-            timeout=httpx.Timeout(READ_TIMEOUT, connect=connect_timeout),
+            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
         )
 
     def close(self) -> None:
