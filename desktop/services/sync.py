@@ -39,6 +39,7 @@ from desktop.sync.round import Progress, SyncReport, sync_round
 
 from .actor import Actor
 from .admin import FirstBlock, branch_facts, init_store_with
+from .demo_outbox import announce_demo_people
 from .numbering import starter_blocks
 from .store import Store
 
@@ -74,6 +75,8 @@ def sync_now(store: Store, actor: Actor | None, *, url: str | None = None, token
     """One round. Raises HqUnreachable (exit 6; nothing lost) or HqRefused after recording it."""
     if actor is not None:
         require(actor.role, "sync.run")
+    if url and token and not is_joined(store):
+        announce_demo_people(store)  # joining: a demo store's people go up with this round
     with hq_client(store, url, token) as client:
         report = sync_round(store, client, cancel=cancel or (lambda: False), progress=progress)
     if url and token and not is_joined(store):
@@ -82,6 +85,7 @@ def sync_now(store: Store, actor: Actor | None, *, url: str | None = None, token
 
 
 def remember_headquarters(store: Store, url: str, token: str) -> None:
+    announce_demo_people(store)  # once, and only for a store holding demo data
     with store.sessions() as s, s.begin():
         put_setting(s, HQ_URL, url)
         put_setting(s, HQ_TOKEN, token)
