@@ -71,7 +71,7 @@ def announce_demo_people(store: Store) -> DemoAnnounced | None:
         rows += people
         dependants = sum(1 for r in people if r["op"] == "dependant.add")
         if rows:
-            conn.execute(insert(OutboxEntry.__table__), rows)
+            conn.execute(insert(OutboxEntry), rows)
         put_setting(s, ANNOUNCED, now.isoformat())
     return DemoAnnounced(len(people) - dependants, dependants, workshops)
 
