@@ -108,3 +108,26 @@ def test_hq_down_the_counter_carries_on_silently(qtbot, two, hq_server: HqServer
     wait_for_operations(qtbot)
     assert screen.flow.index() == IDENTITY  # HQ unreachable: a new person, as before
     assert not screen.number.bring.isVisibleTo(screen) and boxes == []
+
+
+def test_search_for_a_code_enrolled_elsewhere_offers_the_central_record(qtbot, two, tmp_path):
+    from desktop.views.context import ViewContext
+    from desktop.views.search_screen import Screen as SearchScreen
+
+    a, b = two
+    nc, ssn = _enrolled_at(a, b, first_name="بهرام", last_name="افشار")
+    clerk = create_user(b.store, b.admin, "clerk1", "کارمند یک", "clerk", "password123")
+    screen = SearchScreen(ViewContext(b.store, clerk))
+    qtbot.addWidget(screen)
+    screen.resize(1000, 500)
+    screen.show()
+    screen.query.setText(nc)
+    screen.search_now()
+    qtbot.waitUntil(lambda: screen.bring.isVisibleTo(screen), timeout=10_000)
+    assert persian_digits("1051") in screen.status.text() and persian_digits(ssn) in screen.status.text()
+    assert screen.model.rowCount() == 0
+    _shot(screen, "search-central-record.png", tmp_path)
+    screen.bring.click()
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 1, timeout=10_000)
+    wait_for_operations(qtbot)
+    assert not screen.bring.isVisibleTo(screen)
