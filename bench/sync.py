@@ -13,7 +13,8 @@
 (b) idle round: `sync_round` with nothing to push or pull, ≥ 50 warm rounds (median, p95); the
     first round of a freshly opened store and a new client reported apart (cold).
 (c) first pull: a new branch joins (`init --hq`) and its first round pulls HQ's reference data
-    (A authorities, W workshops).
+    (A authorities, W workshops); against the same rows written by a bare sqlite3 executemany
+    in one transaction; then a second new branch does the same (HQ's pages warm).
 
 The branch store is a demo store (`fill_demo`: households, workshops, numbers, dependants)
 whose people are then given the outbox rows the services would have written for them
@@ -363,10 +364,28 @@ def cold_round(path: Path, url: str, token: str) -> float:
     return time.perf_counter() - started
 
 
-def first_pull(dsn: str, url: str, tmp: Path) -> dict[str, Any]:
-    token = add_branch(dsn, NEW_BRANCH)
-    store = join_headquarters(tmp / "new-branch.sqlite", NEW_BRANCH, "", admin_password=PW,
-                              url=url, token=token)
+def first_pull(dsn: str, url: str, tmp: Path, branch: str = NEW_BRANCH) -> dict[str, Any]:
+    """A new branch joins and its first round pulls the reference data. Cold for the branch (a
+    store just made, a new client and connection); HQ is whatever state the run left it in."""
+    import desktop.sync.round as round_module
+
+    token = add_branch(dsn, branch)
+    path = tmp / f"new-branch-{branch}.sqlite"
+    store = join_headquarters(path, branch, "", admin_password=PW, url=url, token=token)
+    phases = {"fetch": 0.0, "apply": 0.0}
+    apply_page, changes = round_module.apply_page, HqClient.changes
+
+    def timed(name: str, fn: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                phases[name] += time.perf_counter() - started
+        return wrapper
+
+    round_module.apply_page = timed("apply", apply_page)  # type: ignore[attr-defined]
+    HqClient.changes = timed("fetch", changes)  # type: ignore[method-assign]
     try:
         with HqClient(url, token) as client:
             started = time.perf_counter()
@@ -376,9 +395,45 @@ def first_pull(dsn: str, url: str, tmp: Path) -> dict[str, Any]:
             authorities = s.scalar(select(func.count()).select_from(Authority)) or 0
             workshops = s.scalar(select(func.count()).select_from(Workshop)) or 0
     finally:
+        round_module.apply_page = apply_page  # type: ignore[attr-defined]
+        HqClient.changes = changes  # type: ignore[method-assign]
         store.close()
+    floor = bare_executemany(path, tmp / f"floor-{branch}.sqlite")
     return {"seconds": round(seconds, 2), "pulled": report.pulled,
-            "authorities_in_store": authorities, "workshops_in_store": workshops}
+            "authorities_in_store": authorities, "workshops_in_store": workshops,
+            # fetch: HTTP GET, HQ's query and JSON, the client's parsing; apply: apply_page,
+            # the rows and the cursor written (each page's commit is not in it).
+            "phases_seconds": {"fetch": round(phases["fetch"], 2), "apply": round(phases["apply"], 2)},
+            "bare_executemany_seconds": round(floor, 3), "ratio_to_executemany": round(seconds / floor, 1),
+            "apply_ratio_to_executemany": round(phases["apply"] / floor, 1)}
+
+
+def bare_executemany(pulled: Path, floor: Path) -> float:
+    """The floor of a pull's apply: the same authority and workshop rows (read back from the
+    store that pulled them) written by sqlite3 executemany in one transaction into tables with
+    the store's columns and unique code index, on a new file with the store's pragmas (WAL,
+    synchronous FULL)."""
+    import sqlite3
+
+    with sqlite3.connect(pulled) as src:
+        authorities = src.execute('SELECT id, code, name, "group", active FROM authority').fetchall()
+        workshops = src.execute("SELECT id, code, name, address, employer_id, branch_code FROM workshop").fetchall()
+    conn = sqlite3.connect(floor, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute('CREATE TABLE authority (id CHAR(32) PRIMARY KEY, code VARCHAR(20) UNIQUE,'
+                     ' name VARCHAR(200), "group" VARCHAR(10), active BOOLEAN)')
+        conn.execute("CREATE TABLE workshop (id CHAR(32) PRIMARY KEY, code VARCHAR(10) UNIQUE,"
+                     " name VARCHAR(200), address TEXT, employer_id CHAR(32), branch_code VARCHAR(4))")
+        started = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO authority VALUES (?, ?, ?, ?, ?)", authorities)
+        conn.executemany("INSERT INTO workshop VALUES (?, ?, ?, ?, ?, ?)", workshops)
+        conn.execute("COMMIT")
+        return time.perf_counter() - started
+    finally:
+        conn.close()
 
 
 def main() -> int:
@@ -455,6 +510,8 @@ def main() -> int:
         seed_reference(dsn, args.authorities, args.workshops)
         result["first_pull"] = {"authorities": args.authorities, "workshops": args.workshops,
                                 **first_pull(dsn, server.url, tmp)}
+        # A second new branch: the same pull with HQ's change log pages already in its cache.
+        result["first_pull_hq_warm"] = first_pull(dsn, server.url, tmp, "1023")
     finally:
         if server is not None:
             server.stop()

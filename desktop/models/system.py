@@ -42,6 +42,9 @@ class OutboxEntry(Base):
     """A change headquarters must receive; removed only after HQ acknowledges its batch."""
 
     __tablename__ = "outbox"
+    # Revision 0008: the unsent rows (acked_at NULL) and the month-old ones are each one range,
+    # whatever the outbox's history.
+    __table_args__ = (Index("ix_outbox_acked_at", "acked_at"),)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid7)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

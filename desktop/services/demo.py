@@ -10,8 +10,9 @@ authorities; and the demo users clerk/clerk1234, supervisor/super1234, letters/l
 admin/admin1234 on a store `new_demo_store` made).
 
 This is a bulk load, not a use case: it bypasses the ORM and the per-person mutations, and
-writes ONE audit row (`demo.fill`, with the summary) and no outbox rows (demo people must
-never travel to headquarters). The SSNs and central temporary numbers it uses are recorded
+writes ONE audit row (`demo.fill`, with the summary) and no outbox rows: those are written in
+bulk when the store joins a headquarters (services/demo_outbox.py), so the demo branch's people
+reach HQ then, in the shape a counter would have sent them. The SSNs and central temporary numbers it uses are recorded
 as number blocks of source `demo`, already consumed, so later enrolments never reuse them.
 A seed reproduces every value except row ids and timestamps (ids are time-ordered UUIDs).
 """

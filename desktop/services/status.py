@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
-from desktop.models import OutboxEntry
+from desktop.sync.outbox import pending_count
 
 from .store import Store
 
@@ -23,9 +21,10 @@ def branch_facts(store: Store) -> BranchFacts:
 
 
 def pending_outbox(store: Store) -> int:
-    """Changes not yet acknowledged by headquarters (sync removes or acks them)."""
+    """Changes not yet acknowledged by headquarters: an index range of the unsent rows
+    (revision 0008), not a walk through the month of sent ones the outbox keeps."""
     with store.sessions() as s:
-        return s.scalar(select(func.count()).select_from(OutboxEntry).where(OutboxEntry.acked_at.is_(None))) or 0
+        return pending_count(s)
 
 
 def sync_configured(store: Store) -> bool:

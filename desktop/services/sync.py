@@ -39,6 +39,7 @@ from desktop.sync.round import Progress, SyncReport, sync_round
 
 from .actor import Actor
 from .admin import FirstBlock, branch_facts, init_store_with
+from .demo_outbox import announce_demo_people
 from .numbering import starter_blocks
 from .store import Store
 
@@ -52,7 +53,7 @@ class NotJoined(InvalidValue):
 
 
 def hq_client(store: Store, url: str | None = None, token: str | None = None, *,
-              connect_timeout: float = CONNECT_TIMEOUT) -> HqClient:
+              connect_timeout: float = CONNECT_TIMEOUT, read_timeout: float | None = None) -> HqClient:
     """A client for the URL/token given, else those stored by `init --hq`."""
     url = url or store.settings.get(HQ_URL, "")
     token = token or store.settings.get(HQ_TOKEN, "")
@@ -60,7 +61,9 @@ def hq_client(store: Store, url: str | None = None, token: str | None = None, *,
         raise NotJoined("این شعبه به ستاد وصل نشده است؛ نشانی و توکن ستاد را بدهید (--hq و --token).",
                         "this store has no headquarters address and token; give --hq URL --token T",
                         field="hq")
-    return HqClient(url, token, connect_timeout=connect_timeout)
+    if read_timeout is None:
+        return HqClient(url, token, connect_timeout=connect_timeout)
+    return HqClient(url, token, connect_timeout=connect_timeout, read_timeout=read_timeout)
 
 
 def is_joined(store: Store) -> bool:
@@ -72,6 +75,8 @@ def sync_now(store: Store, actor: Actor | None, *, url: str | None = None, token
     """One round. Raises HqUnreachable (exit 6; nothing lost) or HqRefused after recording it."""
     if actor is not None:
         require(actor.role, "sync.run")
+    if url and token and not is_joined(store):
+        announce_demo_people(store)  # joining: a demo store's people go up with this round
     with hq_client(store, url, token) as client:
         report = sync_round(store, client, cancel=cancel or (lambda: False), progress=progress)
     if url and token and not is_joined(store):
@@ -80,6 +85,7 @@ def sync_now(store: Store, actor: Actor | None, *, url: str | None = None, token
 
 
 def remember_headquarters(store: Store, url: str, token: str) -> None:
+    announce_demo_people(store)  # once, and only for a store holding demo data
     with store.sessions() as s, s.begin():
         put_setting(s, HQ_URL, url)
         put_setting(s, HQ_TOKEN, token)

@@ -121,12 +121,12 @@ class _Deadline:
 
 class HqClient:
     def __init__(self, url: str, token: str, *, transport: httpx.BaseTransport | None = None,
-                 connect_timeout: float = CONNECT_TIMEOUT) -> None:
+                 connect_timeout: float = CONNECT_TIMEOUT, read_timeout: float = READ_TIMEOUT) -> None:
         self.url = check_hq_url(url)
         self._http = httpx.Client(
             base_url=self.url, transport=transport, verify=_tls_context(),
             headers={"Authorization": f"Bearer {check_token(token)}", "Accept": "application/json"},
-            timeout=httpx.Timeout(READ_TIMEOUT, connect=connect_timeout),
+            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
         )
         self._deadline = _Deadline()
 

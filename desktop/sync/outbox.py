@@ -39,6 +39,11 @@ class MarkedBatch:
     quarantined: int
 
 
+# Every question about unsent rows names `acked_at IS NULL`: on ix_outbox_acked_at (revision
+# 0008) that is the queue alone, never the month of sent rows the outbox keeps.
+_UNSENT = OutboxEntry.acked_at.is_(None)
+
+
 def open_batch(session: Session) -> int | None:
     """The batch built and not yet acknowledged, if any.
 
@@ -49,17 +54,15 @@ def open_batch(session: Session) -> int | None:
     newest = (session.scalar(select(SyncState.next_batch_seq).where(SyncState.id == 1)) or 1) - 1
     if newest < 1:
         return None
-    waiting = session.scalar(select(OutboxEntry.seq).where(OutboxEntry.batch_seq == newest,
-                                                           OutboxEntry.acked_at.is_(None)).limit(1))
+    waiting = session.scalar(select(OutboxEntry.seq).where(_UNSENT, OutboxEntry.batch_seq == newest)
+                             .limit(1))
     return None if waiting is None else newest
 
 
 def has_unsent(session: Session) -> bool:
-    """Anything to push: an open batch, or rows in no batch yet (index probes only, so an idle
-    round stays cheap however long the outbox's history)."""
-    if open_batch(session) is not None:
-        return True
-    return session.scalar(select(OutboxEntry.seq).where(OutboxEntry.batch_seq.is_(None)).limit(1)) is not None
+    """Anything to push: an open batch or rows in no batch yet — exactly the rows not
+    acknowledged (a row is marked only with its whole batch). One probe of ix_outbox_acked_at."""
+    return session.scalar(select(OutboxEntry.seq).where(_UNSENT).limit(1)) is not None
 
 
 def assign_batch(session: Session, limit: int = wire.MAX_BATCH_CHANGES) -> int | None:
@@ -68,9 +71,8 @@ def assign_batch(session: Session, limit: int = wire.MAX_BATCH_CHANGES) -> int |
     open_seq = open_batch(session)
     if open_seq is not None:
         return open_seq
-    # Rows in no batch are never acknowledged. NULL sorts first in ix_outbox_batch_seq and the
-    # index's entries of one key are in seq order, so this is an index range, not a table scan.
-    oldest = (select(OutboxEntry.seq).where(OutboxEntry.batch_seq.is_(None))
+    # Rows in no batch are never acknowledged: an index range of the queue, not a table scan.
+    oldest = (select(OutboxEntry.seq).where(_UNSENT, OutboxEntry.batch_seq.is_(None))
               .order_by(OutboxEntry.seq).limit(limit))
     state = sync_state(session)
     batch_seq = state.next_batch_seq
@@ -143,7 +145,7 @@ def read_ahead(session: Session, limit: int = wire.MAX_BATCH_CHANGES) -> ReadAhe
     """The changes the next assign_batch will take, encoded (in a reader's transaction)."""
     read_only(session)
     rows = session.connection().execute(
-        _CHANGE_ROWS.where(OutboxEntry.batch_seq.is_(None)).order_by(OutboxEntry.seq).limit(limit)).all()
+        _CHANGE_ROWS.where(_UNSENT, OutboxEntry.batch_seq.is_(None)).order_by(OutboxEntry.seq).limit(limit)).all()
     if not rows:
         return None
     return ReadAhead(tuple(row.seq for row in rows), _encode_changes(session, rows))
@@ -212,18 +214,9 @@ def _quarantine(session: Session, batch_seq: int, rejections: list[wire.Rejectio
 
 
 def pending_count(session: Session) -> int:
-    """Rows not yet acknowledged: those in no batch plus the open batch's (see open_batch), two
-    ranges of ix_outbox_batch_seq — counting `acked_at IS NULL` read the whole outbox, a month
-    of acknowledged rows, on every round, idle or not."""
-    unbatched = session.scalar(select(func.count()).select_from(OutboxEntry)
-                               .where(OutboxEntry.batch_seq.is_(None))) or 0
-    open_seq = open_batch(session)
-    if open_seq is None:
-        return unbatched
-    in_open = session.scalar(select(func.count()).select_from(OutboxEntry)
-                             .where(OutboxEntry.batch_seq == open_seq,
-                                    OutboxEntry.acked_at.is_(None))) or 0
-    return unbatched + in_open
+    """Rows not yet acknowledged: a count of the NULL range of ix_outbox_acked_at (without it,
+    counting `acked_at IS NULL` read the whole outbox, a month of sent rows, every round)."""
+    return session.scalar(select(func.count()).select_from(OutboxEntry).where(_UNSENT)) or 0
 
 
 def quarantined_count(session: Session) -> int:

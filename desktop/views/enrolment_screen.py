@@ -86,6 +86,7 @@ class Screen(QWidget):
         self.bar.listed.connect(self._offer_drafts)
         self.keeper.saved.connect(lambda _id: self.bar.show_drafts())
         self.number.asked.answered.connect(self._resume_step)
+        self.number.central_asked.answered.connect(self._resume_step)  # HQ asked after the store
         QShortcut(QKeySequence("Ctrl+S"), self, self._save_draft_now)
         QShortcut(QKeySequence("Ctrl+N"), self, self.start_over)
         QShortcut(QKeySequence("Ctrl+P"), self, self.print_slip)

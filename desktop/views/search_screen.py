@@ -5,6 +5,10 @@ only the newest query's answer is shown, so the window never waits on the store;
 are keyset pages fetched as the table scrolls. A change committed anywhere in the application
 (an enrolment, a new number, an ended relationship) re-runs the query on screen. Enter or
 double-click opens the person file.
+
+A valid national code that finds nobody here is asked of headquarters (briefly, off the GUI
+thread; offline says nothing more): someone enrolled at another branch is shown as such, with
+«آوردن پرونده از ستاد» to bring the person in — the search then finds them here.
 """
 
 from __future__ import annotations
@@ -21,12 +25,21 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.domain import identifiers
+from desktop.domain.errors import DomainError
+from desktop.domain.roles import allowed
 from desktop.domain.text import persian_digits
+from desktop.services.central_record import (
+    CentralRecord,
+    ask_headquarters,
+    bring_from_headquarters,
+)
 from desktop.services.changes import ChangeKind, Changes
 from desktop.services.search import SearchPage, search_people
 
@@ -35,6 +48,7 @@ from .messages import error_text
 from .operations import Operation
 from .person_file import PersonFileDialog, open_person_file
 from .person_table_model import PersonTableModel
+from .rtl import code_run
 
 DEBOUNCE_MS = 250
 
@@ -68,6 +82,11 @@ class Screen(QWidget):
         self.query.setClearButtonEnabled(True)
         self.query.setMinimumHeight(34)
         self.status = QLabel("برای جستجو تایپ کنید.")
+        self.central: CentralRecord | None = None
+        self.bring = QPushButton("آوردن پرونده از ستاد")
+        self.bring.setObjectName("bringFromHq")
+        self.bring.hide()
+        self.bring.clicked.connect(self._bring)
         self.table = SearchTable()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -79,6 +98,7 @@ class Screen(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.query)
         layout.addWidget(self.status)
+        layout.addWidget(self.bring)
         layout.addWidget(self.table)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -99,6 +119,8 @@ class Screen(QWidget):
         self._debounce.stop()
         text = self.query.text()
         self._current = next(self._generation)
+        self.central = None
+        self.bring.hide()
         if not text.strip():
             self.model.clear()
             self.status.setText("برای جستجو تایپ کنید.")
@@ -128,6 +150,41 @@ class Screen(QWidget):
         self.status.setText(result.message or self._summary(result, seconds))
         if self.model.rowCount():
             self.table.selectRow(0)
+        elif not result.hits:
+            self._ask_headquarters(generation, text)
+
+    def _ask_headquarters(self, generation: int, text: str) -> None:
+        try:
+            code = identifiers.national_code(text.strip())
+        except DomainError:
+            return  # a name or another number: nothing HQ is asked about
+        store, actor = self.ctx.store, self.ctx.actor
+        (Operation(self, lambda _job: ask_headquarters(store, actor, code))
+         .on_success(lambda record: self._show_central(generation, record))
+         .on_failure(lambda _exc: None)  # the counter carries on with what the branch has
+         .run())
+
+    def _show_central(self, generation: int, record: CentralRecord) -> None:
+        if generation != self._current or not record.found:
+            return
+        self.central = record
+        self.status.setText(
+            f"در این شعبه نیست. {record.full_name} در شعبه {code_run(record.branch)} نام‌نویسی شده "
+            f"است؛ شماره تامین اجتماعی: {code_run(record.ssn)}.")
+        self.bring.setVisible(allowed(self.ctx.actor.role, "person.enrol"))
+
+    def _bring(self) -> None:
+        code = self.central.snapshot.national_code if self.central and self.central.snapshot else None
+        if not code:
+            return
+        store, actor = self.ctx.store, self.ctx.actor
+        self.bring.setEnabled(False)
+        (Operation(self, lambda _job: bring_from_headquarters(store, actor, code),
+                   title="آوردن پرونده از ستاد")
+         .on_success(lambda _brought: self.search_now())  # the change channel would too
+         .on_failure(lambda exc: self.status.setText(error_text(exc)))
+         .on_finished(lambda: self.bring.setEnabled(True))
+         .run())
 
     def _summary(self, page: SearchPage, seconds: float) -> str:
         if not page.hits:

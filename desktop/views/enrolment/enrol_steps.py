@@ -14,6 +14,12 @@ from desktop.domain.errors import DomainError
 from desktop.domain.roles import allowed
 from desktop.domain.text import normalise_identifier, persian_digits
 from desktop.domain.vocabulary import EMPLOYER_KINDS
+from desktop.services.central_record import (
+    BroughtPerson,
+    CentralRecord,
+    ask_headquarters,
+    bring_from_headquarters,
+)
 from desktop.services.enrolment_lookup import (
     IdentityPreview,
     identity_preview,
@@ -21,6 +27,7 @@ from desktop.services.enrolment_lookup import (
     relationship_kinds,
     workshop_name,
 )
+from desktop.views.operations import Operation
 from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
 
 from ..forms.personal_information_ui import Ui_PersonalInformation
@@ -34,6 +41,7 @@ from .fields import (
     choice_box,
     fill_choices,
 )
+from .live import fail_beside
 from .pages import StepPage
 
 ID_TITLES = {"national_code": "کد ملی", "foreign_id": "شماره اختصاصی اتباع خارجی"}
@@ -69,8 +77,17 @@ class NumberStep(StepPage):
         self.open_file = QPushButton("باز کردن پرونده شخص")
         self.open_file.hide()
         self.form.addRow("", self.open_file)
+        # A national code this store does not know may be someone enrolled at another branch:
+        # headquarters is asked (briefly; offline is silent) before a fresh SSN is offered.
+        self.central: CentralRecord | None = None
+        self.bring = QPushButton("آوردن پرونده از ستاد")
+        self.bring.setObjectName("bringFromHq")
+        self.bring.hide()
+        self.bring.clicked.connect(self._bring)
+        self.form.addRow("", self.bring)
         self.finish()
         self.asked = self.lookup()
+        self.central_asked = self.lookup()
         self.number.changed.connect(self._look_up)
 
     def keyed(self) -> dict[str, str]:
@@ -87,6 +104,9 @@ class NumberStep(StepPage):
         self.kind_label.setText(ID_TITLES[id_kind_of(self.number.text())] if self.number.text().strip() else "")
         self.note.setText("")
         self.open_file.hide()
+        self.central = None
+        self.bring.hide()
+        self.central_asked.drop()
         if not keyed:
             self.asked.drop()
             return
@@ -98,11 +118,47 @@ class NumberStep(StepPage):
         self.preview = preview
         self.note.setText(self._describe())
         self.open_file.setVisible(bool(preview.ssn))
+        code = self.keyed().get("national_code")
+        if code and not preview.known:  # enrolled elsewhere need not be in this registry copy
+            store, actor = self.ctx.store, self.ctx.actor
+            self.central_asked.ask(lambda _job: ask_headquarters(store, actor, code),
+                                   self._show_central, lambda _exc: None)
+
+    def _show_central(self, record: CentralRecord) -> None:
+        if not record.found:
+            return  # not at HQ, HQ unreachable, or not joined: the counter carries on as it was
+        self.central = record
+        self.note.setText(self._describe())
+        self.bring.setVisible(allowed(self.ctx.actor.role, "person.enrol"))
+
+    def _bring(self) -> None:
+        code = self.central.snapshot.national_code if self.central and self.central.snapshot else None
+        if not code:
+            return
+        store, actor = self.ctx.store, self.ctx.actor
+        self.bring.setEnabled(False)
+        (Operation(self, lambda _job: bring_from_headquarters(store, actor, code),
+                   title="آوردن پرونده از ستاد")
+         .on_success(self._brought)
+         .on_failure(fail_beside(self, self.note.setText))
+         .on_finished(lambda: self.bring.setEnabled(True))
+         .run())
+
+    def _brought(self, _brought: BroughtPerson) -> None:
+        self._look_up()  # the store knows the person now: the usual path for a known SSN
 
     def _describe(self) -> str:
         p = self.preview
         if p is None:
             return ""
+        c = self.central
+        if c is not None and c.found:
+            text = (f"{c.full_name} در شعبه {code_run(c.branch)} نام‌نویسی شده است؛ شماره تامین "
+                    f"اجتماعی: {code_run(c.ssn)}. نام‌نویسی تازه با شماره تازه لازم نیست؛ "
+                    "پرونده را از ستاد بیاورید.")
+            if c.conflicts:
+                text += " (ستاد این کد ملی را در بیش از یک شعبه ثبت‌شده می‌داند.)"
+            return text
         if p.ssn and p.ssn_without_main:
             return (f"این شخص شماره تامین اجتماعی {code_run(p.ssn)} را فقط به عنوان فرد تبعی یا کارفرما "
                     "دارد؛ آغاز ارتباط بیمه‌شده اصلی با همین شماره ممکن است و پرسشنامه نام‌نویسی لازم است "
@@ -124,6 +180,8 @@ class NumberStep(StepPage):
         p = self.preview
         if p is None:
             return "شماره را وارد کنید."
+        if self.central is not None and self.central.found:
+            return self._describe()  # enrolled elsewhere: bring the record, never a second SSN
         if (p.ssn and not p.ssn_without_main) or not p.in_registry or p.dead_on_fa:
             return self._describe()
         return ""
