@@ -10,6 +10,8 @@ this one decides exactly which request suffers, so a seed replays the same story
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -39,6 +41,7 @@ class FaultTransport(httpx.BaseTransport):
     armed: list[Armed] = field(default_factory=list)
     held: list[Held] = field(default_factory=list)
     fired: list[str] = field(default_factory=list)  # what happened, in order (for the model)
+    killer: tuple[Callable[[], None], float] | None = None  # (kill HQ, after seconds)
 
     def arm(self, fault: str, path_suffix: str) -> None:
         assert fault in FAULTS, fault
@@ -47,7 +50,22 @@ class FaultTransport(httpx.BaseTransport):
     def disarm(self) -> None:
         self.armed.clear()
 
+    def kill_during_next_push(self, kill: Callable[[], None], after: float) -> None:
+        """The next push goes out and HQ is killed `after` seconds later, answer or not."""
+        self.killer = (kill, after)
+
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.killer is not None and request.url.path.endswith("/sync/push"):
+            kill, after = self.killer
+            self.killer = None
+            timer = threading.Timer(after, kill)
+            timer.start()
+            try:
+                response = self.inner.handle_request(request)
+                response.read()
+            finally:
+                timer.join()
+            raise httpx.ReadError("fault: HQ was killed", request=request)
         fault = self._take(request.url.path)
         if fault is None:
             return self.inner.handle_request(request)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import random
 import signal
+import time
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -124,9 +125,11 @@ class World:
         self.branches: list[Seen] = []
         self.log: deque[str] = deque(maxlen=40)
         self.counts: Counter[str] = Counter()
+        self.cpu: Counter[str] = Counter()  # seconds of this process's CPU per kind of operation
+        self.wall: Counter[str] = Counter()
         self.double_enrolled: dict[str, set[str]] = {}  # national code → branches
-        self.hq_restarts_left = 1
-        self.kills_left = 4
+        self.hq_restarts_left = 2
+        self.kills_left = 8
         self.serial = 0
         self.scans = [image_bytes("PNG", size=(120, 160), shade=s) for s in (10, 90, 170)]
 
@@ -181,21 +184,27 @@ class World:
     # --- the run ------------------------------------------------------------------------------
 
     def run(self, ops: int) -> None:
-        table: list[tuple[int, Callable[[], str | None]]] = [
-            (24, self.op_enrol), (8, self.op_dependant), (7, self.op_relationship),
-            (4, self.op_correction), (12, self.op_inquiry), (2, self.op_certificate),
-            (3, self.op_paper), (2, self.op_workshop), (1, self.op_authority),
+        # Weights: counter work is most of it (a sync round carries ~25 changes), faults often
+        # enough that each kind meets every branch; kills and HQ restarts are capped per run
+        # (kills_left, hq_restarts_left) because each costs a process start on a loaded machine.
+        table: list[tuple[float, Callable[[], str | None]]] = [
+            (22, self.op_enrol), (8, self.op_dependant), (8, self.op_relationship),
+            (2, self.op_correction), (20, self.op_inquiry), (1, self.op_certificate),
+            (3, self.op_paper), (3, self.op_workshop), (2, self.op_authority),
             (1, self.op_enrol_elsewhere), (1, self.op_use_numbers),
-            (5, self.op_sync), (4, self.op_faulty_sync), (1, self.op_release_held),
-            (1, self.op_replay_old), (1, self.op_kill_sync), (1, self.op_restart_hq),
+            (2, self.op_sync), (2, self.op_faulty_sync), (0.5, self.op_release_held),
+            (0.5, self.op_replay_old), (0.3, self.op_kill_sync), (0.1, self.op_restart_hq),
         ]
         weights = [w for w, _ in table]
         for n in range(ops):
             (op,) = self.rng.choices([f for _, f in table], weights)
+            cpu, wall = time.process_time(), time.monotonic()
             done = op()
             name = op.__name__.removeprefix("op_")
             self.log.append(f"{n}: {name} {done or '-'}")
             self.counts[name if done != "skip" else "skipped"] += 1
+            self.cpu[name] += time.process_time() - cpu
+            self.wall[name] += time.monotonic() - wall
 
     def pick(self) -> Seen:
         return self.rng.choice(self.branches)
@@ -412,11 +421,15 @@ class World:
             return "skip"
         self.hq_restarts_left -= 1
         seen = self.pick()
-        # HQ dies while this branch's round is under way: a request in flight when it dies.
-        self.hq.kill()
+        # HQ dies (SIGKILL) while this branch's push is on its way or being applied.
+        delay = self.rng.uniform(0.0, 0.05)
+        seen.transport.kill_during_next_push(self.hq.kill, delay)
         outcome = self._round(seen)
+        if self.hq.process is not None:  # the round pushed nothing: kill it now
+            self.hq.kill()
+        self._round(seen)  # HQ down: offline, nothing lost
         self.hq.start()
-        return f"{seen.code} {outcome}"
+        return f"{seen.code} {delay * 1000:.0f}ms {outcome}"
 
     def _round(self, seen: Seen) -> str:
         self._capture_pushes(seen)
@@ -573,7 +586,10 @@ class World:
             check(local == count, f"{branch}: {local} inquiry records here, {count} at HQ")
 
     def summary(self) -> str:
-        return orjson.dumps({"seed": self.seed, "ops": dict(sorted(self.counts.items()))}).decode()
+        return orjson.dumps({"seed": self.seed, "ops": dict(sorted(self.counts.items())),
+                             "cpu_ms": {k: round(1000 * v / max(1, self.counts[k])) for k, v in self.cpu.items()},
+                             "wall_ms": {k: round(1000 * v / max(1, self.counts[k])) for k, v in self.wall.items()},
+                             }).decode()
 
 
 def _is_single(seen: Seen, nc: str) -> bool:
