@@ -29,8 +29,8 @@ if os.environ.get("BD_SYNC_SEED"):
 elif SOAK:
     SEEDS = list(range(101, 121))
 else:
-    SEEDS = [1, 2, 3, 4]
-OPS = int(os.environ.get("BD_SYNC_OPS", "10000" if SOAK else "2500"))
+    SEEDS = [1, 2]  # two cases, so `-n 2` runs them side by side
+OPS = int(os.environ.get("BD_SYNC_OPS", "10000" if SOAK else "5000"))
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +61,8 @@ def test_random_work_and_faults_at_five_branches_converge_on_hq(seed: int, tmp_p
     except BaseException as exc:
         story = "\n".join(world.log)
         raise AssertionError(f"sync model broke with seed {seed} ({type(exc).__name__}: {exc})\n"
-                             f"replay: {replay(seed)}\nlast operations:\n{story}") from exc
+                             f"replay: {replay(seed)}\nlast operations:\n{story}\n"
+                             f"{world.nemesis.describe()}") from exc
     finally:
         world.close()
     print(f"\n{world.summary()} passes={passes} set-up={laps[0] - started:.1f}s"
