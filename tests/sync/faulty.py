@@ -43,6 +43,7 @@ class FaultTransport(httpx.BaseTransport):
     held: list[Held] = field(default_factory=list)
     fired: list[str] = field(default_factory=list)  # what happened, in order (for the model)
     killer: tuple[Callable[[], None], float] | None = None  # (kill HQ, after seconds)
+    hooks: list[tuple[str, Callable[[], object]]] = field(default_factory=list)
 
     def arm(self, fault: str, path_suffix: str) -> None:
         assert fault in FAULTS, fault
@@ -50,12 +51,23 @@ class FaultTransport(httpx.BaseTransport):
 
     def disarm(self) -> None:
         self.armed.clear()
+        self.hooks.clear()
+
+    def before_next(self, path_suffix: str, hook: Callable[[], object]) -> None:
+        """Run `hook` when the next request for `path_suffix` is about to go out (on the thread
+        that sends it — for a push, the round's sender thread while the round reads ahead)."""
+        self.hooks.append((path_suffix, hook))
 
     def kill_during_next_push(self, kill: Callable[[], None], after: float) -> None:
         """The next push goes out and HQ is killed `after` seconds later, answer or not."""
         self.killer = (kill, after)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        for n, (suffix, hook) in enumerate(self.hooks):
+            if request.url.path.endswith(suffix):
+                del self.hooks[n]
+                hook()
+                break
         if self.killer is not None and request.url.path.endswith("/sync/push"):
             kill, after = self.killer
             self.killer = None
@@ -99,10 +111,17 @@ class FaultTransport(httpx.BaseTransport):
             response.close()
         return response
 
-    def release(self) -> list[tuple[Held, httpx.Response]]:
-        """Deliver every held request now (late), oldest first, each with HQ's answer."""
+    def release(self) -> list[tuple[Held, httpx.Response | None]]:
+        """Deliver every held request now (late), oldest first, each with HQ's answer (None:
+        the late copy was lost too — through the wire nemesis it meets faults of its own)."""
         held, self.held = self.held, []
-        return [(h, self._deliver(h)) for h in held]
+        answers: list[tuple[Held, httpx.Response | None]] = []
+        for h in held:
+            try:
+                answers.append((h, self._deliver(h)))
+            except httpx.TransportError:
+                answers.append((h, None))
+        return answers
 
     def close(self) -> None:
         self.inner.close()

@@ -207,7 +207,7 @@ class World:
         table: list[tuple[float, Callable[[], str | None]]] = [
             (22, self.op_enrol), (8, self.op_dependant), (8, self.op_relationship), (2, self.op_end_dependency),
             (2, self.op_correction), (20, self.op_inquiry), (1, self.op_certificate),
-            (3, self.op_paper), (3, self.op_workshop), (2, self.op_authority),
+            (3, self.op_paper), (3, self.op_workshop), (1, self.op_workshop_twice), (2, self.op_authority),
             (1, self.op_enrol_elsewhere), (1, self.op_use_numbers),
             (2, self.op_sync), (2, self.op_faulty_sync), (0.5, self.op_release_held),
             (0.5, self.op_replay_old), (0.3, self.op_kill_sync), (0.1, self.op_restart_hq),
@@ -231,8 +231,8 @@ class World:
 
     # --- counter work -------------------------------------------------------------------------
 
-    def op_enrol(self) -> str | None:
-        seen = self.pick()
+    def op_enrol(self, seen: Seen | None = None) -> str | None:
+        seen = seen or self.pick()
         if seen.singles and (not seen.families or self.rng.random() < 0.6):
             person = seen.singles.pop()
         elif seen.families:
@@ -257,8 +257,8 @@ class World:
         seen.years[nc] = 1380
         self._mutated(seen)
 
-    def op_dependant(self) -> str | None:
-        seen = self.pick()
+    def op_dependant(self, seen: Seen | None = None) -> str | None:
+        seen = seen or self.pick()
         ready = [f for f in seen.families if f.father_enrolled and not (f.wife_added and f.son_added)]
         if not ready:
             return "skip"
@@ -283,7 +283,7 @@ class World:
             return "skip"
         family, link = self.rng.choice(open_links)
         family.links.remove(link)
-        end_dependency(seen.branch.store, seen.branch.admin, link, self.rng.choice(("divorce", "other")),
+        end_dependency(seen.branch.store, seen.boss, link, self.rng.choice(("divorce", "other")),
                        seen.branch.store.today())
         self._mutated(seen)
         return f"{seen.code} {link}"
@@ -291,8 +291,8 @@ class World:
     def _someone(self, seen: Seen) -> str | None:
         return self.rng.choice(list(seen.enrolled)) if seen.enrolled else None
 
-    def op_relationship(self) -> str | None:
-        seen = self.pick()
+    def op_relationship(self, seen: Seen | None = None) -> str | None:
+        seen = seen or self.pick()
         nc = self._someone(seen)
         if nc is None or seen.years[nc] > 1399:
             return "skip"
@@ -318,8 +318,8 @@ class World:
         seen.mutations_since_read += 2
         return f"{seen.code} {nc}"
 
-    def op_inquiry(self) -> str | None:
-        seen = self.pick()
+    def op_inquiry(self, seen: Seen | None = None) -> str | None:
+        seen = seen or self.pick()
         nc = self._someone(seen) if self.rng.random() < 0.8 else self.national_code()
         if nc is None:
             return "skip"
@@ -355,6 +355,19 @@ class World:
         seen.workshops.append(code)
         self._mutated(seen)
         return code
+
+    def op_workshop_twice(self) -> str | None:
+        """Another branch registers the same workshop code under another name before it has
+        heard of it: HQ keeps the first definition and every branch must end up with it."""
+        first, second = self.rng.sample(self.branches, 2)
+        code = self.rng.choice(first.workshops)
+        with second.branch.store.sessions() as s:
+            if s.scalar(select(Workshop.id).where(Workshop.code == code)) is not None:
+                return "skip"
+        add_workshops(second.branch.store, second.branch.admin,
+                      {"code": code, "name": f"کارگاه دوباره {second.code}", "address": "کرج"})
+        self._mutated(second)
+        return f"{first.code}->{second.code} {code}"
 
     def op_authority(self) -> str | None:
         seen = self.pick()
@@ -402,9 +415,13 @@ class World:
 
     def op_faulty_sync(self) -> str | None:
         seen = self.pick()
-        fault = self.rng.choice(("drop_request", "drop_response", "duplicate", "hold"))
+        fault = self.rng.choice(("drop_request", "drop_response", "duplicate", "hold", "counter"))
         path = self.rng.choices((PUSH, PULL, LEASE), (6, 2, 1))[0]
-        seen.transport.arm(fault, path)
+        if fault == "counter":  # the counter goes on while a request is on the wire (another thread)
+            work = self.rng.choice((self.op_enrol, self.op_relationship, self.op_inquiry, self.op_dependant))
+            seen.transport.before_next(path, lambda: work(seen))
+        else:
+            seen.transport.arm(fault, path)
         outcome = self._round(seen)
         seen.transport.disarm()
         return f"{fault} {path} {outcome}"
@@ -416,6 +433,8 @@ class World:
         if not seen.transport.held:
             return "skip"
         for held, response in seen.transport.release():
+            if response is None:
+                continue
             check(response.status_code < 500, f"HQ answered a late request with {response.status_code}")
             if httpx.URL(held.url).path.endswith(PUSH):
                 check(response.status_code == 200, f"late push refused: {response.text[:300]}")
