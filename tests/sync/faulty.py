@@ -33,6 +33,7 @@ class Held:
 class Armed:
     fault: str
     path_suffix: str
+    skip: int = 0  # matching requests to let through first (e.g. the second batch of a round)
 
 
 @dataclass
@@ -45,9 +46,9 @@ class FaultTransport(httpx.BaseTransport):
     killer: tuple[Callable[[], None], float] | None = None  # (kill HQ, after seconds)
     hooks: list[tuple[str, Callable[[], object]]] = field(default_factory=list)
 
-    def arm(self, fault: str, path_suffix: str) -> None:
+    def arm(self, fault: str, path_suffix: str, skip: int = 0) -> None:
         assert fault in FAULTS, fault
-        self.armed.append(Armed(fault, path_suffix))
+        self.armed.append(Armed(fault, path_suffix, skip))
 
     def disarm(self) -> None:
         self.armed.clear()
@@ -98,6 +99,9 @@ class FaultTransport(httpx.BaseTransport):
     def _take(self, path: str) -> str | None:
         for n, armed in enumerate(self.armed):
             if path.endswith(armed.path_suffix):
+                if armed.skip:
+                    armed.skip -= 1
+                    return None
                 del self.armed[n]
                 return armed.fault
         return None

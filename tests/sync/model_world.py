@@ -25,6 +25,7 @@ import signal
 import time
 from collections import Counter, deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,7 @@ class World:
         self.double_enrolled: dict[str, set[str]] = {}  # national code → branches
         self.hq_restarts_left = 2
         self.kills_left = 8
+        self.backlogs_left = 2
         self.serial = 0
         self.scans = [image_bytes("PNG", size=(120, 160), shade=s) for s in (10, 90, 170)]
         self.nemesis = Nemesis(upstream=("127.0.0.1", hq.port), seed=seed).start()
@@ -207,19 +209,21 @@ class World:
         table: list[tuple[float, Callable[[], str | None]]] = [
             (22, self.op_enrol), (8, self.op_dependant), (8, self.op_relationship), (2, self.op_end_dependency),
             (2, self.op_correction), (20, self.op_inquiry), (1, self.op_certificate),
-            (3, self.op_paper), (3, self.op_workshop), (1, self.op_workshop_twice), (2, self.op_authority),
+            (3, self.op_paper), (3, self.op_workshop), (1, self.op_workshop_twice), (0.1, self.op_backlog), (2, self.op_authority),
             (1, self.op_enrol_elsewhere), (1, self.op_use_numbers),
-            (2, self.op_sync), (2, self.op_faulty_sync), (0.5, self.op_release_held),
+            (2, self.op_sync), (2, self.op_faulty_sync), (0.7, self.op_sync_together), (0.5, self.op_release_held),
             (0.5, self.op_replay_old), (0.3, self.op_kill_sync), (0.1, self.op_restart_hq),
         ]
         weights = [w for w, _ in table]
-        for n in range(ops):
+        n = 0
+        while n < ops:  # operations done; a skipped pick (nothing to do) does not count
             (op,) = self.rng.choices([f for _, f in table], weights)
             cpu, wall = time.process_time(), time.monotonic()
             done = op()
             name = op.__name__.removeprefix("op_")
             self.log.append(f"{n}: {name} {done or '-'}")
             self.counts[name if done != "skip" else "skipped"] += 1
+            n += done != "skip"
             self.cpu[name] += time.process_time() - cpu
             self.wall[name] += time.monotonic() - wall
 
@@ -369,6 +373,28 @@ class World:
         self._mutated(second)
         return f"{first.code}->{second.code} {code}"
 
+    def op_backlog(self) -> str | None:
+        """A branch back from days offline: more than a batch waits (one mutation registering
+        1,100-1,600 workshops), so its round pushes several batches — reading ahead while each is
+        on the wire — with a fault at a later batch; every other branch then pulls several pages."""
+        if self.backlogs_left <= 0:
+            return "skip"
+        self.backlogs_left -= 1
+        seen = self.pick()
+        first = self.serial + 1
+        count = self.rng.randint(1100, 1600)
+        self.serial += count
+        codes = [f"{seen.code}{n:06d}" for n in range(first, first + count)]
+        add_workshops(seen.branch.store, seen.branch.admin,
+                      [{"code": code, "name": f"کارگاه {code}"} for code in codes])
+        seen.workshops.extend(codes)
+        seen.mutations_since_read += count
+        fault = self.rng.choice(("drop_request", "drop_response", "duplicate", "hold"))
+        seen.transport.arm(fault, PUSH, skip=1)
+        outcome = self._round(seen)
+        seen.transport.disarm()
+        return f"{seen.code} {count} workshops, {fault} at batch 2: {outcome}"
+
     def op_authority(self) -> str | None:
         seen = self.pick()
         self.serial += 1
@@ -425,6 +451,19 @@ class World:
         outcome = self._round(seen)
         seen.transport.disarm()
         return f"{fault} {path} {outcome}"
+
+    def op_sync_together(self) -> str | None:
+        """Several branches' rounds at the same moment (threads): HQ applies their batches
+        concurrently — the same national code enrolled at two of them included."""
+        group = self.rng.sample(self.branches, self.rng.randint(2, len(self.branches)))
+        for seen in group:
+            if self.rng.random() < 0.3:
+                seen.transport.arm(self.rng.choice(("drop_request", "drop_response", "duplicate")), PUSH)
+        with ThreadPoolExecutor(max_workers=len(group)) as pool:
+            outcomes = list(pool.map(self._round, group))
+        for seen in group:
+            seen.transport.disarm()
+        return " ".join(f"{seen.code}:{outcome}" for seen, outcome in zip(group, outcomes, strict=True))
 
     def op_release_held(self) -> str | None:
         """Requests held back arrive now, after the branch moved on: an old batch after newer
