@@ -11,7 +11,7 @@ this one decides exactly which request suffers, so a seed replays the same story
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import httpx
@@ -115,17 +115,16 @@ class FaultTransport(httpx.BaseTransport):
             response.close()
         return response
 
-    def release(self) -> list[tuple[Held, httpx.Response | None]]:
+    def release(self) -> Iterator[tuple[Held, httpx.Response | None]]:
         """Deliver every held request now (late), oldest first, each with HQ's answer (None:
-        the late copy was lost too — through the wire nemesis it meets faults of its own)."""
+        the late copy was lost too — through the wire nemesis it meets faults of its own). One
+        at a time: the caller looks at HQ between two deliveries."""
         held, self.held = self.held, []
-        answers: list[tuple[Held, httpx.Response | None]] = []
         for h in held:
             try:
-                answers.append((h, self._deliver(h)))
+                yield h, self._deliver(h)
             except httpx.TransportError:
-                answers.append((h, None))
-        return answers
+                yield h, None
 
     def close(self) -> None:
         self.inner.close()

@@ -42,6 +42,7 @@ from desktop.models import (
     OutboxEntry,
     Person,
     Relationship,
+    SyncConflict,
     SyncQuarantine,
     Workshop,
 )
@@ -142,7 +143,7 @@ class World:
         self.double_enrolled: dict[str, set[str]] = {}  # national code → branches
         self.hq_restarts_left = 2
         self.kills_left = 8
-        self.backlogs_left = 2
+        self.backlogs_left = 1
         self.serial = 0
         self.scans = [image_bytes("PNG", size=(120, 160), shade=s) for s in (10, 90, 170)]
         self.nemesis = Nemesis(upstream=("127.0.0.1", hq.port), seed=seed).start()
@@ -375,14 +376,14 @@ class World:
 
     def op_backlog(self) -> str | None:
         """A branch back from days offline: more than a batch waits (one mutation registering
-        1,100-1,600 workshops), so its round pushes several batches — reading ahead while each is
+        1,001-1,300 workshops), so its round pushes several batches — reading ahead while each is
         on the wire — with a fault at a later batch; every other branch then pulls several pages."""
         if self.backlogs_left <= 0:
             return "skip"
         self.backlogs_left -= 1
         seen = self.pick()
         first = self.serial + 1
-        count = self.rng.randint(1100, 1600)
+        count = self.rng.randint(1001, 1300)
         self.serial += count
         codes = [f"{seen.code}{n:06d}" for n in range(first, first + count)]
         add_workshops(seen.branch.store, seen.branch.admin,
@@ -450,7 +451,7 @@ class World:
             seen.transport.arm(fault, path)
         outcome = self._round(seen)
         seen.transport.disarm()
-        return f"{fault} {path} {outcome}"
+        return f"{seen.code} {fault} {path} {outcome}"
 
     def op_sync_together(self) -> str | None:
         """Several branches' rounds at the same moment (threads): HQ applies their batches
@@ -471,12 +472,25 @@ class World:
         seen = self.pick()
         if not seen.transport.held:
             return "skip"
+        before = self._hq_received_count(seen.code)
         for held, response in seen.transport.release():
             if response is None:
                 continue
             check(response.status_code < 500, f"HQ answered a late request with {response.status_code}")
-            if httpx.URL(held.url).path.endswith(PUSH):
-                check(response.status_code == 200, f"late push refused: {response.text[:300]}")
+            if not httpx.URL(held.url).path.endswith(PUSH):
+                continue
+            check(response.status_code == 200, f"late push refused: {response.text[:300]}")
+            batch_seq = orjson.loads(held.body)["batch_seq"]
+            with seen.branch.store.sessions() as s:
+                acked = s.scalar(select(func.count()).select_from(OutboxEntry).where(
+                    OutboxEntry.batch_seq == batch_seq, OutboxEntry.acked_at.is_not(None)))
+            if response.json()["status"] == "applied":  # its first arrival: the branch never had an answer
+                check(acked == 0, f"batch {batch_seq} applied again after the branch had its acknowledgement")
+                before = self._hq_received_count(seen.code)
+            else:
+                after = self._hq_received_count(seen.code)
+                check(after == before, f"a late copy of batch {batch_seq} ({response.text[:200]}) at {seen.code}:"
+                      f" HQ held {before} changes before, {after} after")
         return seen.code
 
     def op_replay_old(self) -> str | None:
@@ -694,6 +708,13 @@ class World:
         conflicts = {nc: set(branches) for nc, branches in hq_rows(
             self.hq.dsn, "SELECT national_code, branches FROM conflict WHERE kind = 'national_code_enrolled_twice'")}
         check(conflicts == self.double_enrolled, "HQ's conflicts differ from the national codes enrolled twice")
+        for seen in self.branches:  # and each branch concerned was told, with every branch named
+            with seen.branch.store.sessions() as s:
+                told = {nc: set(orjson.loads(branches)) for nc, branches in s.execute(
+                    select(SyncConflict.national_code, SyncConflict.branches)
+                    .where(SyncConflict.resolved_at.is_(None)))}
+            mine = {nc: b for nc, b in self.double_enrolled.items() if seen.code in b}
+            check(told == mine, f"{seen.code}: conflicts told {sorted(told)[:3]}, expected {sorted(mine)[:3]}")
         self._verify_relationships()
         inquiries = hq_rows(self.hq.dsn, "SELECT branch, count(*) FROM inquiry_record GROUP BY branch")
         for branch, count in inquiries:
