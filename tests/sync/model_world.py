@@ -212,7 +212,7 @@ class World:
             (2, self.op_correction), (20, self.op_inquiry), (1, self.op_certificate),
             (3, self.op_paper), (3, self.op_workshop), (1, self.op_workshop_twice), (0.1, self.op_backlog), (2, self.op_authority),
             (1, self.op_enrol_elsewhere), (1, self.op_use_numbers),
-            (2, self.op_sync), (2, self.op_faulty_sync), (0.7, self.op_sync_together), (0.5, self.op_release_held),
+            (1.5, self.op_sync), (1.5, self.op_faulty_sync), (0.35, self.op_sync_together), (0.5, self.op_release_held),
             (0.5, self.op_replay_old), (0.3, self.op_kill_sync), (0.1, self.op_restart_hq),
         ]
         weights = [w for w, _ in table]
