@@ -664,6 +664,7 @@ class World:
                   f"{len(seen.acknowledged - held)} acknowledged changes")
             check(integrity(seen.branch.store) == "ok", f"{seen.code}: integrity_check failed")
         self._verify_numbers()
+        self._verify_leases()
         self._verify_reference()
         self._verify_persons()
 
@@ -690,6 +691,24 @@ class World:
         check(set(hq_numbers) == set(numbers), "HQ's insurance numbers differ from the branches' "
               f"(only at HQ {sorted(set(hq_numbers) - set(numbers))[:5]},"
               f" only at branches {sorted(set(numbers) - set(hq_numbers))[:5]})")
+
+    def _verify_leases(self) -> None:
+        """Every block a branch holds from HQ is a lease HQ granted to that branch, and no two
+        branches' blocks overlap (whatever requests were lost, doubled or held back)."""
+        granted = {(str(i), b, k, f, last) for i, b, k, f, last in hq_rows(
+            self.hq.dsn, "SELECT id, branch, kind, first, last FROM number_lease")}
+        held: list[tuple[str, int, int, str]] = []
+        for seen in self.branches:
+            with seen.branch.store.sessions() as s:
+                blocks = s.execute(select(NumberBlock.lease_id, NumberBlock.kind, NumberBlock.first,
+                                          NumberBlock.last).where(NumberBlock.source == "hq")).all()
+            for lease_id, kind, first, last in blocks:
+                check((str(lease_id), seen.code, kind, first, last) in granted,
+                      f"{seen.code} holds a block HQ did not grant it: {kind} {first}-{last}")
+                held.append((kind, first, last, seen.code))
+        held.sort()
+        for (k1, _, last1, b1), (k2, first2, _, b2) in zip(held, held[1:], strict=False):
+            check(k1 != k2 or first2 > last1, f"blocks of {b1} and {b2} overlap ({k1} at {first2})")
 
     def _verify_reference(self) -> None:
         hq_workshops = dict(hq_rows(self.hq.dsn, "SELECT code, name FROM workshop"))
