@@ -22,6 +22,7 @@ import httpx
 from sqlalchemy.orm import configure_mappers
 
 from desktop.cli.main import run
+from desktop.sync.client import _tls_context
 from desktop.sync.faults import KILL_ENV
 
 
@@ -45,6 +46,7 @@ def main() -> int:
     # parent stays free of connections.
     configure_mappers()
     httpx.Client().close()
+    _tls_context()  # the client's CA bundle, cached: loaded once here, not once per child
     for line in sys.stdin:
         request = json.loads(line)
         pid = os.fork()
