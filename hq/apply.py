@@ -238,8 +238,11 @@ HANDLERS: dict[str, Callable[[Planner, OutgoingChange], list[Effect]]] = {
 def pg_array(values: Iterable[object]) -> str:
     """A PostgreSQL array literal, each element quoted. Sent as one text parameter and cast in
     SQL: psycopg's per-element array adaptation costs more than the query it feeds."""
-    quoted = (str(v).replace("\\", "\\\\").replace('"', '\\"') for v in values)
-    return "{" + ",".join(f'"{q}"' for q in quoted) + "}"
+    texts = [str(v) for v in values]
+    plain = ",".join(texts)  # one scan in C: ids and codes have nothing to escape
+    if '"' in plain or "\\" in plain:
+        texts = [t.replace("\\", "\\\\").replace('"', '\\"') for t in texts]
+    return '{"' + '","'.join(texts) + '"}' if texts else "{}"
 
 
 def dump_json(value: Any) -> str:

@@ -7,6 +7,7 @@ Every expected failure is a bilingual message on stderr and an exit code — 2 b
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Callable
@@ -83,8 +84,25 @@ def cmd_serve(args: argparse.Namespace, engine: Engine) -> None:
     db.check_schema(engine, args.pg)
     if args.max_bad_tokens < 1:
         raise UsageError("--max-bad-tokens باید دست‌کم ۱ باشد.", "--max-bad-tokens must be at least 1")
-    uvicorn.run(create_app(engine, bad_token_limit=args.max_bad_tokens), host=args.host, port=args.port, log_level="warning",
-                access_log=False)
+    app = create_app(engine, bad_token_limit=args.max_bad_tokens)
+    tune_garbage_collector()
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+
+
+# A push batch parses into tens of thousands of small objects (pydantic models, dicts, rows),
+# nearly all freed by reference counting when the request ends. With Python's default
+# thresholds (700 allocations) the cycle collector ran hundreds of times per batch, each pass
+# also walking the whole long-lived heap (the app, SQLAlchemy, pydantic's schemas): about a
+# third of HQ's CPU per pushed change (bench/sync.py, docs/scaling.md). Objects made at start-up
+# are frozen out of collection, and a pass waits for 50,000 new container objects — a few MB
+# of garbage in cycles at most before it is collected.
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
+def tune_garbage_collector() -> None:
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def cmd_branch_add(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:
