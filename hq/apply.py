@@ -246,7 +246,7 @@ def pg_array(values: Iterable[object]) -> str:
 
 
 def dump_json(value: Any) -> str:
-    """JSON text for a jsonb column: orjson (several times the stdlib's speed, and a push writes
+    """JSON text for a json column: orjson (several times the stdlib's speed, and a push writes
     one per change), the stdlib for what orjson refuses (an integer beyond 64 bits)."""
     try:
         return orjson.dumps(value).decode()
@@ -306,7 +306,7 @@ UPDATE person p SET
 FROM json_to_recordset(CAST(:rows AS json)) AS r(
     id uuid, national_code text, foreign_id text, ssn text, first_name text, last_name text,
     father_name text, birth_date date, benefit_birth_date date, gender text, death_date date,
-    enrolled_branch text, enrolled_at timestamptz, snapshot jsonb, updated_from_seq bigint)
+    enrolled_branch text, enrolled_at timestamptz, snapshot json, updated_from_seq bigint)
 WHERE p.id = r.id
 """
 

@@ -64,14 +64,16 @@ def snapshot_documents(session: Session, person_keys: Iterable[str]) -> dict[str
     people: list[Any] = []
     for chunk in _chunks(keys):
         people += conn.execute(select(*_PERSON_COLUMNS).where(as_hex(Person.id).in_(chunk))).all()
+        # .all(): one fetchall, where iterating the result fetched row by row through
+        # SQLAlchemy's wrapper (a sixth of building a batch).
         for pid, role in conn.execute(select(as_hex(PersonRole.person_id), PersonRole.role)
-                                         .where(as_hex(PersonRole.person_id).in_(chunk))):
+                                         .where(as_hex(PersonRole.person_id).in_(chunk))).all():
             roles.setdefault(pid, set()).add(role)
         for pid, kind, value in conn.execute(
                 select(as_hex(InsuranceNumber.person_id), InsuranceNumber.kind, InsuranceNumber.value)
                 .where(as_hex(InsuranceNumber.person_id).in_(chunk),
                        InsuranceNumber.retired_at.is_(None))
-                .order_by(InsuranceNumber.issued_at)):
+                .order_by(InsuranceNumber.issued_at)).all():
             numbers.setdefault(pid, {})[kind] = value
         for pid, record in _relationships(conn, chunk):
             relationships.setdefault(pid, []).append(record)
@@ -98,7 +100,7 @@ def _relationships(conn: Connection, person_keys: Sequence[str]) -> Iterator[tup
         .outerjoin(Workshop, Workshop.id == Relationship.workshop_id)
         .outerjoin(main, main.c.id == Relationship.main_insured_id)
         .where(as_hex(Relationship.person_id).in_(person_keys))
-        .order_by(Relationship.person_id, Relationship.start, Relationship.created_at))
+        .order_by(Relationship.person_id, Relationship.start, Relationship.created_at)).all()
     for pid, rid, kind, start, end, end_reason, number, medical, workshop_code, main_ssn in rows:
         yield pid, {"id": dashed(rid), "kind": kind, "start": start, "end": end,
                     "end_reason": end_reason, "workshop_code": workshop_code,
@@ -124,7 +126,7 @@ def persons_of_changes(session: Session, changes: Iterable[tuple[str, str]]) -> 
             relationship_ids[key] = entity_id
     for chunk in _chunks(list(relationship_ids)):
         for rid, pid in session.connection().execute(select(as_hex(Relationship.id), as_hex(Relationship.person_id))
-                                        .where(as_hex(Relationship.id).in_(chunk))):
+                                        .where(as_hex(Relationship.id).in_(chunk))).all():
             found[("relationship", relationship_ids[rid])] = pid
     return found
 
