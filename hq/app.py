@@ -55,6 +55,7 @@ from .panel import web as panel_web
 from .panel.api import KeyRateLimiter, build_router
 from .pull import pull_body
 from .push import push
+from .runtime import tune_garbage_collector
 from .timing import ServerTiming
 
 log = logging.getLogger("hq")
@@ -211,11 +212,13 @@ RecoveryLimit = Annotated[int, Query(ge=1, le=RECOVERY_PAGE)]
 def app_from_environment() -> FastAPI:
     """The app of one `hq serve` worker process (uvicorn builds it from this factory)."""
     engine = make_engine(os.environ[SERVE_PG], pool_size=HANDLER_THREADS)
-    return create_app(engine, bad_token_limit=int(os.environ.get(SERVE_MAX_BAD_TOKENS, "20")),
-                      key_rate=float(os.environ.get(SERVE_KEY_RATE, "120")),
-                      key_burst=int(os.environ.get(SERVE_KEY_BURST, "30")),
-                      threads=HANDLER_THREADS,
-                      panel_secure_cookies=os.environ.get(SERVE_SECURE_COOKIES, "1") != "0")
+    app = create_app(engine, bad_token_limit=int(os.environ.get(SERVE_MAX_BAD_TOKENS, "20")),
+                     key_rate=float(os.environ.get(SERVE_KEY_RATE, "120")),
+                     key_burst=int(os.environ.get(SERVE_KEY_BURST, "30")),
+                     threads=HANDLER_THREADS,
+                     panel_secure_cookies=os.environ.get(SERVE_SECURE_COOKIES, "1") != "0")
+    tune_garbage_collector()  # after the app is built: its objects are frozen out of collection
+    return app
 
 
 def create_app(engine: Engine, *, bad_token_limit: int = 20, key_rate: float = 120.0,

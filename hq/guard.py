@@ -151,11 +151,19 @@ def _check(validator: Callable[[str], str], value: str | None) -> str | None:
     """The validator's English reason, or None when `value` passes (or is absent)."""
     if value is None:
         return None
+    if value.isascii() and value.isdigit():  # plain digits: normalising them changes nothing
+        validator = _ON_DIGITS.get(validator, validator)
     try:
         canonical = validator(value)
     except DomainError as exc:
         return exc.en
     return None if canonical == value else "not in its canonical form (ASCII digits only)"
+
+
+_ON_DIGITS: dict[Callable[[str], str], Callable[[str], str]] = {
+    identifiers.national_code: identifiers.checked_national_code,
+    identifiers.ssn: identifiers.checked_ssn,
+}
 
 
 def _problems(change: OutgoingChange) -> list[str]:

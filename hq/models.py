@@ -18,7 +18,7 @@ from sqlalchemy import (
     Text,
     Uuid,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSON, JSONB
 
 metadata = MetaData()
 
@@ -50,7 +50,7 @@ received_change = Table(
     Column("entity", Text, nullable=False),
     Column("entity_id", Text, nullable=False),
     Column("op", Text, nullable=False),
-    Column("payload", JSONB, nullable=False),
+    Column("payload", JSON, nullable=False),  # json, not jsonb: an archive (revision 0005)
     Column("at", DateTime(timezone=True), nullable=False),
     Column("received_at", DateTime(timezone=True)),
 )
@@ -70,7 +70,7 @@ person = Table(
     Column("death_date", Date),
     Column("enrolled_branch", Text, nullable=False),
     Column("enrolled_at", DateTime(timezone=True), nullable=False),
-    Column("snapshot", JSONB, nullable=False),
+    Column("snapshot", JSON, nullable=False),  # json, not jsonb: an archive (revision 0005)
     Column("updated_from_seq", BigInteger, nullable=False),
     Column("received_at", DateTime(timezone=True)),
     Column("updated_at", DateTime(timezone=True)),

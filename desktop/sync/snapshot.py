@@ -13,14 +13,15 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, String, select, type_coerce
+import orjson
+from sqlalchemy import ColumnElement, Connection, Select, String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from desktop.models import InsuranceNumber, Person, PersonRole, Relationship, Workshop
 
 from .wire import PersonSnapshot
 
-CHUNK = 500  # ids per IN (…): well under SQLite's limit on bound parameters
+CHUNK = 5000  # ids per query: one JSON parameter each (see _keys_in)
 
 
 def as_hex(column: Any) -> ColumnElement[str]:
@@ -63,17 +64,20 @@ def snapshot_documents(session: Session, person_keys: Iterable[str]) -> dict[str
     relationships: dict[str, list[dict[str, Any]]] = {}
     people: list[Any] = []
     for chunk in _chunks(keys):
-        people += conn.execute(select(*_PERSON_COLUMNS).where(as_hex(Person.id).in_(chunk))).all()
+        wanted = _keys_in(chunk)
+        people += conn.execute(select(*_PERSON_COLUMNS).where(as_hex(Person.id).in_(wanted))).all()
+        # .all(): one fetchall, where iterating the result fetched row by row through
+        # SQLAlchemy's wrapper (a sixth of building a batch).
         for pid, role in conn.execute(select(as_hex(PersonRole.person_id), PersonRole.role)
-                                         .where(as_hex(PersonRole.person_id).in_(chunk))):
+                                         .where(as_hex(PersonRole.person_id).in_(wanted))).all():
             roles.setdefault(pid, set()).add(role)
         for pid, kind, value in conn.execute(
                 select(as_hex(InsuranceNumber.person_id), InsuranceNumber.kind, InsuranceNumber.value)
-                .where(as_hex(InsuranceNumber.person_id).in_(chunk),
+                .where(as_hex(InsuranceNumber.person_id).in_(wanted),
                        InsuranceNumber.retired_at.is_(None))
-                .order_by(InsuranceNumber.issued_at)):
+                .order_by(InsuranceNumber.issued_at)).all():
             numbers.setdefault(pid, {})[kind] = value
-        for pid, record in _relationships(conn, chunk):
+        for pid, record in _relationships(conn, wanted):
             relationships.setdefault(pid, []).append(record)
     return {key: {
         "id": dashed(key), "national_code": national_code, "foreign_id": foreign_id, "ssn": ssn,
@@ -89,7 +93,7 @@ def snapshot_documents(session: Session, person_keys: Iterable[str]) -> dict[str
 _MAIN_INSURED = Person.__table__.alias("main_insured")
 
 
-def _relationships(conn: Connection, person_keys: Sequence[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+def _relationships(conn: Connection, person_keys: Any) -> Iterator[tuple[str, dict[str, Any]]]:
     main = _MAIN_INSURED
     rows = conn.execute(
         select(as_hex(Relationship.person_id), as_hex(Relationship.id), Relationship.type_code,
@@ -98,7 +102,7 @@ def _relationships(conn: Connection, person_keys: Sequence[str]) -> Iterator[tup
         .outerjoin(Workshop, Workshop.id == Relationship.workshop_id)
         .outerjoin(main, main.c.id == Relationship.main_insured_id)
         .where(as_hex(Relationship.person_id).in_(person_keys))
-        .order_by(Relationship.person_id, Relationship.start, Relationship.created_at))
+        .order_by(Relationship.person_id, Relationship.start, Relationship.created_at)).all()
     for pid, rid, kind, start, end, end_reason, number, medical, workshop_code, main_ssn in rows:
         yield pid, {"id": dashed(rid), "kind": kind, "start": start, "end": end,
                     "end_reason": end_reason, "workshop_code": workshop_code,
@@ -124,7 +128,7 @@ def persons_of_changes(session: Session, changes: Iterable[tuple[str, str]]) -> 
             relationship_ids[key] = entity_id
     for chunk in _chunks(list(relationship_ids)):
         for rid, pid in session.connection().execute(select(as_hex(Relationship.id), as_hex(Relationship.person_id))
-                                        .where(as_hex(Relationship.id).in_(chunk))):
+                                        .where(as_hex(Relationship.id).in_(_keys_in(chunk)))).all():
             found[("relationship", relationship_ids[rid])] = pid
     return found
 
@@ -132,6 +136,14 @@ def persons_of_changes(session: Session, changes: Iterable[tuple[str, str]]) -> 
 def person_of_change(session: Session, entity: str, entity_id: str) -> uuid.UUID | None:
     key = persons_of_changes(session, [(entity, entity_id)]).get((entity, entity_id))
     return None if key is None else uuid.UUID(key)
+
+
+def _keys_in(keys: Sequence[str]) -> Select[tuple[Any]]:
+    """`IN (SELECT value FROM json_each(?))`: the keys as ONE bound JSON array. A plain IN list
+    binds a parameter per key, and SQLAlchemy's expanding of thousands of them cost a tenth of
+    building a batch; SQLite probes the index for each key either way."""
+    listed = func.json_each(orjson.dumps(list(keys)).decode()).table_valued("value")
+    return select(listed.c.value)
 
 
 def _chunks(keys: Sequence[str]) -> Iterator[Sequence[str]]:

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 WIRE_VERSION = 1
 ACCEPTED_WIRE_VERSIONS = frozenset({WIRE_VERSION})
 
-MAX_BATCH_CHANGES = 1000  # changes per push batch; HQ refuses larger ones with 413
+MAX_BATCH_CHANGES = 5000  # changes per push batch; HQ refuses larger ones with 413
 MAX_PULL_PAGE = 5000  # a new branch pulls ~20,000 workshops: 5 pages, not 21
 
 BranchCode = Annotated[str, Field(pattern=r"^[0-9]{4}$")]

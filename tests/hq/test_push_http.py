@@ -8,7 +8,7 @@ import uuid
 import psycopg
 import pytest
 
-from desktop.sync.wire import ErrorBody, PushAck
+from desktop.sync.wire import MAX_BATCH_CHANGES, ErrorBody, PushAck
 from tests.support.hq_server import HqServer, add_branch, hq
 from tests.support.hq_wire import batch, body, change, enrol, snapshot
 
@@ -139,7 +139,7 @@ def test_bad_bodies_get_an_error_body(hq_server: HqServer, tokens: dict[str, str
 def test_too_many_changes_is_413(hq_server: HqServer, tokens: dict[str, str]) -> None:
     doc = body(batch("1021", 1, []))
     doc["changes"] = [body(batch("1021", 1, [change("x", i, "x.y")]))["changes"][0]
-                      for i in range(1001)]
+                      for i in range(MAX_BATCH_CHANGES + 1)]
     with hq_server.client(tokens["1021"]) as client:
         response = client.post(PUSH, json=doc)
     assert response.status_code == 413
