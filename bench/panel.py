@@ -115,7 +115,7 @@ INSERT INTO relationship (id, person_id, branch, kind, start, "end", end_reason,
 SELECT (r->>'id')::uuid, p.id, p.enrolled_branch, r->>'kind', (r->>'start')::date,
        (r->>'end')::date, r->>'end_reason', r->>'workshop_code', r->>'insurance_number',
        r->>'main_insured_ssn', (r->>'medical_link')::boolean
-FROM person p, jsonb_array_elements(p.snapshot->'relationships') r;
+FROM person p, json_array_elements(p.snapshot->'relationships') r;
 
 INSERT INTO insurance_number (value, kind, person_id, branch)
 SELECT ssn, 'permanent', id, enrolled_branch FROM person;

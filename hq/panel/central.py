@@ -28,12 +28,12 @@ SELECT p.id, p.first_name, p.last_name, p.gender, p.enrolled_branch,
                   'name', w.name, 'address', CASE WHEN :contacts THEN w.address END)), '{}')
           FROM workshop w
          WHERE w.code = ANY(ARRAY(SELECT r->>'workshop_code'
-                                    FROM jsonb_array_elements(p.snapshot->'relationships') r)))
+                                    FROM json_array_elements(p.snapshot->'relationships') r)))
          AS workshops,
        (SELECT coalesce(jsonb_object_agg(m.ssn, m.first_name || ' ' || m.last_name), '{}')
           FROM person m
          WHERE :contacts AND m.ssn = ANY(ARRAY(SELECT r->>'main_insured_ssn'
-                                                 FROM jsonb_array_elements(p.snapshot->'relationships') r)))
+                                                 FROM json_array_elements(p.snapshot->'relationships') r)))
          AS mains
 FROM (SELECT * FROM person WHERE national_code = :nc
       ORDER BY enrolled_at, received_at, id LIMIT 1) p
