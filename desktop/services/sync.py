@@ -61,8 +61,6 @@ def hq_client(store: Store, url: str | None = None, token: str | None = None, *,
         raise NotJoined("این شعبه به ستاد وصل نشده است؛ نشانی و توکن ستاد را بدهید (--hq و --token).",
                         "this store has no headquarters address and token; give --hq URL --token T",
                         field="hq")
-    if read_timeout is None:
-        return HqClient(url, token, connect_timeout=connect_timeout)
     return HqClient(url, token, connect_timeout=connect_timeout, read_timeout=read_timeout)
 
 

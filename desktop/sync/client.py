@@ -121,8 +121,10 @@ class _Deadline:
 
 class HqClient:
     def __init__(self, url: str, token: str, *, transport: httpx.BaseTransport | None = None,
-                 connect_timeout: float = CONNECT_TIMEOUT, read_timeout: float = READ_TIMEOUT) -> None:
+                 connect_timeout: float = CONNECT_TIMEOUT, read_timeout: float | None = None) -> None:
         self.url = check_hq_url(url)
+        if read_timeout is None:  # read when the client is made, so a setting can change it
+            read_timeout = READ_TIMEOUT
         self._http = httpx.Client(
             base_url=self.url, transport=transport, verify=_tls_context(),
             headers={"Authorization": f"Bearer {check_token(token)}", "Accept": "application/json"},

@@ -164,12 +164,15 @@ def test_serve_refuses_a_bad_worker_count(hq_dsn: str, workers: str) -> None:
     assert done.returncode == 2 and "--workers" in done.stderr and "خطا" in done.stderr
 
 
-def test_handler_threads_never_outnumber_pooled_connections(hq_dsn: str) -> None:
+def test_handler_threads_never_outnumber_pooled_connections(hq_dsn: str, monkeypatch) -> None:
     """The worker's app: as many pooled connections as handler threads (no pool wait)."""
     import os
 
+    import hq.app
     from hq.app import SERVE_PG, app_from_environment
 
+    # The worker process tunes its garbage collector for good; this test process must not be.
+    monkeypatch.setattr(hq.app, "tune_garbage_collector", lambda: None)
     os.environ[SERVE_PG] = hq_dsn
     try:
         app = app_from_environment()

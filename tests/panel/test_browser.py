@@ -176,7 +176,11 @@ def test_a_fund_never_sees_an_address_or_phone(
 
 
 def test_history_lists_only_the_authority_s_own_answers(browser: Browser, country: Country) -> None:
+    # Each authority asks here, so the test stands alone (xdist may run it before the others).
+    _as(browser, "court.clerk")
+    _ask(browser, country, "active_main")
     _as(browser, "fund.clerk")
+    _ask(browser, country, "active_main")
     browser.open("/panel/history")
     shown = {ascii_digits(cell.text) for cell in
              browser.d.find_elements("css selector", "#history td:nth-child(6)")}
