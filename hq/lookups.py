@@ -29,7 +29,9 @@ def central_person(conn: Connection, *, national_code: str | None = None,
             " ORDER BY enrolled_at, received_at, id LIMIT 1"), {"v": national_code}).first()
     if row is None:
         return None
-    snapshot = PersonSnapshot.model_validate(row.snapshot)
+    # The contact fields came to headquarters for judicial answers only; another branch's
+    # counter never gets them.
+    snapshot = PersonSnapshot.model_validate(row.snapshot).model_copy(update={"contact": None})
     return CentralPerson(person=snapshot, branch=row.enrolled_branch,
                          conflict_ids=conflict_ids_for(conn, snapshot.national_code))
 

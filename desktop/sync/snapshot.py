@@ -1,6 +1,8 @@
 """A person's record as headquarters receives it (wire.PersonSnapshot): identity, numbers,
-roles and relationships. Address, phone, IBAN and health fields never leave the branch —
-nothing here reads personal_info.
+roles, relationships and the contact fields (residential address, phone, mobile), which
+travel because judicial authorities are answered at headquarters too (HQ never gives them to a
+fund). IBAN, education and health fields never leave the branch — only the three contact
+columns of personal_info are read.
 
 A batch's snapshots are read together, a handful of set-wise queries per batch rather than five
 per person: read one by one, building a batch of 1,000 changes took ~1.5 s of ORM round trips,
@@ -17,7 +19,7 @@ import orjson
 from sqlalchemy import ColumnElement, Connection, Select, String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from desktop.models import InsuranceNumber, Person, PersonRole, Relationship, Workshop
+from desktop.models import InsuranceNumber, Person, PersonalInfo, PersonRole, Relationship, Workshop
 
 from .wire import PersonSnapshot
 
@@ -62,6 +64,7 @@ def snapshot_documents(session: Session, person_keys: Iterable[str]) -> dict[str
     roles: dict[str, set[str]] = {}
     numbers: dict[str, dict[str, str]] = {}
     relationships: dict[str, list[dict[str, Any]]] = {}
+    contacts: dict[str, dict[str, str | None]] = {}
     people: list[Any] = []
     for chunk in _chunks(keys):
         wanted = _keys_in(chunk)
@@ -79,13 +82,19 @@ def snapshot_documents(session: Session, person_keys: Iterable[str]) -> dict[str
             numbers.setdefault(pid, {})[kind] = value
         for pid, record in _relationships(conn, wanted):
             relationships.setdefault(pid, []).append(record)
+        for pid, address, phone, mobile in conn.execute(
+                select(as_hex(PersonalInfo.person_id), PersonalInfo.address, PersonalInfo.phone,
+                       PersonalInfo.mobile)
+                .where(as_hex(PersonalInfo.person_id).in_(wanted))).all():
+            if address or phone or mobile:
+                contacts[pid] = {"address": address, "phone": phone, "mobile": mobile}
     return {key: {
         "id": dashed(key), "national_code": national_code, "foreign_id": foreign_id, "ssn": ssn,
         "first_name": first, "last_name": last, "father_name": father, "birth_date": birth,
         "benefit_birth_date": benefit_birth, "gender": gender, "death_date": death,
         "enrolled_branch": enrolled_branch, "enrolled_at": enrolled_at,
         "roles": sorted(roles.get(key, ())), "numbers": numbers.get(key, {}),
-        "relationships": relationships.get(key, []),
+        "relationships": relationships.get(key, []), "contact": contacts.get(key),
     } for (key, national_code, foreign_id, ssn, first, last, father, birth, benefit_birth, gender,
            death, enrolled_branch, enrolled_at) in people}
 

@@ -61,9 +61,23 @@ class RelationshipRecord(Wire):
     medical_link: bool | None = None
 
 
+class PersonContact(Wire):
+    """The person's latest registered residential address and phone numbers (personal_info).
+
+    They travel because judicial authorities are answered centrally too (SPEC §4.4: a judicial
+    authority gets an active person's address and phone); headquarters gives them only to a
+    judicial authority, never to a fund, and never hands them to another branch."""
+
+    address: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+
+
 class PersonSnapshot(Wire):
     """A person's whole record at push time, so HQ converges on the branch's state whatever order
-    or how many times the events arrive. Health and contact fields never leave the branch."""
+    or how many times the events arrive. Health fields (and IBAN, education, …) never leave the
+    branch; the contact fields do, for judicial answers at headquarters (`contact` is optional:
+    a snapshot from an older branch has none, and stays valid)."""
 
     id: uuid.UUID
     national_code: str | None
@@ -81,6 +95,7 @@ class PersonSnapshot(Wire):
     roles: list[str]
     numbers: dict[str, str]  # kind → value (permanent, branch_temporary, central_temporary)
     relationships: list[RelationshipRecord]
+    contact: PersonContact | None = None
 
 
 class OutgoingChange(Wire):

@@ -27,8 +27,10 @@ from ..sync.kit import Branch, join
 WORKSHOP_ADDRESS = "تهران، جاده مخصوص، کیلومتر ۹"
 MAIN_ADDRESS = "تهران، خیابان انقلاب، کوچه یاس، پلاک ۱۲"
 MAIN_PHONE = "02166554433"
-# What never leaves a branch, and what only a judicial authority may read.
-CONTACTS = (WORKSHOP_ADDRESS, MAIN_ADDRESS, MAIN_PHONE, "جاده مخصوص", "خیابان انقلاب")
+ENDED_ADDRESS, ENDED_PHONE = "قم، خیابان ارم", "02537777777"  # a person no longer insured
+# What only a judicial authority may read, and only about an active person.
+CONTACTS = (WORKSHOP_ADDRESS, MAIN_ADDRESS, MAIN_PHONE, "جاده مخصوص", "خیابان انقلاب",
+            ENDED_ADDRESS, ENDED_PHONE, "خیابان ارم")
 FUND, JUDICIAL = "F15", "J15"
 
 
@@ -100,7 +102,7 @@ def build_country(server: HqServer, tmp: Path) -> Country:
         add_dependant(a.store, a.admin, main, son["national_code"], "son")
         ended = _enrol(a, identity(first_name="زهرا", last_name="احمدی", gender="female"),
                        relationship={"kind": "voluntary", "start": "1398/01/01", "end": "1400/12/29"},
-                       personal={"address": "قم، خیابان ارم", "phone": "02537777777"})
+                       personal={"address": ENDED_ADDRESS, "phone": ENDED_PHONE})
         issued_a = issue_certificate(a.store, a.admin, main, JUDICIAL)
         person_b = _enrol(b, identity(first_name="نرگس", last_name="صادقی", gender="female"), **contacts)
         issued_b = issue_certificate(b.store, b.admin, person_b, FUND)

@@ -14,12 +14,23 @@ import psycopg
 import pytest
 
 from desktop.domain import tracking
+from desktop.domain.text import ascii_digits
 
 from ..hq.hostile_kit import table_counts
 from ..services.inquiry_helpers import pdf_text
 from ..support.hq_server import hq
 from ..support.postgres import PostgresCluster
-from .kit import CONTACTS, FUND, JUDICIAL, WORKSHOP_ADDRESS, Country, build_country, served
+from .kit import (
+    CONTACTS,
+    FUND,
+    JUDICIAL,
+    MAIN_ADDRESS,
+    MAIN_PHONE,
+    WORKSHOP_ADDRESS,
+    Country,
+    build_country,
+    served,
+)
 
 PERIOD_WITH = ("1399/01/01", "1401/01/01")  # overlaps the main insured's relationship and the ended one
 PERIOD_WITHOUT = ("1402/01/01", "1403/01/01")  # after the ended relationship's end
@@ -83,15 +94,19 @@ def test_a_judicial_authority_sees_contacts_only_for_active_persons(country: Cou
     assert out["authority"]["group"] == "judicial"
     letter = _letter(country, JUDICIAL, out["tracking_code"], tmp_path)
     if case == "active_main":
-        # Headquarters holds the workshop's address; the person's own address and phone never
-        # leave the branch (desktop/sync/snapshot.py), so they stay empty here.
+        # The workshop's address from HQ's workshop table; the person's latest residential
+        # address and phone from the snapshot the enrolling branch pushed.
         assert out["judicial"] == {"workshop_name": "کارخانه نمونه", "workshop_address": WORKSHOP_ADDRESS,
-                                   "address": None, "phone": None}
+                                   "address": MAIN_ADDRESS, "phone": MAIN_PHONE}
         assert "جاده مخصوص" in letter and "نشانی" in letter
+        assert "خیابان انقلاب" in letter and ascii_digits(MAIN_PHONE) in ascii_digits(letter), letter
     elif case == "active_dependant":
-        assert out["judicial"]["main_insured_name"] == country.main_name
-        assert out["judicial"]["relation"] == "son"
+        # A dependant's answer gives the main insured's address and phone (SPEC §4.4).
+        assert out["judicial"] == {"main_insured_name": country.main_name, "relation": "son",
+                                   "relation_fa": out["judicial"]["relation_fa"],
+                                   "address": MAIN_ADDRESS, "phone": MAIN_PHONE}
         assert country.main_name.split()[1] in letter and "بیمهشده اصلی" in letter, letter
+        assert "خیابان انقلاب" in letter and ascii_digits(MAIN_PHONE) in ascii_digits(letter), letter
     else:
         assert out["judicial"] is None
         text = json.dumps(out, ensure_ascii=False)

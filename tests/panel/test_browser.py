@@ -32,6 +32,7 @@ from .kit import (
     FUND,
     JUDICIAL,
     MAIN_ADDRESS,
+    MAIN_PHONE,
     WORKSHOP_ADDRESS,
     Country,
     build_country,
@@ -143,16 +144,21 @@ def test_judicial_pages_show_contacts_only_for_active_persons(
         assert ascii_digits(code).isdigit() and len(code) >= 13, code
         found = _contacts(browser.source())
         if case == "active_main":
-            # HQ holds the workshop and its address; a person's own address and phone never
-            # leave the branch (desktop/sync/snapshot.py), so the letter says «—» for them.
+            # The workshop and its address from HQ's workshop table; the person's latest
+            # residential address and phone from the snapshot the enrolling branch pushed.
             assert WORKSHOP_ADDRESS in text and "کارخانه نمونه" in text and "حسن کریمی" in text
-            assert "نشانی" in text and MAIN_ADDRESS not in text
+            assert "نشانی" in text and MAIN_ADDRESS in text
+            assert ascii_digits(MAIN_PHONE) in ascii_digits(text), text
+            assert set(found) == {WORKSHOP_ADDRESS, MAIN_ADDRESS, MAIN_PHONE, "جاده مخصوص",
+                                  "خیابان انقلاب"}, found
             browser.screenshot(shots / "panel-answer-judicial.png")
             letter = pdf_text(browser.download("print").read_bytes(), tmp_path)
             assert ascii_digits(code) in ascii_digits(letter) and country.main in letter
             assert "دادگستری تهران" in letter or "تهران" in letter
+            assert "خیابان انقلاب" in letter and ascii_digits(MAIN_PHONE) in ascii_digits(letter)
         elif case == "active_dependant":
             assert "حسن کریمی" in text and "بیمه‌شده اصلی" in text, text  # the main insured's
+            assert MAIN_ADDRESS in text and ascii_digits(MAIN_PHONE) in ascii_digits(text), text
         else:
             assert found == [], (case, found)
         if state == "not_found" and case == "not_found":

@@ -6,22 +6,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from desktop.services.enrolment import enrol
+from desktop.services.reference import add_registry_identities
 from desktop.services.sync import central_person, sync_now
 from desktop.sync.round import Backoff
 
+from ..factories import identity, questionnaire
 from ..support.hq_server import HqServer
-from .kit import enrol_new, join
+from .kit import join
 
 
 def test_a_person_enrolled_elsewhere_is_found_at_hq(tmp_path: Path, hq_server: HqServer):
     a, b = join(tmp_path, hq_server, "1061"), join(tmp_path, hq_server, "1062")
     try:
-        nc = enrol_new(a, first_name="نگار", gender="female")
+        person = identity(first_name="نگار", gender="female")
+        add_registry_identities(a.store, a.admin, person)
+        enrol(a.store, a.admin, questionnaire(
+            person["national_code"], personal={"address": "کرج، کوچه نسترن", "phone": "02632223344"}))
+        nc = person["national_code"]
         sync_now(a.store, None)
         found = central_person(b.store, b.admin, nc)
         assert found.state == "found" and found.person is not None
         assert found.person.branch == "1061" and found.person.person.first_name == "نگار"
         assert found.person.person.ssn
+        # HQ holds the contact fields for judicial answers; another branch's counter never gets them.
+        assert found.person.person.contact is None
         assert central_person(b.store, b.admin, "0012345679").state == "not_found"
         hq_server.stop()
         assert central_person(b.store, b.admin, nc).state == "unreachable"

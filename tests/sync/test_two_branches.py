@@ -126,7 +126,9 @@ def test_a_change_hq_refuses_is_quarantined_and_the_rest_goes_through(two, hq_se
     assert sync_status(a.store, None).quarantined == 1
 
 
-def test_no_address_phone_or_health_value_leaves_the_branch(two, hq_server: HqServer):
+def test_only_the_contact_fields_leave_the_branch_and_only_in_the_snapshot(two, hq_server: HqServer):
+    """Address, phone and mobile travel in the person's snapshot (judicial authorities are
+    answered at HQ); IBAN and health values never leave the branch, and no payload carries any."""
     from desktop.services.enrolment import enrol
     from desktop.services.reference import add_registry_identities
     from desktop.services.users import create_user
@@ -144,11 +146,14 @@ def test_no_address_phone_or_health_value_leaves_the_branch(two, hq_server: HqSe
     with a.store.engine.connect() as conn:  # the values are stored here …
         kept = conn.execute(text("SELECT address, iban, medical_history FROM personal_info")).all()
     assert (secrets_["address"], secrets_["iban"], secrets_["medical_history"]) in kept
-    sync_now(a.store, None)  # … and never sent
-    sent = hq_rows(hq_server.dsn, "SELECT payload::text FROM received_change WHERE branch = '1021'")
-    sent += hq_rows(hq_server.dsn, "SELECT snapshot::text FROM person WHERE national_code = %s",
-                    person["national_code"])
-    assert len(sent) >= 2
-    everything = " ".join(str(r[0]) for r in sent)
-    for value in secrets_.values():
-        assert value not in everything
+    sync_now(a.store, None)  # … and only the contact fields are sent, in the snapshot
+    payloads = hq_rows(hq_server.dsn, "SELECT payload::text FROM received_change WHERE branch = '1021'")
+    snapshots = hq_rows(hq_server.dsn, "SELECT snapshot FROM person WHERE national_code = %s",
+                        person["national_code"])
+    assert len(payloads) >= 1 and len(snapshots) == 1
+    snapshot = snapshots[0][0]
+    assert snapshot["contact"] == {key: secrets_[key] for key in ("address", "phone", "mobile")}
+    everything = " ".join(str(r[0]) for r in payloads) + json.dumps(snapshot, ensure_ascii=False)
+    for key, value in secrets_.items():
+        assert (value in everything) == (key in ("address", "phone", "mobile")), key
+        assert not [r for r in payloads if value in str(r[0])], key
