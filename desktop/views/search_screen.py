@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -38,11 +37,11 @@ from desktop.domain.text import persian_digits
 from desktop.services.central_record import (
     CentralRecord,
     ask_headquarters,
-    bring_from_headquarters,
 )
 from desktop.services.changes import ChangeKind, Changes
 from desktop.services.search import SearchPage, search_people
 
+from .central_bring import bring_button, bring_central_person
 from .context import ViewContext
 from .messages import error_text
 from .operations import Operation
@@ -83,9 +82,7 @@ class Screen(QWidget):
         self.query.setMinimumHeight(34)
         self.status = QLabel("برای جستجو تایپ کنید.")
         self.central: CentralRecord | None = None
-        self.bring = QPushButton("آوردن پرونده از ستاد")
-        self.bring.setObjectName("bringFromHq")
-        self.bring.hide()
+        self.bring = bring_button()
         self.bring.clicked.connect(self._bring)
         self.table = SearchTable()
         self.table.setModel(self.model)
@@ -174,17 +171,8 @@ class Screen(QWidget):
         self.bring.setVisible(allowed(self.ctx.actor.role, "person.enrol"))
 
     def _bring(self) -> None:
-        code = self.central.snapshot.national_code if self.central and self.central.snapshot else None
-        if not code:
-            return
-        store, actor = self.ctx.store, self.ctx.actor
-        self.bring.setEnabled(False)
-        (Operation(self, lambda _job: bring_from_headquarters(store, actor, code),
-                   title="آوردن پرونده از ستاد")
-         .on_success(lambda _brought: self.search_now())  # the change channel would too
-         .on_failure(lambda exc: self.status.setText(error_text(exc)))
-         .on_finished(lambda: self.bring.setEnabled(True))
-         .run())
+        bring_central_person(self, self.ctx, self.central, self.bring, lambda _brought: self.search_now(),
+                             lambda exc: self.status.setText(error_text(exc)))
 
     def _summary(self, page: SearchPage, seconds: float) -> str:
         if not page.hits:

@@ -30,6 +30,7 @@ from desktop.domain import identifiers, tracking
 from desktop.domain.errors import DomainError
 from desktop.domain.inquiry import (
     AuthorityFacts,
+    AuthorityRef,
     BranchRef,
     InquiryAnswer,
     Requester,
@@ -87,14 +88,8 @@ def iran_today() -> dt.date:
 
 # --- authorities ------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Authority:
-    code: str
-    name: str
-    group: str  # fund | judicial
-
-    def as_json(self) -> dict[str, str]:
-        return {"code": self.code, "name": self.name, "group": self.group}
+# The branches' own authority reference: one shape for who asked, on both sides.
+Authority = AuthorityRef
 
 
 def authority(conn: Connection, code: str) -> Authority:

@@ -18,7 +18,6 @@ from desktop.services.central_record import (
     BroughtPerson,
     CentralRecord,
     ask_headquarters,
-    bring_from_headquarters,
 )
 from desktop.services.enrolment_lookup import (
     IdentityPreview,
@@ -27,7 +26,7 @@ from desktop.services.enrolment_lookup import (
     relationship_kinds,
     workshop_name,
 )
-from desktop.views.operations import Operation
+from desktop.views.central_bring import bring_button, bring_central_person
 from desktop.views.widgets.jalali_date_edit import JalaliDateEdit
 
 from ..forms.personal_information_ui import Ui_PersonalInformation
@@ -80,9 +79,7 @@ class NumberStep(StepPage):
         # A national code this store does not know may be someone enrolled at another branch:
         # headquarters is asked (briefly; offline is silent) before a fresh SSN is offered.
         self.central: CentralRecord | None = None
-        self.bring = QPushButton("آوردن پرونده از ستاد")
-        self.bring.setObjectName("bringFromHq")
-        self.bring.hide()
+        self.bring = bring_button()
         self.bring.clicked.connect(self._bring)
         self.form.addRow("", self.bring)
         self.finish()
@@ -132,17 +129,8 @@ class NumberStep(StepPage):
         self.bring.setVisible(allowed(self.ctx.actor.role, "person.enrol"))
 
     def _bring(self) -> None:
-        code = self.central.snapshot.national_code if self.central and self.central.snapshot else None
-        if not code:
-            return
-        store, actor = self.ctx.store, self.ctx.actor
-        self.bring.setEnabled(False)
-        (Operation(self, lambda _job: bring_from_headquarters(store, actor, code),
-                   title="آوردن پرونده از ستاد")
-         .on_success(self._brought)
-         .on_failure(fail_beside(self, self.note.setText))
-         .on_finished(lambda: self.bring.setEnabled(True))
-         .run())
+        bring_central_person(self, self.ctx, self.central, self.bring, self._brought,
+                             fail_beside(self, self.note.setText))
 
     def _brought(self, _brought: BroughtPerson) -> None:
         self._look_up()  # the store knows the person now: the usual path for a known SSN
