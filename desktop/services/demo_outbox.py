@@ -38,7 +38,7 @@ from desktop.models.base import uuid7
 from desktop.sync.local import put_setting, setting
 
 from .store import Store
-from .unit import to_json
+from .unit import outbox_payload
 
 ANNOUNCED = "demo_announced"
 
@@ -78,9 +78,9 @@ def announce_demo_people(store: Store) -> DemoAnnounced | None:
 
 def _row(entity: str, entity_id: object, op: str, payload: dict[str, Any], branch: str,
          at: dt.datetime) -> dict[str, Any]:
-    # As unit.Unit.outbox writes it: the branch in the payload, keys sorted.
+    # As unit.Unit.outbox writes it, with id and time given for the bulk insert.
     return {"id": uuid7(), "at": at, "entity": entity, "entity_id": str(entity_id), "op": op,
-            "payload": to_json({**payload, "branch": branch})}
+            "payload": outbox_payload(payload, branch)}
 
 
 def _workshop_rows(conn: Connection, branch: str, at: dt.datetime) -> list[dict[str, Any]]:

@@ -32,6 +32,11 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def outbox_payload(payload: dict[str, Any], branch: str) -> str:
+    """An outbox row's payload as HQ reads it: the change's fields plus the branch, keys sorted."""
+    return to_json({**payload, "branch": branch})
+
+
 @dataclass
 class Unit:
     session: Session
@@ -47,7 +52,7 @@ class Unit:
     def outbox(self, entity: str, entity_id: object, op: str, payload: dict[str, Any]) -> None:
         self.session.add(OutboxEntry(
             entity=entity, entity_id=str(entity_id), op=op,
-            payload=to_json({**payload, "branch": self.store.branch_code}),
+            payload=outbox_payload(payload, self.store.branch_code),
         ))
 
     def record(self, action: str, entity: str, entity_id: object, payload: dict[str, Any]) -> None:

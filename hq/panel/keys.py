@@ -6,23 +6,21 @@ one indexed equality on the digest, and the digest found is compared once more i
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 
 from sqlalchemy import Connection, text
 
+from ..auth import token_hash
 from ..errors import Unauthorized
+
+key_hash = token_hash  # the same digest as branch tokens: one definition
 
 PREFIX = "bak_"
 
 
 def new_key() -> str:
     return PREFIX + secrets.token_urlsafe(32)
-
-
-def key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def store_key(conn: Connection, authority_code: str) -> str:
