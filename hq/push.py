@@ -20,13 +20,26 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
 from desktop.domain.text import persian_digits
-from desktop.sync.wire import NumberBlockRef, OutgoingChange, PushAck, PushBatch, Rejection
+from desktop.sync.wire import (
+    EARLIER_BATCH_PENDING,
+    NumberBlockRef,
+    OutgoingChange,
+    PushAck,
+    PushBatch,
+    Rejection,
+)
 
 from .apply import Planner, RuleBroken, dump_json, flush, pg_array
 from .conflicts import record_conflict
-from .errors import HqError
+from .errors import HqError, Refused
 from .leases import lock_kind
 from .models import applied_batch, chain_head, number_lease
+
+BRANCH_PUSH_LOCK = 3  # advisory lock class: (3, hashtext(branch)) — one push at a time per branch
+
+
+class EarlierBatchPending(Refused):
+    code = EARLIER_BATCH_PENDING
 
 
 @dataclass
@@ -44,12 +57,17 @@ def push(engine: Engine, branch: str, batch: PushBatch) -> PushAck:
                           f"starter block {block.kind} {block.first}..{block.last}: first > last",
                           field="starter_blocks")
     with engine.begin() as conn:
+        # A branch's batches are applied one at a time, in the order it sent them: with two in
+        # flight, the later one waits here until the earlier one's transaction has ended.
+        conn.execute(text(f"SELECT pg_advisory_xact_lock({BRANCH_PUSH_LOCK}, hashtext(:b))"),
+                     {"b": branch})
         key = {"branch": branch, "install_epoch": batch.install_epoch, "batch_seq": batch.batch_seq}
         fresh = conn.execute(insert(applied_batch).values(**key).on_conflict_do_nothing()
                              .returning(applied_batch.c.batch_seq)).first()
         if fresh is None:
             stored = conn.execute(select(applied_batch.c.ack).filter_by(**key)).scalar_one()
             return PushAck.model_validate({**stored, "status": "already_applied", "applied": 0})
+        _require_earlier_batch(conn, branch, batch)
         tally = _apply_changes(conn, branch, batch)
         _record_chain_heads(conn, branch, batch)
         _record_starter_blocks(conn, branch, batch.install_epoch, batch.starter_blocks)
@@ -57,6 +75,21 @@ def push(engine: Engine, branch: str, batch: PushBatch) -> PushAck:
                       duplicates=tally.duplicates, rejected=tally.rejected)
         conn.execute(applied_batch.update().filter_by(**key).values(ack=ack.model_dump(mode="json")))
         return ack
+
+
+def _require_earlier_batch(conn: Connection, branch: str, batch: PushBatch) -> None:
+    """The batch the branch sent before this one must be applied first (raising rolls back the
+    key just inserted, so the batch is simply sent again later)."""
+    earlier = batch.after_batch_seq
+    if earlier is None or earlier >= batch.batch_seq:
+        return
+    applied = conn.execute(select(applied_batch.c.batch_seq).filter_by(
+        branch=branch, install_epoch=batch.install_epoch, batch_seq=earlier)).first()
+    if applied is None:
+        raise EarlierBatchPending(
+            f"بسته {persian_digits(earlier)} هنوز در ستاد ثبت نشده است؛ این بسته پس از آن دوباره فرستاده می‌شود.",
+            f"batch {earlier} of this install epoch is not applied yet; send batch"
+            f" {batch.batch_seq} again after it")
 
 
 def _known_ids(conn: Connection, branch: str, ids: list[uuid.UUID]) -> set[uuid.UUID]:

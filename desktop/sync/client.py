@@ -15,6 +15,7 @@ import ssl
 import threading
 import weakref
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -85,36 +86,46 @@ def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
+@dataclass
+class _Run:
+    expired: bool = False
+
+
 class _Deadline:
     """Enforces REQUEST_DEADLINE: the client's sockets are learnt from httpcore's trace events
-    as they connect, and a timer shuts them down (which wakes a blocked read at once) when a
-    request outlives its deadline. The client sends one request at a time."""
+    as they connect, and a timer per request shuts them down (which wakes a blocked read at once)
+    when the request outlives its deadline. Two push batches may be on their way at once: an
+    expired request takes the other one's socket down with it, and that batch is simply sent
+    again by the next round (HQ answers `already_applied` if it had it)."""
 
     def __init__(self) -> None:
         self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
-        self.expired = False
+        self._lock = threading.Lock()  # the set is filled from the requests' threads
 
     def trace(self, event: str, info: dict[str, Any]) -> None:
         if event == "connection.connect_tcp.complete":
             stream = info.get("return_value")
             sock = stream.get_extra_info("socket") if stream is not None else None
             if isinstance(sock, socket.socket):
-                self._sockets.add(sock)
+                with self._lock:
+                    self._sockets.add(sock)
 
     @contextlib.contextmanager
-    def running(self) -> Iterator[None]:
-        self.expired = False
-        timer = threading.Timer(REQUEST_DEADLINE, self._expire)
+    def running(self) -> Iterator[_Run]:
+        run = _Run()
+        timer = threading.Timer(REQUEST_DEADLINE, self._expire, (run,))
         timer.daemon = True
         timer.start()
         try:
-            yield
+            yield run
         finally:
             timer.cancel()
 
-    def _expire(self) -> None:
-        self.expired = True
-        for sock in list(self._sockets):
+    def _expire(self, run: _Run) -> None:
+        run.expired = True
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
@@ -205,7 +216,7 @@ class HqClient:
 
         request.extensions["trace"] = trace
         try:
-            with self._deadline.running():
+            with self._deadline.running() as run:
                 response = self._http.send(request, stream=True)
                 try:
                     if before_read is not None:
@@ -214,7 +225,7 @@ class HqClient:
                 finally:
                     response.close()
         except httpx.TransportError as exc:
-            why = (f"no whole answer within {REQUEST_DEADLINE:g} s" if self._deadline.expired
+            why = (f"no whole answer within {REQUEST_DEADLINE:g} s" if run.expired
                    else type(exc).__name__)
             raise _unreachable(self.url, why) from None
         return self._parse(response, model)

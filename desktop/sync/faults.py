@@ -1,7 +1,9 @@
 """Test hook for the sync fault tests: kill this process at a named boundary of a round.
 
-Only the fault tests set `BRANCH_DESK_SYNC_KILL`; in normal use every checkpoint is one
-dictionary lookup. The kill is SIGKILL — no handler, no `finally`, no SQLite rollback hook runs —
+Only the fault tests set `BRANCH_DESK_SYNC_KILL` (and `BRANCH_DESK_SYNC_KILL_AT`: the n-th time
+the boundary is reached, so a kill can land while an earlier batch is still in flight, and
+`BRANCH_DESK_SYNC_BATCH`: changes per push batch, so a few changes make many batches); in normal
+use every checkpoint is one dictionary lookup. The kill is SIGKILL — no handler, no `finally`, no SQLite rollback hook runs —
 which is exactly the crash the sync protocol must survive (docs/sync.md).
 
 Boundaries:
@@ -16,11 +18,29 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+from collections import Counter
+
+from .wire import MAX_BATCH_CHANGES
 
 KILL_ENV = "BRANCH_DESK_SYNC_KILL"
+KILL_AT_ENV = "BRANCH_DESK_SYNC_KILL_AT"
+BATCH_ENV = "BRANCH_DESK_SYNC_BATCH"
 BOUNDARIES = ("after_build", "after_send", "after_hq_commit", "after_ack_before_mark", "mid_pull")
+
+
+_reached: Counter[str] = Counter()
+_lock = threading.Lock()  # two batches in flight reach "after_send" from two threads
 
 
 def checkpoint(name: str) -> None:
     if os.environ.get(KILL_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
+        with _lock:
+            _reached[name] += 1
+            if _reached[name] >= int(os.environ.get(KILL_AT_ENV) or 1):
+                os.kill(os.getpid(), signal.SIGKILL)
+
+
+def batch_limit() -> int:
+    """Changes per push batch: wire.MAX_BATCH_CHANGES, or fewer for the fault tests."""
+    return int(os.environ.get(BATCH_ENV) or MAX_BATCH_CHANGES)

@@ -59,10 +59,28 @@ def open_batch(session: Session) -> int | None:
     return None if waiting is None else newest
 
 
+def open_batches(session: Session) -> list[int]:
+    """The batches built and not yet acknowledged, oldest first — at most wire.MAX_IN_FLIGHT, all
+    among the newest ones (batches are numbered in order and acknowledged in order, and a new
+    one is built only while fewer are open): a probe of ix_outbox_batch_seq per candidate."""
+    newest = (session.scalar(select(SyncState.next_batch_seq).where(SyncState.id == 1)) or 1) - 1
+    candidates = range(max(1, newest - wire.MAX_IN_FLIGHT + 1), newest + 1)
+    return [seq for seq in candidates
+            if session.scalar(select(OutboxEntry.seq).where(_UNSENT, OutboxEntry.batch_seq == seq)
+                              .limit(1)) is not None]
+
+
 def has_unsent(session: Session) -> bool:
     """Anything to push: an open batch or rows in no batch yet — exactly the rows not
     acknowledged (a row is marked only with its whole batch). One probe of ix_outbox_acked_at."""
     return session.scalar(select(OutboxEntry.seq).where(_UNSENT).limit(1)) is not None
+
+
+def has_unassigned(session: Session) -> bool:
+    """Rows in no batch yet: one probe of ix_outbox_batch_seq's NULL range (a row leaves it only
+    for a batch, never straight to acknowledged — recovery.HELD_BY_HQ)."""
+    return session.scalar(select(OutboxEntry.seq).where(OutboxEntry.batch_seq.is_(None))
+                          .limit(1)) is not None
 
 
 def assign_batch(session: Session, limit: int = wire.MAX_BATCH_CHANGES) -> int | None:
@@ -71,6 +89,12 @@ def assign_batch(session: Session, limit: int = wire.MAX_BATCH_CHANGES) -> int |
     open_seq = open_batch(session)
     if open_seq is not None:
         return open_seq
+    return new_batch(session, limit)
+
+
+def new_batch(session: Session, limit: int = wire.MAX_BATCH_CHANGES) -> int | None:
+    """In the caller's write transaction: a new batch given to the oldest rows in no batch (even
+    while another is open: the caller keeps at most wire.MAX_IN_FLIGHT); None when none waits."""
     # Rows in no batch are never acknowledged: an index range of the queue, not a table scan.
     oldest = (select(OutboxEntry.seq).where(_UNSENT, OutboxEntry.batch_seq.is_(None))
               .order_by(OutboxEntry.seq).limit(limit))
@@ -113,14 +137,15 @@ class ReadAhead:
 
 
 def build_batch(session: Session, branch: str, batch_seq: int,
-                ahead: ReadAhead | None = None) -> OutgoingBatch:
+                ahead: ReadAhead | None = None, after: int | None = None) -> OutgoingBatch:
     """The batch `batch_seq` encoded as it goes on the wire (read in a reader's transaction).
 
     Plain rows and dicts, encoded once by orjson; each change's payload is already JSON in the
     outbox and goes in as it is (orjson.Fragment). Every value comes typed from this store's own
     columns and HQ validates the whole batch at its boundary, so building wire models here only
     to serialise them again — the ORM and pydantic way — cost several times what HQ needs to
-    apply the batch (bench/sync.py)."""
+    apply the batch (bench/sync.py). `after`: the earlier batch still in flight, which HQ must
+    apply first (wire.PushBatch.after_batch_seq)."""
     read_only(session)
     conn = session.connection()
     seqs = tuple(conn.execute(select(OutboxEntry.seq).where(OutboxEntry.batch_seq == batch_seq)
@@ -138,6 +163,8 @@ def build_batch(session: Session, branch: str, batch_seq: int,
         "changes": changes, "chain_heads": [h.model_dump(mode="json") for h in chain_heads(session)],
         "starter_blocks": [{"kind": kind, "first": first, "last": last} for kind, first, last in starter],
     }
+    if after is not None:  # only then: an older HQ refuses a field it does not know
+        document["after_batch_seq"] = after
     return OutgoingBatch(batch_seq, len(changes), orjson.dumps(document))
 
 

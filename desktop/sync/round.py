@@ -9,8 +9,9 @@ pages, never in the middle of one.
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
@@ -21,15 +22,17 @@ from desktop.models import OutboxEntry, SyncRound, utcnow
 
 from . import wire
 from .client import HqClient, HqRefused, HqUnreachable
-from .faults import checkpoint
+from .faults import batch_limit, checkpoint
 from .leases import LeaseLeft, lease_left, renew_leases
 from .local import BranchStore, read_only, sync_state
 from .outbox import (
+    OutgoingBatch,
     ReadAhead,
-    assign_batch,
     build_batch,
-    has_unsent,
+    has_unassigned,
     mark_acknowledged,
+    new_batch,
+    open_batches,
     pending_count,
     read_ahead,
 )
@@ -101,31 +104,72 @@ def _check(cancel: Callable[[], bool]) -> None:
                             "sync cancelled; what was sent stays sent")
 
 
+@dataclass(frozen=True)
+class _InFlight:
+    batch: OutgoingBatch
+    answer: Future[wire.PushAck]
+
+
 def _push_all(store: BranchStore, client: HqClient, tally: _Tally, cancel: Callable[[], bool],
               progress: Progress | None) -> None:
-    # The request goes out from a worker thread while this one reads and encodes the next
-    # batch: building a batch costs about a third of HQ's round trip, and the two overlap.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hq-push") as sender:
+    """Up to wire.MAX_IN_FLIGHT batches are on their way at once, each sent from its own worker
+    thread: HQ reads and checks the next batch while it applies the previous one (in order: each
+    names the batch before it, after_batch_seq), and this thread meanwhile reads and encodes the
+    one after. Acknowledgements are taken in order."""
+    with ThreadPoolExecutor(max_workers=wire.MAX_IN_FLIGHT, thread_name_prefix="hq-push") as sender:
+        flight: deque[_InFlight] = deque()
         ahead: ReadAhead | None = None
+        with store.sessions() as s:  # batches a crash or a failed round left open go first
+            reopened = open_batches(read_only(s))
         while True:
-            _check(cancel)
-            with store.sessions() as s:  # a reader's look first: an idle round takes no write lock
-                if not has_unsent(read_only(s)):
-                    return
-            with store.sessions() as s, s.begin():
-                batch_seq = assign_batch(s)
-            if batch_seq is None:
+            if cancel():
+                _drain(store, client, flight, tally)  # what is on its way is acknowledged first
+                _check(cancel)
+            while len(flight) < wire.MAX_IN_FLIGHT:
+                batch_seq = reopened.pop(0) if reopened else _next_batch(store)
+                if batch_seq is None:
+                    break
+                earlier = flight[-1].batch.batch_seq if flight else None
+                with store.sessions() as s:
+                    batch = build_batch(s, store.branch_code, batch_seq, ahead, earlier)
+                ahead = None
+                checkpoint("after_build")
+                flight.append(_InFlight(batch, sender.submit(client.push_body, batch.body)))
+            if not flight:
                 return
             with store.sessions() as s:
-                batch = build_batch(s, store.branch_code, batch_seq, ahead)
-            checkpoint("after_build")
-            sending = sender.submit(client.push_body, batch.body)
-            with store.sessions() as s:
-                ahead = read_ahead(s)
-            ack = sending.result()
-            _acknowledged(store, batch.batch_seq, ack, tally)
+                ahead = read_ahead(s, batch_limit())
+            _take_oldest(store, client, flight, tally)
             if progress is not None:
                 progress("push", tally.pushed)
+
+
+def _next_batch(store: BranchStore) -> int | None:
+    with store.sessions() as s:  # a reader's look first: an idle round takes no write lock
+        if not has_unassigned(read_only(s)):
+            return None
+    with store.sessions() as s, s.begin():
+        return new_batch(s, batch_limit())
+
+
+def _take_oldest(store: BranchStore, client: HqClient, flight: deque[_InFlight],
+                 tally: _Tally) -> None:
+    """Wait for the oldest batch's acknowledgement and mark its rows. HQ refuses a batch whose
+    earlier batch it has not applied yet (it overtook it on the way): by now that one is
+    acknowledged, so the batch is sent once more."""
+    oldest = flight.popleft()
+    try:
+        ack = oldest.answer.result()
+    except HqRefused as refused:
+        if refused.code != wire.EARLIER_BATCH_PENDING:
+            raise
+        ack = client.push_body(oldest.batch.body)
+    _acknowledged(store, oldest.batch.batch_seq, ack, tally)
+
+
+def _drain(store: BranchStore, client: HqClient, flight: deque[_InFlight], tally: _Tally) -> None:
+    while flight:
+        _take_oldest(store, client, flight, tally)
 
 
 def _acknowledged(store: BranchStore, batch_seq: int, ack: wire.PushAck, tally: _Tally) -> None:

@@ -24,6 +24,10 @@ ACCEPTED_WIRE_VERSIONS = frozenset({WIRE_VERSION})
 
 MAX_BATCH_CHANGES = 5000  # changes per push batch; HQ refuses larger ones with 413
 MAX_PULL_PAGE = 5000  # a new branch pulls ~20,000 workshops: 5 pages, not 21
+# Push batches a branch has sent and not yet had acknowledged: while HQ applies one, the next is
+# already on its way and being checked (docs/sync.md "Push"). HQ applies them in order.
+MAX_IN_FLIGHT = 2
+EARLIER_BATCH_PENDING = "earlier_batch_pending"  # ErrorBody.code of that 409
 
 BranchCode = Annotated[str, Field(pattern=r"^[0-9]{4}$")]
 
@@ -122,6 +126,12 @@ class PushBatch(Wire):
     # Number blocks the branch holds that HQ did not lease (the starter blocks of `init`): HQ
     # records them as this branch's, and a block overlapping another branch's becomes a conflict.
     starter_blocks: list[NumberBlockRef] = []
+    # Two batches may be in flight (MAX_IN_FLIGHT): the later one names the earlier, still
+    # unacknowledged batch of the same install epoch. HQ applies it only after that one (a
+    # person's newer snapshot must not be overwritten by an older one) and otherwise refuses it
+    # with 409 `earlier_batch_pending`; the branch sends it again once the earlier one is
+    # acknowledged. None: nothing of this branch's was in flight when it was sent.
+    after_batch_seq: int | None = Field(default=None, ge=1)
 
 
 class Rejection(Wire):

@@ -52,6 +52,27 @@ def test_same_change_in_two_batches_counts_as_duplicate(hq_server: HqServer,
     assert count(hq_server.dsn, "SELECT count(*) FROM person") == 2
 
 
+def test_a_batch_overtaking_the_one_before_it_is_refused_until_that_one_is_applied(
+        hq_server: HqServer, tokens: dict[str, str]) -> None:
+    """Two batches in flight (wire.MAX_IN_FLIGHT): the later names the earlier, and HQ applies it
+    only after — so a person's older snapshot never overwrites the newer one."""
+    person = snapshot("1021", 11)
+    renamed = person.model_copy(update={"last_name": "نام تازه"})
+    first = batch("1021", 1, [enrol(person)])
+    second = batch("1021", 2, [change("person", person.id, "person.edit", {}, renamed)])
+    second = second.model_copy(update={"after_batch_seq": 1})
+    with hq_server.client(tokens["1021"]) as client:
+        early = client.post(PUSH, json=body(second))
+        assert early.status_code == 409
+        refusal = ErrorBody.model_validate(early.json())
+        assert refusal.code == "earlier_batch_pending" and refusal.fa and "batch 1" in refusal.en
+        assert count(hq_server.dsn, "SELECT count(*) FROM applied_batch") == 0  # nothing kept
+        assert PushAck.model_validate(client.post(PUSH, json=body(first)).json()).applied == 1
+        late = PushAck.model_validate(client.post(PUSH, json=body(second)).json())
+    assert (late.status, late.applied) == ("applied", 1)
+    assert count(hq_server.dsn, "SELECT count(*) FROM person WHERE last_name = 'نام تازه'") == 1
+
+
 def test_one_national_code_at_two_branches_is_one_conflict(hq_server: HqServer,
                                                            tokens: dict[str, str]) -> None:
     nc = "0012345679"

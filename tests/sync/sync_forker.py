@@ -7,7 +7,7 @@ command line once and, per request, forks a child that runs exactly `branch-desk
 child is a real, separate process that SIGKILLs itself at the checkpoint (desktop/sync/faults.py):
 no handler, no `finally`, no rollback runs — the same crash as a killed `branch-desk`.
 
-Protocol (one JSON line each way): {"db", "boundary", "log"} -> {"returncode"} where returncode
+Protocol (one JSON line each way): {"db", "boundary", "log", "env"?} -> {"returncode"} where returncode
 is what subprocess would report (negative: killed by that signal). The child's stdout and stderr
 go to `log`. The parent holds no store, connection or thread, so forking it is safe.
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from typing import Any
 
 import httpx
 from sqlalchemy.orm import configure_mappers
@@ -26,10 +27,11 @@ from desktop.sync.client import _tls_context
 from desktop.sync.faults import KILL_ENV
 
 
-def _child(request: dict[str, str]) -> None:
+def _child(request: dict[str, Any]) -> None:
     fd = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(fd, 1)
     os.dup2(fd, 2)
+    os.environ.update(request.get("env") or {})  # e.g. faults.KILL_AT_ENV, faults.BATCH_ENV
     os.environ[KILL_ENV] = request["boundary"]
     code = 1
     try:

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from desktop.models import Person, Workshop
 from desktop.services.reference import add_workshops
 from desktop.services.sync import sync_now
-from desktop.sync.faults import BOUNDARIES, KILL_ENV
+from desktop.sync.faults import BATCH_ENV, BOUNDARIES, KILL_AT_ENV, KILL_ENV
 
 from ..support.hq_server import ROOT, HqServer
 from .kit import (
@@ -41,6 +41,9 @@ from .kit import (
 )
 
 KILLS = int(os.environ.get("BRANCH_DESK_SYNC_KILLS", "50"))
+# Kills per push boundary with many small batches, two in flight (wire.MAX_IN_FLIGHT).
+KILLS_IN_FLIGHT = int(os.environ.get("BRANCH_DESK_SYNC_KILLS_IN_FLIGHT", "20"))
+PUSH_BOUNDARIES = ("after_build", "after_send", "after_hq_commit", "after_ack_before_mark")
 
 
 class Forker:
@@ -50,9 +53,10 @@ class Forker:
         self.process = subprocess.Popen([sys.executable, "-m", "tests.sync.sync_forker"], cwd=ROOT,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
-    def sync(self, db: Path, boundary: str, log: Path) -> int:
+    def sync(self, db: Path, boundary: str, log: Path, env: dict[str, str] | None = None) -> int:
         assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(json.dumps({"db": str(db), "boundary": boundary, "log": str(log)}) + "\n")
+        request = {"db": str(db), "boundary": boundary, "log": str(log), "env": env or {}}
+        self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         answer = self.process.stdout.readline()
         assert answer, "the sync forker died"
@@ -87,8 +91,9 @@ def killed_sync(branch: Branch, boundary: str) -> tuple[int, str]:
     return done.returncode, done.stderr
 
 
-def forked_sync(forker: Forker, branch: Branch, boundary: str, log: Path) -> tuple[int, str]:
-    code = forker.sync(branch.store.path, boundary, log)
+def forked_sync(forker: Forker, branch: Branch, boundary: str, log: Path,
+                env: dict[str, str] | None = None) -> tuple[int, str]:
+    code = forker.sync(branch.store.path, boundary, log, env)
     return code, log.read_text(errors="replace") if log.exists() else ""
 
 
@@ -114,6 +119,33 @@ def test_killed_at_each_boundary_then_synced_loses_and_doubles_nothing(pair, hq_
             ssns = set(s.scalars(select(Person.ssn).where(Person.ssn.is_not(None))))
             pulled = set(s.scalars(select(Workshop.code).where(Workshop.code.like("77%"))))
         assert pulled == {f"77{n:08d}" for n in range(round_no + 1)}, "a pulled row was skipped"
+        at_hq = {r[0] for r in hq_rows(dsn, "SELECT ssn FROM person WHERE enrolled_branch = %s", a.code)}
+        assert at_hq == ssns
+        assert duplicated_ssns(dsn) == []
+        assert integrity(a.store) == "ok"
+
+
+@pytest.mark.parametrize("boundary", PUSH_BOUNDARIES)
+def test_killed_with_two_batches_in_flight_then_synced_loses_and_doubles_nothing(
+        pair, hq_server: HqServer, forker: Forker, tmp_path: Path, boundary: str):
+    """Batches of one change, so each round is several batches with two on their way at once;
+    the kill lands at the 1st, 2nd, 3rd or 4th time the boundary is reached — before, beside or
+    after an earlier batch's acknowledgement."""
+    a, _ = pair
+    dsn = hq_server.dsn
+    for round_no in range(KILLS_IN_FLIGHT):
+        for _ in range(4):
+            enrol_new(a)
+        env = {BATCH_ENV: "1", KILL_AT_ENV: str(1 + round_no % 4)}
+        code, err = forked_sync(forker, a, boundary, tmp_path / "killed.log", env)
+        assert code == -signal.SIGKILL, (boundary, round_no, code, err[-2000:])
+        report = sync_now(a.store, None)
+        assert report.pending == 0
+        received = hq_received(dsn, a.code)
+        assert len(received) == len(set(received)), "a change applied twice"
+        assert set(received) == acked_ids(a.store) == all_outbox_ids(a.store)
+        with a.store.sessions() as s:
+            ssns = set(s.scalars(select(Person.ssn).where(Person.ssn.is_not(None))))
         at_hq = {r[0] for r in hq_rows(dsn, "SELECT ssn FROM person WHERE enrolled_branch = %s", a.code)}
         assert at_hq == ssns
         assert duplicated_ssns(dsn) == []
