@@ -279,15 +279,20 @@ def _cpu_seconds(pids: list[int]) -> float:
 def _server_pids(cluster: PostgresCluster) -> list[int]:
     """The postmaster and every process it started (backends, writers)."""
     postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+    return _with_children(postmaster)
+
+
+def _with_children(parent: int) -> list[int]:
+    """A process and its live children (`hq serve --workers N`: uvicorn's worker processes)."""
     children = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == postmaster:
+        if int(fields[1]) == parent:
             children.append(int(stat.parent.name))
-    return [postmaster, *children]
+    return [parent, *children]
 
 
 class CpuMeter:
@@ -302,7 +307,7 @@ class CpuMeter:
     def _now(self) -> dict[str, float]:
         times = os.times()
         return {"branch": times.user + times.system,
-                "hq": _cpu_seconds([self.hq_pid]) if self.hq_pid else 0.0,
+                "hq": _cpu_seconds(_with_children(self.hq_pid)) if self.hq_pid else 0.0,
                 "postgres": _cpu_seconds(_server_pids(self.cluster))}
 
     def start(self) -> None:
@@ -448,6 +453,7 @@ def main() -> int:
     parser.add_argument("--authorities", type=int, default=500)
     parser.add_argument("--workshops", type=int, default=20_000)
     parser.add_argument("--idle-rounds", type=int, default=50)
+    parser.add_argument("--hq-workers", type=int, default=1)  # `hq serve --workers N`
     args = parser.parse_args()
     result: dict[str, Any] = {"benchmark": "sync", "changes": args.changes}
     # The same server settings as bench/sync_hq.py: both sides of the ratio run on it.
@@ -462,7 +468,7 @@ def main() -> int:
         engine = make_engine(dsn, pool_size=1)
         migrate(engine)
         engine.dispose()
-        server = HqServer(dsn)
+        server = HqServer(dsn, extra=("--workers", str(args.hq_workers)))
         server.start()
         token = add_branch(dsn, BRANCH)
         log("building the branch store…")

@@ -100,14 +100,21 @@ def _known_ids(conn: Connection, branch: str, ids: list[uuid.UUID]) -> set[uuid.
                             {"b": branch, "ids": pg_array(ids)}).scalars())
 
 
+NATIONAL_CODE_LOCKS = 256  # advisory lock class 1: (1, bucket of the national code's hash)
+
+
 def _lock_national_codes(conn: Connection, batch: PushBatch) -> None:
     """Serialise pushes touching the same national code (a later statement then sees the other
-    branch's committed person), in sorted order so two batches never deadlock."""
+    branch's committed person), in sorted order so two batches never deadlock. Codes share
+    NATIONAL_CODE_LOCKS buckets: a lock per code took 5,000 lock-table slots for a batch of
+    5,000 (PostgreSQL's default table holds 6,400 for all transactions: two big pushes at once
+    failed "out of shared memory"). Two big batches now wait for each other; small ones rarely
+    meet."""
     codes = sorted({c.snapshot.national_code for c in batch.changes
                     if c.snapshot is not None and c.snapshot.national_code})
     if codes:
-        conn.execute(text("SELECT count(pg_advisory_xact_lock(1, h)) FROM"
-                          " (SELECT DISTINCT hashtext(x) AS h"
+        conn.execute(text(f"SELECT count(pg_advisory_xact_lock(1, b)) FROM"
+                          f" (SELECT DISTINCT hashtext(x) & {NATIONAL_CODE_LOCKS - 1} AS b"
                           "  FROM unnest(CAST(:codes AS text[])) x ORDER BY 1) s"),
                      {"codes": pg_array(codes)})
 

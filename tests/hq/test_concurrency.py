@@ -212,3 +212,20 @@ def test_an_idle_keep_alive_connection_outlives_the_clients_expiry(hq_server: Hq
         assert exchange(sock).startswith(b"HTTP/1.1 200")
         time.sleep(6.0)
         assert exchange(sock).startswith(b"HTTP/1.1 200")
+
+
+def test_a_big_push_takes_a_bounded_number_of_locks(hq_server: HqServer) -> None:
+    """5,000 national codes lock at most NATIONAL_CODE_LOCKS buckets (plus the branch's own push
+    lock): PostgreSQL's default lock table holds 6,400 slots for every transaction at once."""
+    from hq.push import NATIONAL_CODE_LOCKS, _lock_national_codes
+
+    big = batch("1061", 1, [enrol(snapshot("1061", n)) for n in range(5000)])
+    engine = make_engine(hq_server.dsn, pool_size=1)
+    try:
+        with engine.begin() as conn:
+            _lock_national_codes(conn, big)
+            held = conn.exec_driver_sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                                        " AND pid = pg_backend_pid()").scalar_one()
+    finally:
+        engine.dispose()
+    assert 0 < held <= NATIONAL_CODE_LOCKS
