@@ -147,10 +147,22 @@ def _rejection(change: OutgoingChange, fa: str, en: str) -> Rejection:
     return Rejection(change_id=change.id, reason_fa=fa, reason_en=en)
 
 
-def _check(validator: Callable[[str], str], value: str | None) -> str | None:
-    """The validator's English reason, or None when `value` passes (or is absent)."""
+Memo = dict[tuple[Callable[[str], str], str], str | None]
+
+
+def _check(validator: Callable[[str], str], value: str | None, memo: Memo) -> str | None:
+    """The validator's English reason, or None when `value` passes (or is absent). `memo` holds
+    this batch's answers: a main insured's SSN and code recur in every change of their family."""
     if value is None:
         return None
+    key = (validator, value)
+    if key in memo:
+        return memo[key]
+    why = memo[key] = _reason(validator, value)
+    return why
+
+
+def _reason(validator: Callable[[str], str], value: str) -> str | None:
     if value.isascii() and value.isdigit():  # plain digits: normalising them changes nothing
         validator = _ON_DIGITS.get(validator, validator)
     try:
@@ -166,19 +178,21 @@ _ON_DIGITS: dict[Callable[[str], str], Callable[[str], str]] = {
 }
 
 
-def _problems(change: OutgoingChange) -> list[str]:
+def _problems(change: OutgoingChange, memo: Memo) -> list[str]:
     found: list[str] = []
     snap = change.snapshot
     if snap is not None:
-        found += [f"national code {snap.national_code!r}: {why}"
-                  for why in [_check(identifiers.national_code, snap.national_code)] if why]
-        found += [f"SSN {snap.ssn!r}: {why}" for why in [_check(identifiers.ssn, snap.ssn)] if why]
+        if why := _check(identifiers.national_code, snap.national_code, memo):
+            found.append(f"national code {snap.national_code!r}: {why}")
+        if why := _check(identifiers.ssn, snap.ssn, memo):
+            found.append(f"SSN {snap.ssn!r}: {why}")
         numbers = [*snap.numbers.values(), *(r.insurance_number for r in snap.relationships)]
         found += [f"insurance number {n[:40]!r} is not 10 letters and digits" for n in numbers
                   if not (len(n) == 10 and n.isascii() and n.isalnum())]
     if change.entity == "inquiry_record":
         code = change.payload.get("national_code")  # a missing one is the rules' to name
-        if code is not None and (not isinstance(code, str) or _check(identifiers.national_code, code)):
+        if code is not None and (not isinstance(code, str)
+                                 or _check(identifiers.national_code, code, memo)):
             found.append(f"inquiry record national code {str(code)[:40]!r} is not valid")
     return found
 
@@ -187,8 +201,9 @@ def screen(batch: PushBatch) -> tuple[PushBatch, list[Rejection]]:
     """The batch without the changes whose identifiers are invalid, and their rejections."""
     kept: list[OutgoingChange] = []
     rejected: list[Rejection] = []
+    memo: Memo = {}
     for change in batch.changes:
-        problems = _problems(change)
+        problems = _problems(change, memo)
         if problems:
             rejected.append(_rejection(
                 change, "شناسه‌های این تغییر معتبر نیستند (کد ملی، شماره تامین اجتماعی یا شماره بیمه).",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import mul
+
 # Damm's quasigroup of order 10: catches every single-digit error and every adjacent swap.
 _DAMM = (
     (0, 3, 1, 7, 5, 9, 8, 6, 4, 2),
@@ -17,9 +19,18 @@ _DAMM = (
 )
 
 
+# The rows indexed by a digit's ASCII code (48–57): an ASCII-digit string's bytes index them
+# directly. HQ checks tens of thousands of SSNs per push batch; this is its inner loop.
+_DAMM_BY_BYTE = tuple((0,) * 48 + row for row in _DAMM)
+
+
 def damm_digit(digits: str) -> int:
     interim = 0
-    for ch in digits:
+    if digits.isascii() and digits.isdigit():
+        for byte in digits.encode():
+            interim = _DAMM_BY_BYTE[interim][byte]
+        return interim
+    for ch in digits:  # anything else exactly as before (whatever ord(ch) - 48 indexes)
         interim = _DAMM[interim][ord(ch) - 48]
     return interim
 
@@ -28,9 +39,18 @@ def damm_valid(digits: str) -> bool:
     return damm_digit(digits) == 0
 
 
+_NC_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
+_NC_ZEROS = 48 * sum(_NC_WEIGHTS)
+
+
 def national_code_check(first_nine: str) -> int:
     """SPEC §1.1: s = Σ dᵢ·(10−i), r = s mod 11; check = r if r < 2 else 11 − r."""
-    s = sum(int(d) * (10 - i) for i, d in enumerate(first_nine))
+    s: int
+    if len(first_nine) == 9 and first_nine.isascii() and first_nine.isdigit():
+        # Each ASCII digit's byte is the digit + 48: weighted in C, the 48s taken off once.
+        s = sum(map(mul, first_nine.encode(), _NC_WEIGHTS)) - _NC_ZEROS
+    else:  # Persian digits (int() reads them) and odd lengths as always
+        s = sum(int(d) * (10 - i) for i, d in enumerate(first_nine))
     r = s % 11
     return r if r < 2 else 11 - r
 
