@@ -29,7 +29,7 @@ from desktop.sync.wire import (
     Rejection,
 )
 
-from .apply import Planner, RuleBroken, dump_json, flush, pg_array
+from .apply import Planner, RuleBroken, dump_json, flush, pg_array, uuid_array
 from .conflicts import record_conflict
 from .errors import HqError, Refused
 from .leases import lock_kind
@@ -97,7 +97,7 @@ def _known_ids(conn: Connection, branch: str, ids: list[uuid.UUID]) -> set[uuid.
         return set()
     return set(conn.execute(text("SELECT id FROM received_change WHERE branch = :b"
                                  " AND id = ANY(CAST(:ids AS uuid[]))"),
-                            {"b": branch, "ids": pg_array(ids)}).scalars())
+                            {"b": branch, "ids": uuid_array(ids)}).scalars())
 
 
 NATIONAL_CODE_LOCKS = 256  # advisory lock class 1: (1, bucket of the national code's hash)
@@ -189,7 +189,7 @@ def _rejection(change: OutgoingChange, broken: RuleBroken) -> Rejection:
 
 def _remember(branch: str, batch: PushBatch, change: OutgoingChange) -> tuple[Any, ...]:
     """The received_change row (apply.RECEIVED_COPY's columns)."""
-    return (branch, change.id, batch.install_epoch, batch.batch_seq, change.seq, change.entity,
+    return (branch, change.id.hex, batch.install_epoch, batch.batch_seq, change.seq, change.entity,
             change.entity_id, change.op, dump_json(change.payload), change.at)
 
 
