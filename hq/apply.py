@@ -20,7 +20,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import psycopg
@@ -59,6 +59,8 @@ class Writes:
 
 
 Effect = Callable[[], None]
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class Planner:
@@ -115,50 +117,56 @@ class Planner:
 
     def take(self, change: OutgoingChange, remember: tuple[Any, ...]) -> None:
         """Check the change (RuleBroken leaves everything as it was), then fold it in."""
-        effects: list[Effect] = []
-        if change.snapshot is not None:
-            effects += self._person(change.seq, change.snapshot)
+        snap = change.snapshot
+        if snap is not None:
+            self._check_person(snap)
         handler = HANDLERS.get(change.entity)
-        if handler is not None:
-            effects += handler(self, change)
+        effects = handler(self, change) if handler is not None else ()
+        # Every check has passed: only now does anything change (the person first, as before).
+        if snap is not None:
+            self._keep_person(change.seq, snap)
         for effect in effects:
             effect()
         self.writes.received.append(remember)
 
     # --- persons ------------------------------------------------------------------------------
 
-    def _person(self, seq: int, snap: PersonSnapshot) -> list[Effect]:
-        owner = self.owner.get(snap.id, snap.enrolled_branch)
+    # A person change is checked and kept in two plain calls (no closures): `take` runs once per
+    # change, tens of thousands per push, and each pydantic attribute read or UUID hash (a Python
+    # method) counts; "no holder yet" is told by None, not by comparing the id with itself.
+    def _check_person(self, snap: PersonSnapshot) -> None:
+        pid = snap.id
+        owner = self.owner.get(pid, snap.enrolled_branch)
         if owner != self.branch:
             raise RuleBroken(
                 f"پرونده این فرد از آن شعبه {persian_digits(owner)} است و فقط همان شعبه آن را تغییر می‌دهد.",
-                f"person {snap.id} belongs to branch {owner}; only it writes the record")
-        if snap.ssn and self.ssn_holder.get(snap.ssn, snap.id) != snap.id:
-            raise RuleBroken(f"شماره تامین اجتماعی {persian_digits(snap.ssn)} در ستاد به فرد دیگری داده شده است.",
-                             f"SSN {snap.ssn} already belongs to another person"
-                             f" ({self.ssn_holder[snap.ssn]}) at HQ")
+                f"person {pid} belongs to branch {owner}; only it writes the record")
+        ssn = snap.ssn
+        if ssn and (holder := self.ssn_holder.get(ssn)) is not None and holder != pid:
+            raise RuleBroken(f"شماره تامین اجتماعی {persian_digits(ssn)} در ستاد به فرد دیگری داده شده است.",
+                             f"SSN {ssn} already belongs to another person ({holder}) at HQ")
         for value in snap.numbers.values():
-            if self.number_holder.get(value, snap.id) != snap.id:
+            if (holder := self.number_holder.get(value)) is not None and holder != pid:
                 raise RuleBroken(f"شماره بیمه {persian_digits(value)} در ستاد از آن فرد دیگری است.",
                                  f"insurance number {value} already belongs to another person at HQ")
         for rel in snap.relationships:
-            if self.relationship_person.get(rel.id, snap.id) != snap.id:
+            if (holder := self.relationship_person.get(rel.id)) is not None and holder != pid:
                 raise RuleBroken(f"رابطه {rel.id} در ستاد از آن فرد دیگری است.",
                                  f"relationship {rel.id} belongs to another person at HQ")
-        return [lambda: self._keep_person(seq, snap)]
 
     def _keep_person(self, seq: int, snap: PersonSnapshot) -> None:
-        self.owner[snap.id] = self.branch
-        if snap.ssn:
-            self.ssn_holder[snap.ssn] = snap.id
-        self.writes.persons[snap.id] = (seq, snap)
+        pid, ssn, writes = snap.id, snap.ssn, self.writes
+        self.owner[pid] = self.branch
+        if ssn:
+            self.ssn_holder[ssn] = pid
+        writes.persons[pid] = (seq, snap)
         for kind, value in snap.numbers.items():
             if value not in self.number_holder:
-                self.number_holder[value] = snap.id
-                self.writes.numbers[value] = (kind, snap.id)
+                self.number_holder[value] = pid
+                writes.numbers[value] = (kind, pid)
         for rel in snap.relationships:
-            self.relationship_person[rel.id] = snap.id
-            self.writes.relationships[rel.id] = (snap.id, rel)
+            self.relationship_person[rel.id] = pid
+            writes.relationships[rel.id] = (pid, rel)
         # The same national code enrolled by another branch: a conflict, both persons kept —
         # never settled by whose clock is later.
         others = self.elsewhere.get(snap.national_code or "")
@@ -373,19 +381,28 @@ def _relationship_row(branch: str, person_id: uuid.UUID, r: RelationshipRecord) 
             r.insurance_number, r.main_insured_ssn, r.medical_link)
 
 
+def _new_and_known(rows: dict[K, V], known: set[K]) -> tuple[list[V], list[V]]:
+    """`rows`' values split into those HQ does not hold yet and those it does (one pass, one
+    look-up per key: the keys are UUIDs, whose hash is a Python method)."""
+    new: list[V] = []
+    held: list[V] = []
+    for key, value in rows.items():
+        (held if key in known else new).append(value)
+    return new, held
+
+
 def flush(conn: Connection, branch: str, writes: Writes) -> None:
-    new = [k for k in writes.persons if k not in writes.known_persons]
-    _copy(conn, "person", PERSON_COPY, (_person_row(*writes.persons[k]) for k in new))
+    new, held = _new_and_known(writes.persons, writes.known_persons)
+    _copy(conn, "person", PERSON_COPY, (_person_row(*v) for v in new))
     _update(conn, _PERSON_UPDATE, [dict(zip(PERSON_COPY, _person_row(*v), strict=True))
-                                   for k, v in writes.persons.items() if k in writes.known_persons])
+                                   for v in held])
     _copy(conn, "insurance_number", ("value", "kind", "person_id", "branch"),
           ((value, kind, pid.hex, branch) for value, (kind, pid) in writes.numbers.items()))
-    rels = writes.relationships
-    _copy(conn, "relationship", RELATIONSHIP_COPY,
-          (_relationship_row(branch, *v) for k, v in rels.items() if k not in writes.known_relationships))
+    new_rels, held_rels = _new_and_known(writes.relationships, writes.known_relationships)
+    _copy(conn, "relationship", RELATIONSHIP_COPY, (_relationship_row(branch, *v) for v in new_rels))
     _update(conn, _RELATIONSHIP_UPDATE,
             [dict(zip(RELATIONSHIP_COPY, _relationship_row(branch, *v), strict=True))
-             for k, v in rels.items() if k in writes.known_relationships])
+             for v in held_rels])
     _copy(conn, "inquiry_record", INQUIRY_COPY,
           (tuple(r[c] for c in INQUIRY_COPY) for r in writes.inquiries))
     _copy(conn, "certificate", CERTIFICATE_COPY,
