@@ -100,3 +100,34 @@ def test_iban_mod97():
 def test_problem_gives_the_persian_message_or_none():
     assert ids.problem(ids.national_code, "0012345679") is None
     assert "۱۰ رقم" in ids.problem(ids.national_code, "12")
+
+
+# The check-digit functions take a fast path for ASCII digits (HQ screens tens of thousands per
+# push); on every input they must answer exactly as the plain definitions below, errors included.
+def _damm_by_definition(digits: str) -> int:
+    from desktop.domain.checkdigits import _DAMM
+    interim = 0
+    for ch in digits:
+        interim = _DAMM[interim][ord(ch) - 48]
+    return interim
+
+
+def _national_code_check_by_definition(first_nine: str) -> int:
+    s = sum(int(d) * (10 - i) for i, d in enumerate(first_nine))
+    r = s % 11
+    return r if r < 2 else 11 - r
+
+
+def _outcome(function, value):
+    try:
+        return "ok", function(value)
+    except Exception as exc:  # the same kind of failure is part of "the same answer"
+        return "error", type(exc)
+
+
+@given(st.one_of(st.text(alphabet="0123456789", max_size=12),
+                 st.text(alphabet="0123456789۰۱۲۳۴۵۶۷۸۹٠١٢/:a ", max_size=12)))
+def test_check_digits_answer_as_their_definitions(value):
+    from desktop.domain.checkdigits import damm_digit, national_code_check
+    assert _outcome(damm_digit, value) == _outcome(_damm_by_definition, value)
+    assert _outcome(national_code_check, value) == _outcome(_national_code_check_by_definition, value)
