@@ -165,8 +165,29 @@ def persons_of_changes(session: Session, changes: Iterable[tuple[str, str]]) -> 
     return found
 
 
+def persons_of_rows(session: Session, changes: Iterable[tuple[str, str, str | None]]) -> dict[tuple[str, str], str]:
+    """persons_of_changes, given (entity, entity_id, the person of the relationship whose id's
+    hex digits the entity id is, where the outbox read joined one): only a relationship id
+    spelt otherwise (capitals, braces, a URN) is looked up again."""
+    found: dict[tuple[str, str], str] = {}
+    spelt_otherwise = []
+    for entity, entity_id, linked in changes:
+        if entity == "person":
+            key = _uuid_hex(entity_id)
+            if key is not None:
+                found[(entity, entity_id)] = key
+        elif entity == "relationship":
+            if linked is not None:
+                found[(entity, entity_id)] = linked
+            elif not _HEX_DIGITS.fullmatch(entity_id.replace("-", "")):
+                spelt_otherwise.append((entity, entity_id))
+    found.update(persons_of_changes(session, spelt_otherwise))
+    return found
+
+
 # A UUID as str(uuid.UUID) writes it, the form every outbox row's entity id has.
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_HEX_DIGITS = re.compile(r"[0-9a-f]{32}")  # how a Uuid column stores an id
 
 
 def _uuid_hex(text: str) -> str | None:

@@ -32,14 +32,14 @@ _WANTED = "(SELECT value FROM json_each(?))"  # the persons, as ONE bound JSON a
 # in Python), the contact object when any of its three fields is set (snapshot_documents:
 # `address or phone or mobile`), and whether every value is stored as this text assumes.
 _PEOPLE = f"""
-SELECT p.id, json_object(
+SELECT p.id, CAST(json_object(
     'national_code', p.national_code, 'foreign_id', p.foreign_id, 'ssn', p.ssn,
     'first_name', p.first_name, 'last_name', p.last_name, 'father_name', p.father_name,
     'birth_date', p.birth_date, 'benefit_birth_date', p.benefit_birth_date, 'gender', p.gender,
-    'death_date', p.death_date, 'enrolled_branch', p.enrolled_branch),
+    'death_date', p.death_date, 'enrolled_branch', p.enrolled_branch) AS BLOB),
   p.enrolled_at,
   CASE WHEN i.address <> '' OR i.phone <> '' OR i.mobile <> ''
-       THEN json_object('address', i.address, 'phone', i.phone, 'mobile', i.mobile) END,
+       THEN CAST(json_object('address', i.address, 'phone', i.phone, 'mobile', i.mobile) AS BLOB) END,
   date(p.birth_date) IS p.birth_date AND date(p.benefit_birth_date) IS p.benefit_birth_date
   AND date(p.death_date) IS p.death_date
   AND typeof(i.address) IN ('text', 'null') AND typeof(i.phone) IN ('text', 'null')
@@ -56,10 +56,10 @@ WHERE person_id IN {_WANTED} AND retired_at IS NULL ORDER BY issued_at"""
 # A relationship's fields from kind to main_insured_ssn as JSON (id and medical_link are added
 # in Python), in snapshot_documents' order.
 _RELATIONSHIPS = f"""
-SELECT r.person_id, r.id, json_object(
+SELECT r.person_id, r.id, CAST(json_object(
     'kind', r.type_code, 'start', r.start, 'end', r."end", 'end_reason', r.end_reason,
     'workshop_code', w.code, 'insurance_number', r.insurance_number,
-    'main_insured_ssn', main_insured.ssn),
+    'main_insured_ssn', main_insured.ssn) AS BLOB),
   r.medical_link,
   date(r.start) IS r.start AND date(r."end") IS r."end"
   AND typeof(r.medical_link) IN ('integer', 'null')
@@ -93,34 +93,29 @@ def _texts(raw: sqlite3.Connection, wanted: tuple[str], odd: list[str]) -> dict[
     numbers: dict[str, dict[str, str]] = {}
     for pid, kind, value in raw.execute(_NUMBERS, wanted).fetchall():
         numbers.setdefault(pid, {})[kind] = value  # the newest of a kind, as snapshot_documents
-    relationships: dict[str, list[str]] = {}
+    relationships: dict[str, list[bytes]] = {}
     unusual = set()
     for pid, rid, fields, medical, plain in raw.execute(_RELATIONSHIPS, wanted).fetchall():
         if not plain:
             unusual.add(pid)
             continue
-        relationships.setdefault(pid, []).append(
-            f'{{"id":"{dashed(rid)}",{fields[1:-1]},"medical_link":{_flag(medical)}}}')
+        relationships.setdefault(pid, []).append(b"".join((
+            b'{"id":"', dashed(rid).encode(), b'",', fields[1:-1], b',"medical_link":', _flag(medical), b"}")))
     texts = {}
     for pid, fields, enrolled_at, contact, plain in raw.execute(_PEOPLE, wanted).fetchall():
         if not plain or pid in unusual:
             odd.append(pid)
             continue
-        texts[pid] = orjson.Fragment(
-            f'{{"id":"{dashed(pid)}",{fields[1:-1]},'
-            f'"enrolled_at":{_datetime_json(enrolled_at)},'
-            f'"roles":{orjson.dumps(sorted(roles.get(pid, ()))).decode()},'
-            f'"numbers":{orjson.dumps(numbers.get(pid, {})).decode()},'
-            f'"relationships":[{",".join(relationships.get(pid, ()))}],'
-            f'"contact":{contact or "null"}}}')
+        texts[pid] = orjson.Fragment(b"".join((
+            b'{"id":"', dashed(pid).encode(), b'",', fields[1:-1],
+            b',"enrolled_at":', orjson.dumps(stored_datetime(enrolled_at)),
+            b',"roles":', orjson.dumps(sorted(roles.get(pid, ()))),
+            b',"numbers":', orjson.dumps(numbers.get(pid, {})),
+            b',"relationships":[', b",".join(relationships.get(pid, ())),
+            b'],"contact":', contact or b"null", b"}")))
     return texts
 
 
-def _datetime_json(stored: Any) -> str:
-    """A stored DateTime in JSON, as snapshot_documents' value of it is written."""
-    return orjson.dumps(stored_datetime(stored)).decode()
-
-
-def _flag(stored: int | None) -> str:
+def _flag(stored: int | None) -> bytes:
     """A stored Boolean (0/1; _RELATIONSHIPS checks it is an integer) in JSON, as stored_bool."""
-    return "null" if stored is None else "true" if stored else "false"
+    return b"null" if stored is None else b"true" if stored else b"false"
