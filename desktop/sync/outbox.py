@@ -154,8 +154,8 @@ def read_ahead(session: Session, limit: int = wire.MAX_BATCH_CHANGES) -> ReadAhe
 
 
 # With each relationship change's person, joined in the same read where the change names the
-# relationship by its id's hex digits (with or without dashes, as every change does):
-# a second query per batch for them cost more than the join (persons_of_rows finds the rest).
+# relationship by its stored id (lowercase hex digits, dashed or not — as every change does): a
+# second query per batch cost more than the join. persons_of_rows finds ids spelt otherwise.
 _LINKED = Relationship.__table__.alias("linked")
 _CHANGE_ROWS = (select(as_hex(OutboxEntry.id), *_OUTBOX_COLUMNS[1:], as_hex(_LINKED.c.person_id))
                 .outerjoin(_LINKED, and_(OutboxEntry.entity == "relationship",
@@ -164,7 +164,7 @@ _CHANGE_ROWS = (select(as_hex(OutboxEntry.id), *_OUTBOX_COLUMNS[1:], as_hex(_LIN
 
 def _encode_changes(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
     # Set-wise: one query per table for the whole batch, each person read once. The rows are
-    # unpacked, not read by name: a Row's attribute lookup cost a sixth of building a batch.
+    # unpacked, not read by name: a Row's attribute lookups cost a tenth of building a batch.
     persons = persons_of_rows(session, ((entity, entity_id, linked)
                                         for _, _, _, entity, entity_id, _, _, linked in rows))
     snapshots = snapshot_texts(session, persons.values())

@@ -70,7 +70,6 @@ LEFT OUTER JOIN person main_insured ON main_insured.id = r.main_insured_id
 WHERE r.person_id IN {_WANTED} ORDER BY r.person_id, r.start, r.created_at"""
 
 
-
 def snapshot_texts(session: Session, person_keys: Iterable[str]) -> dict[str, Any]:
     """{person id as 32 hex digits: its wire.PersonSnapshot as JSON (orjson.Fragment)} for the
     persons that exist among `person_keys`: snapshot_documents' result, encoded (a person with a
