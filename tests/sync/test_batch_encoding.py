@@ -33,7 +33,7 @@ from desktop.services.demo import fill_demo
 from desktop.services.store import Store
 from desktop.sync import snapshot, snapshot_text
 from desktop.sync.outbox import assign_batch, build_batch, read_ahead
-from desktop.sync.snapshot import snapshot_documents
+from desktop.sync.snapshot import person_snapshots, snapshot_documents
 from desktop.sync.snapshot_text import snapshot_texts
 from desktop.sync.wire import (
     OutgoingChange,
@@ -212,3 +212,12 @@ def test_the_sql_text_is_byte_for_byte_the_dicts_encoding(store: Store, filled: 
     assert escaped.first_name == 'ع"لی\\\n\t\x01/'
     dead = PersonSnapshot.model_validate_json(orjson.dumps(texts[filled["dead"]]))
     assert dead.death_date is not None and all(link.medical_link for link in dead.relationships)
+
+
+def test_person_snapshots_are_the_orm_models_snapshots(store: Store, filled: dict[str, str]) -> None:
+    """person_snapshots (validated models, for callers other than the push) reads the same way."""
+    with store.sessions() as s:
+        ids = [uuid.UUID(k) for k in s.execute(text("SELECT id FROM person ORDER BY id")).scalars()]
+        models = person_snapshots(s, [*ids, uuid.uuid4()])
+        reference = {pid: _reference_snapshot(s, s.get_one(Person, pid)) for pid in ids}
+    assert models == reference
