@@ -6,24 +6,30 @@ columns of personal_info are read.
 
 A batch's snapshots are read together, a handful of set-wise queries per batch rather than five
 per person: read one by one, building a batch of 1,000 changes took ~1.5 s of ORM round trips,
-ten times what headquarters needs to apply it (bench/sync.py).
+ten times what headquarters needs to apply it (bench/sync.py). They are read through the
+session's own sqlite3 connection rather than SQLAlchemy Core: for a push batch, SQLAlchemy's
+result rows cost as much as the reads themselves (bench/sync_encode.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Connection, Select, String, func, select, type_coerce
+from sqlalchemy import ColumnElement, String, type_coerce
 from sqlalchemy.orm import Session
-
-from desktop.models import InsuranceNumber, Person, PersonalInfo, PersonRole, Relationship, Workshop
 
 from .wire import PersonSnapshot
 
-CHUNK = 5000  # ids per query: one JSON parameter each (see _keys_in)
+# Ids per query, bound as ONE JSON array (`IN (SELECT value FROM json_each(?))`): a plain IN
+# list binds a parameter per key, and SQLAlchemy's expanding of thousands of them cost a tenth
+# of building a batch; SQLite probes the index for each key either way.
+CHUNK = 5000
 
 
 def as_hex(column: Any) -> ColumnElement[str]:
@@ -38,12 +44,6 @@ def dashed(hex32: str) -> str:
     return f"{hex32[:8]}-{hex32[8:12]}-{hex32[12:16]}-{hex32[16:20]}-{hex32[20:]}"
 
 
-_PERSON_COLUMNS = (as_hex(Person.id), Person.national_code, Person.foreign_id, Person.ssn,
-                   Person.first_name, Person.last_name, Person.father_name, Person.birth_date,
-                   Person.benefit_birth_date, Person.gender, Person.death_date,
-                   Person.enrolled_branch, Person.enrolled_at)
-
-
 def person_snapshot(session: Session, person_id: uuid.UUID) -> PersonSnapshot | None:
     return person_snapshots(session, [person_id]).get(person_id)
 
@@ -56,103 +56,154 @@ def person_snapshots(session: Session, person_ids: Iterable[uuid.UUID]) -> dict[
 
 def snapshot_documents(session: Session, person_keys: Iterable[str]) -> dict[str, dict[str, Any]]:
     """{person id as 32 hex digits: the snapshot as a plain dict with PersonSnapshot's fields}
-    for the persons that exist among `person_keys`. A push batch is encoded from these directly
-    (orjson writes the dates and times as pydantic would): building a model per person and
-    relationship only to serialise it again cost a third of building a batch."""
+    for the persons that exist among `person_keys` (orjson writes the dates and times as pydantic
+    would). person_snapshots validates these; a push batch takes snapshot_text.snapshot_texts,
+    the same snapshots already encoded, which falls back to these dicts for unusual stored values.
+
+    Read through the session's own sqlite3 connection (in its transaction), each value converted
+    as SQLAlchemy's SQLite types convert it (stored_date, stored_datetime, stored_bool):
+    SQLAlchemy's result rows cost as much as the reads themselves."""
     keys = list(dict.fromkeys(person_keys))
-    conn = session.connection()  # Core rows: the ORM's result machinery cost as much as the reads
+    raw = driver_connection(session)
     roles: dict[str, set[str]] = {}
     numbers: dict[str, dict[str, str]] = {}
     relationships: dict[str, list[dict[str, Any]]] = {}
     contacts: dict[str, dict[str, str | None]] = {}
     people: list[Any] = []
     for chunk in _chunks(keys):
-        wanted = _keys_in(chunk)
-        people += conn.execute(select(*_PERSON_COLUMNS).where(as_hex(Person.id).in_(wanted))).all()
-        # .all(): one fetchall, where iterating the result fetched row by row through
-        # SQLAlchemy's wrapper (a sixth of building a batch).
-        for pid, role in conn.execute(select(as_hex(PersonRole.person_id), PersonRole.role)
-                                         .where(as_hex(PersonRole.person_id).in_(wanted))).all():
+        wanted = (orjson.dumps(chunk).decode(),)
+        people += raw.execute(_PEOPLE, wanted).fetchall()
+        for pid, role in raw.execute(_ROLES, wanted).fetchall():
             roles.setdefault(pid, set()).add(role)
-        for pid, kind, value in conn.execute(
-                select(as_hex(InsuranceNumber.person_id), InsuranceNumber.kind, InsuranceNumber.value)
-                .where(as_hex(InsuranceNumber.person_id).in_(wanted),
-                       InsuranceNumber.retired_at.is_(None))
-                .order_by(InsuranceNumber.issued_at)).all():
+        for pid, kind, value in raw.execute(_NUMBERS, wanted).fetchall():
             numbers.setdefault(pid, {})[kind] = value
-        for pid, record in _relationships(conn, wanted):
-            relationships.setdefault(pid, []).append(record)
-        for pid, address, phone, mobile in conn.execute(
-                select(as_hex(PersonalInfo.person_id), PersonalInfo.address, PersonalInfo.phone,
-                       PersonalInfo.mobile)
-                .where(as_hex(PersonalInfo.person_id).in_(wanted))).all():
+        for pid, rid, kind, start, end, end_reason, number, medical, workshop_code, main_ssn \
+                in raw.execute(_RELATIONSHIPS, wanted).fetchall():
+            relationships.setdefault(pid, []).append({
+                "id": dashed(rid), "kind": kind, "start": stored_date(start), "end": stored_date(end),
+                "end_reason": end_reason, "workshop_code": workshop_code,
+                "insurance_number": number, "main_insured_ssn": main_ssn,
+                "medical_link": stored_bool(medical)})
+        for pid, address, phone, mobile in raw.execute(_CONTACTS, wanted).fetchall():
             if address or phone or mobile:
                 contacts[pid] = {"address": address, "phone": phone, "mobile": mobile}
     return {key: {
         "id": dashed(key), "national_code": national_code, "foreign_id": foreign_id, "ssn": ssn,
-        "first_name": first, "last_name": last, "father_name": father, "birth_date": birth,
-        "benefit_birth_date": benefit_birth, "gender": gender, "death_date": death,
-        "enrolled_branch": enrolled_branch, "enrolled_at": enrolled_at,
+        "first_name": first, "last_name": last, "father_name": father, "birth_date": stored_date(birth),
+        "benefit_birth_date": stored_date(benefit_birth), "gender": gender, "death_date": stored_date(death),
+        "enrolled_branch": enrolled_branch, "enrolled_at": stored_datetime(enrolled_at),
         "roles": sorted(roles.get(key, ())), "numbers": numbers.get(key, {}),
         "relationships": relationships.get(key, []), "contact": contacts.get(key),
     } for (key, national_code, foreign_id, ssn, first, last, father, birth, benefit_birth, gender,
            death, enrolled_branch, enrolled_at) in people}
 
 
-_MAIN_INSURED = Person.__table__.alias("main_insured")
+# Each query takes its persons as ONE bound JSON array (CHUNK says why); the columns are
+# the models' (desktop.models), read raw: Uuid as its stored 32 hex digits, Date and DateTime
+# as their stored text, Boolean as 0/1.
+_WANTED = "(SELECT value FROM json_each(?))"
+_PEOPLE = ("SELECT id, national_code, foreign_id, ssn, first_name, last_name, father_name, birth_date,"
+           " benefit_birth_date, gender, death_date, enrolled_branch, enrolled_at"
+           f" FROM person WHERE id IN {_WANTED}")
+_ROLES = f"SELECT person_id, role FROM person_role WHERE person_id IN {_WANTED}"
+_NUMBERS = ("SELECT person_id, kind, value FROM insurance_number"
+            f" WHERE person_id IN {_WANTED} AND retired_at IS NULL ORDER BY issued_at")
+_RELATIONSHIPS = ('SELECT r.person_id, r.id, r.type_code, r.start, r."end", r.end_reason,'
+                  " r.insurance_number, r.medical_link, w.code, main_insured.ssn FROM relationship r"
+                  " LEFT OUTER JOIN workshop w ON w.id = r.workshop_id"
+                  " LEFT OUTER JOIN person main_insured ON main_insured.id = r.main_insured_id"
+                  f" WHERE r.person_id IN {_WANTED} ORDER BY r.person_id, r.start, r.created_at")
+_CONTACTS = f"SELECT person_id, address, phone, mobile FROM personal_info WHERE person_id IN {_WANTED}"
+_PERSONS_OF_RELATIONSHIPS = f"SELECT id, person_id FROM relationship WHERE id IN {_WANTED}"
 
 
-def _relationships(conn: Connection, person_keys: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    main = _MAIN_INSURED
-    rows = conn.execute(
-        select(as_hex(Relationship.person_id), as_hex(Relationship.id), Relationship.type_code,
-               Relationship.start, Relationship.end, Relationship.end_reason,
-               Relationship.insurance_number, Relationship.medical_link, Workshop.code, main.c.ssn)
-        .outerjoin(Workshop, Workshop.id == Relationship.workshop_id)
-        .outerjoin(main, main.c.id == Relationship.main_insured_id)
-        .where(as_hex(Relationship.person_id).in_(person_keys))
-        .order_by(Relationship.person_id, Relationship.start, Relationship.created_at)).all()
-    for pid, rid, kind, start, end, end_reason, number, medical, workshop_code, main_ssn in rows:
-        yield pid, {"id": dashed(rid), "kind": kind, "start": start, "end": end,
-                    "end_reason": end_reason, "workshop_code": workshop_code,
-                    "insurance_number": number, "main_insured_ssn": main_ssn,
-                    "medical_link": medical}
+def stored_date(stored: Any) -> dt.date | None:
+    """A Date column's value as SQLAlchemy's SQLite DATE returns it (date.fromisoformat)."""
+    return None if stored is None else dt.date.fromisoformat(stored)
+
+
+def stored_datetime(stored: Any) -> dt.datetime | None:
+    """A DateTime column's value as SQLAlchemy's SQLite DATETIME returns it (fromisoformat)."""
+    return None if stored is None else dt.datetime.fromisoformat(stored)
+
+
+def stored_bool(stored: Any) -> bool | None:
+    """A Boolean column's value as SQLAlchemy returns it on SQLite (int_to_boolean)."""
+    return None if stored is None else bool(stored)
+
+
+def driver_connection(session: Session) -> sqlite3.Connection:
+    """The session's own sqlite3 connection: what runs on it runs in the session's transaction."""
+    raw = session.connection().connection.driver_connection
+    if not isinstance(raw, sqlite3.Connection):
+        raise TypeError(f"a branch store is SQLite, not {type(raw).__name__}")
+    return raw
 
 
 def persons_of_changes(session: Session, changes: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """{(entity, entity_id): the person the change touches, as 32 hex digits} for the changes
     that touch one: its snapshot travels with the change."""
     found: dict[tuple[str, str], str] = {}
-    relationship_ids: dict[str, str] = {}
+    # Every spelling of a relationship's id that the changes use (before, a second spelling
+    # of the same id in one batch replaced the first, whose change then went without snapshot).
+    relationship_ids: dict[str, list[str]] = {}
     for entity, entity_id in changes:
         if entity not in ("person", "relationship"):
             continue
-        try:
-            key = uuid.UUID(entity_id).hex
-        except ValueError:
+        key = _uuid_hex(entity_id)
+        if key is None:
             continue
         if entity == "person":
             found[(entity, entity_id)] = key
         else:
-            relationship_ids[key] = entity_id
-    for chunk in _chunks(list(relationship_ids)):
-        for rid, pid in session.connection().execute(select(as_hex(Relationship.id), as_hex(Relationship.person_id))
-                                        .where(as_hex(Relationship.id).in_(_keys_in(chunk)))).all():
-            found[("relationship", relationship_ids[rid])] = pid
+            relationship_ids.setdefault(key, []).append(entity_id)
+    if relationship_ids:
+        raw = driver_connection(session)
+        for chunk in _chunks(list(relationship_ids)):
+            for rid, pid in raw.execute(_PERSONS_OF_RELATIONSHIPS, (orjson.dumps(chunk).decode(),)).fetchall():
+                found.update((("relationship", spelt), pid) for spelt in relationship_ids[rid])
     return found
+
+
+def persons_of_rows(session: Session, changes: Iterable[tuple[str, str, str | None]]) -> dict[tuple[str, str], str]:
+    """persons_of_changes, given (entity, entity_id, the person of the relationship whose id's
+    hex digits the entity id is, where the outbox read joined one): only a relationship id
+    spelt otherwise (capitals, braces, a URN) is looked up again."""
+    found: dict[tuple[str, str], str] = {}
+    spelt_otherwise = []
+    for entity, entity_id, linked in changes:
+        if entity == "person":
+            key = _uuid_hex(entity_id)
+            if key is not None:
+                found[(entity, entity_id)] = key
+        elif entity == "relationship":
+            if linked is not None:
+                found[(entity, entity_id)] = linked
+            elif not _HEX_DIGITS.fullmatch(entity_id.replace("-", "")):
+                spelt_otherwise.append((entity, entity_id))
+    found.update(persons_of_changes(session, spelt_otherwise))
+    return found
+
+
+# A UUID as str(uuid.UUID) writes it, the form every outbox row's entity id has.
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_HEX_DIGITS = re.compile(r"[0-9a-f]{32}")  # how a Uuid column stores an id
+
+
+def _uuid_hex(text: str) -> str | None:
+    """uuid.UUID(text).hex, None for text that is no UUID. The canonical form is taken apart
+    without building a UUID: a third of the time for a batch's 5,000 ids."""
+    if _CANONICAL_UUID.fullmatch(text):
+        return text.replace("-", "")
+    try:
+        return uuid.UUID(text).hex
+    except ValueError:
+        return None
 
 
 def person_of_change(session: Session, entity: str, entity_id: str) -> uuid.UUID | None:
     key = persons_of_changes(session, [(entity, entity_id)]).get((entity, entity_id))
     return None if key is None else uuid.UUID(key)
-
-
-def _keys_in(keys: Sequence[str]) -> Select[tuple[Any]]:
-    """`IN (SELECT value FROM json_each(?))`: the keys as ONE bound JSON array. A plain IN list
-    binds a parameter per key, and SQLAlchemy's expanding of thousands of them cost a tenth of
-    building a batch; SQLite probes the index for each key either way."""
-    listed = func.json_each(orjson.dumps(list(keys)).decode()).table_valued("value")
-    return select(listed.c.value)
 
 
 def _chunks(keys: Sequence[str]) -> Iterator[Sequence[str]]:
