@@ -65,6 +65,8 @@ def open_batches(session: Session) -> list[int]:
     """The batches built and not yet acknowledged, oldest first — at most wire.MAX_IN_FLIGHT, all
     among the newest ones (batches are numbered in order and acknowledged in order, and a new
     one is built only while fewer are open): a probe of ix_outbox_batch_seq per candidate."""
+    if not has_unsent(session):  # the idle round's case: one probe of ix_outbox_acked_at
+        return []
     newest = (session.scalar(select(SyncState.next_batch_seq).where(SyncState.id == 1)) or 1) - 1
     candidates = range(max(1, newest - wire.MAX_IN_FLIGHT + 1), newest + 1)
     return [seq for seq in candidates
