@@ -26,7 +26,7 @@ import orjson
 import psycopg
 from sqlalchemy import Connection, text
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from desktop.domain.errors import DomainError
 from desktop.domain.text import persian_digits
@@ -34,6 +34,7 @@ from desktop.sync.wire import OutgoingChange, PersonSnapshot, RelationshipRecord
 
 from .changelog import LogRow, announce
 from .conflicts import record_conflict
+from .digits import is_whole
 from .models import authority, workshop
 from .panel import PANEL_PREFIX
 
@@ -88,7 +89,7 @@ class Planner:
         self.seq_hash: dict[int, str] = _pairs(
             conn, "SELECT seq, hash FROM inquiry_record WHERE branch = :b"
             " AND seq = ANY(CAST(:v AS bigint[]))",
-            [int(p["seq"]) for p in records if str(p.get("seq", "")).isdigit()], b=branch)
+            [int(p["seq"]) for p in records if is_whole(str(p.get("seq", "")))], b=branch)
         self.passcode_hash = _pairs(conn, "SELECT tracking_code, passcode_hash FROM certificate"
                                     " WHERE tracking_code = ANY(CAST(:v AS text[]))",
                                     [str(c.payload.get("tracking_code")) for c in changes
@@ -290,7 +291,7 @@ def _field(change: OutgoingChange, name: str) -> Any:
 
 def _whole(change: OutgoingChange, name: str) -> int:
     raw = _field(change, name)
-    if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).isdigit():
+    if isinstance(raw, bool) or not isinstance(raw, int | str) or not is_whole(str(raw)):
         raise RuleBroken(f"«{name}» در تغییر {change.op} باید عدد باشد.",
                          f"{change.op}: {name} must be a whole number, not {raw!r}")
     return int(raw)
@@ -348,7 +349,8 @@ CERTIFICATE_COPY = ("tracking_code", "branch", "person_id", "authority", "passco
 
 def _copy(conn: Connection, table: str, columns: Iterable[str], rows: Iterable[tuple[Any, ...]]) -> None:
     """COPY rows in: the cheapest way into PostgreSQL. A unique key refused is reported as
-    SQLAlchemy's IntegrityError, like every other statement here."""
+    SQLAlchemy's IntegrityError, and a value PostgreSQL cannot store (a time zone offset beyond
+    ±15:59, a NUL character) as its DataError, like every other statement here."""
     batch = list(rows)
     if not batch:
         return
@@ -361,6 +363,8 @@ def _copy(conn: Connection, table: str, columns: Iterable[str], rows: Iterable[t
                 copy.write_row(row)
     except psycopg.errors.IntegrityError as exc:
         raise IntegrityError(f"COPY {table}", None, exc) from exc
+    except psycopg.errors.DataError as exc:
+        raise DataError(f"COPY {table}", None, exc) from exc
 
 
 def _update(conn: Connection, sql: str, rows: list[dict[str, Any]]) -> None:

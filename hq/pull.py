@@ -25,6 +25,7 @@ from sqlalchemy import Engine, text
 
 from desktop.sync.wire import MAX_PULL_PAGE, PulledChange, PullPage
 
+from .digits import is_whole
 from .errors import HqError
 
 _PAGE = text("""
@@ -54,7 +55,7 @@ def parse_cursor(after: str) -> tuple[str, int]:
     if not after:
         return "0", 0
     txid, sep, seq = after.partition(":")
-    if not (sep and txid.isdigit() and seq.isdigit()):
+    if not (sep and is_whole(txid, 19) and is_whole(seq)):
         raise BadCursor("نشانگر دریافت (after) نادرست است.",
                         f"after must be a cursor HQ handed out (txid:seq), not {after!r}",
                         field="after")

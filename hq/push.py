@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from desktop.domain.text import persian_digits
 from desktop.sync.wire import (
@@ -121,7 +121,8 @@ def _lock_national_codes(conn: Connection, batch: PushBatch) -> None:
 
 def _apply_changes(conn: Connection, branch: str, batch: PushBatch) -> Tally:
     """All fresh changes checked and written together inside one savepoint; should the database
-    still refuse (a unique key another branch's concurrent push took), that savepoint is rolled
+    still refuse (a unique key another branch's concurrent push took, a value it cannot store),
+    that savepoint is rolled
     back and the changes are applied one by one, each in its own savepoint, so only the
     offending change is rejected."""
     _lock_national_codes(conn, batch)
@@ -138,7 +139,7 @@ def _apply_changes(conn: Connection, branch: str, batch: PushBatch) -> Tally:
     try:
         tally = _apply_together(conn, branch, batch, fresh)
         savepoint.commit()
-    except IntegrityError:
+    except (IntegrityError, DataError):
         savepoint.rollback()
         tally = _apply_one_by_one(conn, branch, batch, fresh)
     tally.duplicates = duplicates
@@ -180,6 +181,14 @@ def _apply_one_by_one(conn: Connection, branch: str, batch: PushBatch,
                 change_id=change.id,
                 reason_fa=f"این تغییر با داده‌ای که ستاد دارد ناسازگار است ({constraint}).",
                 reason_en=f"the change contradicts what headquarters holds ({constraint})"))
+        except DataError as exc:  # a value the rules let through and PostgreSQL cannot store
+            savepoint.rollback()
+            diag = getattr(exc.orig, "diag", None)
+            why = str(getattr(diag, "message_primary", None) or "?")[:200]
+            tally.rejected.append(Rejection(
+                change_id=change.id,
+                reason_fa=f"مقداری در این تغییر در ستاد ذخیره‌شدنی نیست ({why}).",
+                reason_en=f"a value of this change cannot be stored at headquarters ({why})"))
     return tally
 
 

@@ -25,6 +25,7 @@ from desktop.sync.recovery_wire import (
 )
 from desktop.sync.wire import PersonSnapshot
 
+from .digits import is_whole
 from .errors import HqError
 
 
@@ -101,7 +102,7 @@ ORDER BY r.seq LIMIT :n
 
 def own_records(engine: Engine, branch: str, after: str, limit: int) -> OwnRecords:
     limit = _limit(limit)
-    if after and not after.isdigit():
+    if after and not is_whole(after):
         raise BadAfter("نشانگر صفحه (after) نادرست است.", f"after must be a seq, not {after[:60]!r}",
                        field="after")
     with engine.connect() as conn:

@@ -92,6 +92,38 @@ def test_invalid_national_codes_are_rejected_with_a_reason_and_the_rest_applied(
     assert counts["person"] == 1 and counts["received_change"] == 1
 
 
+def test_values_postgresql_cannot_store_are_rejected_and_the_rest_applied(
+        hq_server: HqServer, tokens: dict[str, str]) -> None:
+    """Found by the API fuzzer: a time zone offset pydantic accepts and PostgreSQL does not
+    (beyond ±15:59) answered 500. Such a change is now rejected alone, with the reason."""
+    good = enrol(snapshot("1021", 11))
+    far_zone = dt.datetime(2026, 9, 6, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=20)))
+    odd_time = enrol(snapshot("1021", 12)).model_copy(update={"at": far_zone})
+    odd_enrolled = enrol(snapshot("1021", 13, enrolled_at=far_zone))
+    with hq_server.client(tokens["1021"]) as client:
+        ack = PushAck.model_validate(client.post(PUSH, json=body(
+            batch("1021", 1, [good, odd_time, odd_enrolled]))).json())
+    assert ack.applied == 1
+    assert {r.change_id for r in ack.rejected} == {odd_time.id, odd_enrolled.id}
+    assert all("cannot be stored" in r.reason_en and r.reason_fa for r in ack.rejected)
+    counts = table_counts(hq_server.dsn)
+    assert counts["person"] == 1 and counts["received_change"] == 1
+
+
+@pytest.mark.parametrize(("path", "after"), [
+    ("/api/v1/sync/recovery/records", "¹"), ("/api/v1/sync/recovery/records", "9" * 30),
+    ("/api/v1/sync/changes", "¹:1"), ("/api/v1/sync/changes", "1:¹"),
+    ("/api/v1/sync/changes", "1:" + "9" * 30)])
+def test_page_markers_that_only_look_like_numbers_are_refused(
+        hq_server: HqServer, tokens: dict[str, str], path: str, after: str) -> None:
+    """Found by the API fuzzer: str.isdigit() accepts "¹", which int() refuses (a 500)."""
+    with hq_server.client(tokens["1021"]) as client:
+        response = client.get(path, params={"after": after})
+    assert response.status_code in (400, 422), response.text  # 422: longer than the schema allows
+    refusal = ErrorBody.model_validate(response.json())
+    assert "after" in refusal.en and refusal.fa
+
+
 def test_a_payload_overwriting_another_branchs_person_is_rejected(hq_server: HqServer,
                                                                  tokens: dict[str, str]) -> None:
     theirs = snapshot("1022", 7)
