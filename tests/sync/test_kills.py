@@ -97,12 +97,26 @@ def forked_sync(forker: Forker, branch: Branch, boundary: str, log: Path,
     return code, log.read_text(errors="replace") if log.exists() else ""
 
 
+def synced_whole(a: Branch, dsn: str) -> None:
+    """After the kill, a normal round: HQ holds every change of the store exactly once, the
+    same SSNs, no SSN twice, and SQLite's integrity check is ok."""
+    assert sync_now(a.store, None).pending == 0
+    received = hq_received(dsn, a.code)
+    assert len(received) == len(set(received)), "a change applied twice"
+    assert set(received) == acked_ids(a.store) == all_outbox_ids(a.store)
+    with a.store.sessions() as s:
+        ssns = set(s.scalars(select(Person.ssn).where(Person.ssn.is_not(None))))
+    at_hq = {r[0] for r in hq_rows(dsn, "SELECT ssn FROM person WHERE enrolled_branch = %s", a.code)}
+    assert at_hq == ssns
+    assert duplicated_ssns(dsn) == []
+    assert integrity(a.store) == "ok"
+
+
 @pytest.mark.parametrize("boundary", BOUNDARIES)
 def test_killed_at_each_boundary_then_synced_loses_and_doubles_nothing(pair, hq_server: HqServer,
                                                                         forker: Forker, tmp_path: Path,
                                                                         boundary: str):
     a, b = pair
-    dsn = hq_server.dsn
     for round_no in range(KILLS):
         add_workshops(b.store, b.admin, {"code": f"77{round_no:08d}", "name": f"کارگاه {round_no}"})
         sync_now(b.store, None)  # something for `a` to pull
@@ -110,19 +124,10 @@ def test_killed_at_each_boundary_then_synced_loses_and_doubles_nothing(pair, hq_
         code, err = (killed_sync(a, boundary) if round_no == 0
                      else forked_sync(forker, a, boundary, tmp_path / "killed.log"))
         assert code == -signal.SIGKILL, (boundary, round_no, code, err[-2000:])
-        report = sync_now(a.store, None)
-        assert report.pending == 0
-        received = hq_received(dsn, a.code)
-        assert len(received) == len(set(received)), "a change applied twice"
-        assert set(received) == acked_ids(a.store) == all_outbox_ids(a.store)
+        synced_whole(a, hq_server.dsn)
         with a.store.sessions() as s:
-            ssns = set(s.scalars(select(Person.ssn).where(Person.ssn.is_not(None))))
             pulled = set(s.scalars(select(Workshop.code).where(Workshop.code.like("77%"))))
         assert pulled == {f"77{n:08d}" for n in range(round_no + 1)}, "a pulled row was skipped"
-        at_hq = {r[0] for r in hq_rows(dsn, "SELECT ssn FROM person WHERE enrolled_branch = %s", a.code)}
-        assert at_hq == ssns
-        assert duplicated_ssns(dsn) == []
-        assert integrity(a.store) == "ok"
 
 
 @pytest.mark.parametrize("boundary", PUSH_BOUNDARIES)
@@ -132,21 +137,10 @@ def test_killed_with_two_batches_in_flight_then_synced_loses_and_doubles_nothing
     the kill lands at the 1st, 2nd, 3rd or 4th time the boundary is reached — before, beside or
     after an earlier batch's acknowledgement."""
     a, _ = pair
-    dsn = hq_server.dsn
     for round_no in range(KILLS_IN_FLIGHT):
         for _ in range(4):
             enrol_new(a)
         env = {BATCH_ENV: "1", KILL_AT_ENV: str(1 + round_no % 4)}
         code, err = forked_sync(forker, a, boundary, tmp_path / "killed.log", env)
         assert code == -signal.SIGKILL, (boundary, round_no, code, err[-2000:])
-        report = sync_now(a.store, None)
-        assert report.pending == 0
-        received = hq_received(dsn, a.code)
-        assert len(received) == len(set(received)), "a change applied twice"
-        assert set(received) == acked_ids(a.store) == all_outbox_ids(a.store)
-        with a.store.sessions() as s:
-            ssns = set(s.scalars(select(Person.ssn).where(Person.ssn.is_not(None))))
-        at_hq = {r[0] for r in hq_rows(dsn, "SELECT ssn FROM person WHERE enrolled_branch = %s", a.code)}
-        assert at_hq == ssns
-        assert duplicated_ssns(dsn) == []
-        assert integrity(a.store) == "ok"
+        synced_whole(a, hq_server.dsn)
