@@ -117,6 +117,7 @@ def cmd_serve(args: argparse.Namespace, engine: Engine) -> None:
         SERVE_SECURE_COOKIES,
     )
     from .panel import web as panel_web
+    from .serving import serve
 
     if not 0 < args.port < 65536:
         raise UsageError("شماره درگاه (--port) باید بین ۱ و ۶۵۵۳۵ باشد.", "--port must be 1-65535")
@@ -136,9 +137,9 @@ def cmd_serve(args: argparse.Namespace, engine: Engine) -> None:
                        SERVE_KEY_RATE: str(args.key_rate), SERVE_KEY_BURST: str(args.key_burst),
                        SERVE_SECURE_COOKIES: "1" if secure else "0"})
     engine.dispose()  # the check's connection: workers open their own
-    uvicorn.run("hq.app:app_from_environment", factory=True, workers=args.workers,
-                host=args.host, port=args.port, log_level="warning", access_log=False,
-                timeout_keep_alive=KEEP_ALIVE_SECONDS)
+    serve(uvicorn.Config("hq.app:app_from_environment", factory=True, workers=args.workers,
+                         host=args.host, port=args.port, log_level="warning", access_log=False,
+                         timeout_keep_alive=KEEP_ALIVE_SECONDS))
 
 
 def cmd_branch_add(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:

@@ -229,3 +229,34 @@ def test_a_big_push_takes_a_bounded_number_of_locks(hq_server: HqServer) -> None
     finally:
         engine.dispose()
     assert 0 < held <= NATIONAL_CODE_LOCKS
+
+
+def test_the_workers_listener_gives_connections_tcp_nodelay() -> None:
+    """`hq serve --workers N` shares one listener among worker processes; uvicorn's own had
+    protocol 0, and asyncio then left Nagle's algorithm on for every connection (an idle sync
+    round waited 40 ms per keep-alive request for the delayed ACK). hq.serving binds it as TCP."""
+    import asyncio
+    import socket
+
+    from hq.serving import listener
+
+    async def accepted_nodelay() -> int:
+        flags: list[int] = []
+
+        def connected(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            sock = writer.get_extra_info("socket")
+            flags.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(connected, sock=listener("127.0.0.1", 0))
+        port = server.sockets[0].getsockname()[1]
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        for _ in range(100):
+            if flags:
+                break
+            await asyncio.sleep(0.01)
+        writer.close()
+        server.close()
+        return flags[0]
+
+    assert asyncio.run(accepted_nodelay()) == 1
