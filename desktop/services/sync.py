@@ -42,6 +42,7 @@ from .admin import FirstBlock, branch_facts, init_store_with
 from .demo_outbox import announce_demo_people
 from .numbering import starter_blocks
 from .store import Store
+from .sync_lock import one_round
 
 HQ_URL = "hq_url"
 HQ_TOKEN = "hq_token"
@@ -70,12 +71,13 @@ def is_joined(store: Store) -> bool:
 
 def sync_now(store: Store, actor: Actor | None, *, url: str | None = None, token: str | None = None,
              cancel: Callable[[], bool] | None = None, progress: Progress | None = None) -> SyncReport:
-    """One round. Raises HqUnreachable (exit 6; nothing lost) or HqRefused after recording it."""
+    """One round. Raises HqUnreachable (exit 6; nothing lost) or HqRefused after recording it;
+    SyncBusy (nothing done) while another round runs on this store, in any process."""
     if actor is not None:
         require(actor.role, "sync.run")
     if url and token and not is_joined(store):
         announce_demo_people(store)  # joining: a demo store's people go up with this round
-    with hq_client(store, url, token) as client:
+    with one_round(store.path), hq_client(store, url, token) as client:
         report = sync_round(store, client, cancel=cancel or (lambda: False), progress=progress)
     if url and token and not is_joined(store):
         remember_headquarters(store, check_hq_url(url), check_token(token))

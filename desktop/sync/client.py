@@ -31,7 +31,9 @@ from .faults import checkpoint
 M = TypeVar("M", bound=BaseModel)
 
 CONNECT_TIMEOUT = 3.0
-READ_TIMEOUT = 30.0  # a batch of 1,000 changes is applied before HQ answers
+# HQ answers a push batch (5,000 changes) after applying it, and the second batch in flight
+# waits for the first one's apply too (HQ applies a branch's batches in order).
+READ_TIMEOUT = 60.0
 # httpx's timeouts are per read and per write: an answer trickling in a byte at a time (a failing
 # line, a bad middlebox) never trips them and would hold the round — and the process's one sync
 # lock — for as long as it kept coming. Each request also has a whole deadline (found by the

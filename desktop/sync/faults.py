@@ -37,10 +37,13 @@ def checkpoint(name: str) -> None:
     if os.environ.get(KILL_ENV) == name:
         with _lock:
             _reached[name] += 1
-            if _reached[name] >= int(os.environ.get(KILL_AT_ENV) or 1):
+            at = os.environ.get(KILL_AT_ENV) or "1"
+            if _reached[name] >= (int(at) if at.isascii() and at.isdigit() else 1):
                 os.kill(os.getpid(), signal.SIGKILL)
 
 
 def batch_limit() -> int:
     """Changes per push batch: wire.MAX_BATCH_CHANGES, or fewer for the fault tests."""
-    return int(os.environ.get(BATCH_ENV) or MAX_BATCH_CHANGES)
+    raw = os.environ.get(BATCH_ENV) or ""
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_BATCH_CHANGES \
+        else MAX_BATCH_CHANGES

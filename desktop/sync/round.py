@@ -134,7 +134,8 @@ def _push_all(store: BranchStore, client: HqClient, tally: _Tally, cancel: Calla
                     batch = build_batch(s, store.branch_code, batch_seq, ahead, earlier)
                 ahead = None
                 checkpoint("after_build")
-                flight.append(_InFlight(batch, sender.submit(client.push_body, batch.body)))
+                before = flight[-1].answer if flight else None
+                flight.append(_InFlight(batch, sender.submit(_send, client, batch.body, before)))
             if not flight:
                 return
             with store.sessions() as s:
@@ -152,19 +153,25 @@ def _next_batch(store: BranchStore) -> int | None:
         return new_batch(s, batch_limit())
 
 
+def _send(client: HqClient, body: bytes, before: Future[wire.PushAck] | None) -> wire.PushAck:
+    """On a sender thread. HQ refuses a batch that overtook the one before it on the way (409
+    earlier_batch_pending): this thread waits for that one's answer and sends the batch again at
+    once — retried later by the main thread instead, every following batch overtook its
+    predecessor's resend in turn and went up twice (found in review)."""
+    try:
+        return client.push_body(body)
+    except HqRefused as refused:
+        if refused.code != wire.EARLIER_BATCH_PENDING or before is None:
+            raise
+    before.result()  # its failure is the round's failure, raised in order by _take_oldest
+    return client.push_body(body)
+
+
 def _take_oldest(store: BranchStore, client: HqClient, flight: deque[_InFlight],
                  tally: _Tally) -> None:
-    """Wait for the oldest batch's acknowledgement and mark its rows. HQ refuses a batch whose
-    earlier batch it has not applied yet (it overtook it on the way): by now that one is
-    acknowledged, so the batch is sent once more."""
+    """Wait for the oldest batch's acknowledgement and mark its rows."""
     oldest = flight.popleft()
-    try:
-        ack = oldest.answer.result()
-    except HqRefused as refused:
-        if refused.code != wire.EARLIER_BATCH_PENDING:
-            raise
-        ack = client.push_body(oldest.batch.body)
-    _acknowledged(store, oldest.batch.batch_seq, ack, tally)
+    _acknowledged(store, oldest.batch.batch_seq, oldest.answer.result(), tally)
 
 
 def _drain(store: BranchStore, client: HqClient, flight: deque[_InFlight], tally: _Tally) -> None:

@@ -17,6 +17,7 @@ from desktop.services.actor import Actor
 from desktop.services.crash_log import record_unexpected
 from desktop.services.store import Store
 from desktop.services.sync import is_joined, sync_now
+from desktop.services.sync_lock import SyncBusy, busy
 from desktop.services.sync_settings import interval_minutes
 from desktop.sync.round import Backoff, Progress, SyncCancelled, SyncReport
 
@@ -27,16 +28,11 @@ FIRST_ROUND_MS = 3_000  # soon after sign-in, once the first screen has painted
 _one_round = threading.Lock()  # one store per process: one round at a time, whoever asks
 
 
-class SyncBusy(DomainError):
-    exit_code = 3
-
-
 def run_round(store: Store, actor: Actor | None, job: Job, progress: Progress | None = None) -> SyncReport:
     """One round on a worker thread; SyncBusy when another is running, OperationCancelled when
     the job was cancelled (the round recorded itself as cancelled; nothing is lost)."""
     if not _one_round.acquire(blocking=False):
-        raise SyncBusy("همگام‌سازی دیگری در جریان است؛ چند لحظه بعد دوباره بکوشید.",
-                       "another sync round is running; try again in a moment")
+        raise busy()
     try:
         return sync_now(store, actor, cancel=job.cancelled, progress=progress)
     except SyncCancelled as exc:
