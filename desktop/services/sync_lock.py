@@ -5,12 +5,15 @@ Two rounds at once on one store each cut batches while the other's were open: a 
 left behind that neither the newest-batches probe nor the unassigned rows found, and two batches
 could name the same predecessor, so HQ might apply them out of order (found in review). An
 exclusive flock on a file beside the store is held for the round; the operating system releases
-it when the process dies, so a killed round never leaves the store locked.
+it when the process dies, so a killed round never leaves the store locked. It also serves the
+threads of one process (the application's periodic round and its "sync now"): each round opens
+the file anew, and Linux's flock excludes two open files as it excludes two processes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,8 +21,10 @@ from desktop.domain.errors import DomainError
 
 try:
     import fcntl
-except ImportError:  # pragma: no cover - not POSIX: the in-process lock of views.sync_runner only
+except ImportError:  # pragma: no cover - not POSIX: one round per process only
     fcntl = None  # type: ignore[assignment]
+
+_in_process = threading.Lock()  # where there is no flock
 
 
 class SyncBusy(DomainError):
@@ -35,8 +40,13 @@ def busy() -> SyncBusy:
 def one_round(store_path: Path) -> Iterator[None]:
     """Hold the store's round lock, or raise SyncBusy at once (a round is never queued behind
     another: the next periodic round comes anyway)."""
-    if fcntl is None:
-        yield
+    if fcntl is None:  # pragma: no cover - not POSIX
+        if not _in_process.acquire(blocking=False):
+            raise busy()
+        try:
+            yield
+        finally:
+            _in_process.release()
         return
     lock_path = store_path.with_name(store_path.name + ".sync-lock")
     with open(lock_path, "a+b") as handle:

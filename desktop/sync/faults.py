@@ -37,13 +37,16 @@ def checkpoint(name: str) -> None:
     if os.environ.get(KILL_ENV) == name:
         with _lock:
             _reached[name] += 1
-            at = os.environ.get(KILL_AT_ENV) or "1"
-            if _reached[name] >= (int(at) if at.isascii() and at.isdigit() else 1):
+            if _reached[name] >= _whole_setting(KILL_AT_ENV, 1):
                 os.kill(os.getpid(), signal.SIGKILL)
 
 
 def batch_limit() -> int:
     """Changes per push batch: wire.MAX_BATCH_CHANGES, or fewer for the fault tests."""
-    raw = os.environ.get(BATCH_ENV) or ""
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_BATCH_CHANGES \
-        else MAX_BATCH_CHANGES
+    return min(_whole_setting(BATCH_ENV, MAX_BATCH_CHANGES), MAX_BATCH_CHANGES)
+
+
+def _whole_setting(name: str, default: int) -> int:
+    """A positive whole number from the environment; `default` for anything else."""
+    raw = os.environ.get(name) or ""
+    return int(raw) if raw.isascii() and raw.isdigit() and int(raw) > 0 else default

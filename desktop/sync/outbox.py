@@ -25,7 +25,6 @@ from desktop.models import (
     OutboxEntry,
     Relationship,
     SyncQuarantine,
-    SyncState,
     utcnow,
 )
 
@@ -47,18 +46,9 @@ _UNSENT = OutboxEntry.acked_at.is_(None)
 
 
 def open_batch(session: Session) -> int | None:
-    """The batch built and not yet acknowledged, if any.
-
-    Batches are acknowledged whole, and a new one is built only when none is open, so only the
-    newest batch can be open: one probe of ix_outbox_batch_seq. (`min(batch_seq)` over the
-    unacknowledged rows walked every acknowledged row instead — a cost that grew with each batch
-    of a long push.)"""
-    newest = (session.scalar(select(SyncState.next_batch_seq).where(SyncState.id == 1)) or 1) - 1
-    if newest < 1:
-        return None
-    waiting = session.scalar(select(OutboxEntry.seq).where(_UNSENT, OutboxEntry.batch_seq == newest)
-                             .limit(1))
-    return None if waiting is None else newest
+    """The newest batch built and not yet acknowledged, if any (assign_batch rebuilds it)."""
+    batches = open_batches(session)
+    return batches[-1] if batches else None
 
 
 def open_batches(session: Session) -> list[int]:

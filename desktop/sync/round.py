@@ -123,7 +123,7 @@ def _push_all(store: BranchStore, client: HqClient, tally: _Tally, cancel: Calla
             reopened = open_batches(read_only(s))
         while True:
             if cancel():
-                _drain(store, client, flight, tally)  # what is on its way is acknowledged first
+                _drain(store, flight, tally)  # what is on its way is acknowledged first
                 _check(cancel)
             while len(flight) < wire.MAX_IN_FLIGHT:
                 batch_seq = reopened.pop(0) if reopened else _next_batch(store)
@@ -140,7 +140,7 @@ def _push_all(store: BranchStore, client: HqClient, tally: _Tally, cancel: Calla
                 return
             with store.sessions() as s:
                 ahead = read_ahead(s, batch_limit())
-            _take_oldest(store, client, flight, tally)
+            _take_oldest(store, flight, tally)
             if progress is not None:
                 progress("push", tally.pushed)
 
@@ -167,16 +167,15 @@ def _send(client: HqClient, body: bytes, before: Future[wire.PushAck] | None) ->
     return client.push_body(body)
 
 
-def _take_oldest(store: BranchStore, client: HqClient, flight: deque[_InFlight],
-                 tally: _Tally) -> None:
+def _take_oldest(store: BranchStore, flight: deque[_InFlight], tally: _Tally) -> None:
     """Wait for the oldest batch's acknowledgement and mark its rows."""
     oldest = flight.popleft()
     _acknowledged(store, oldest.batch.batch_seq, oldest.answer.result(), tally)
 
 
-def _drain(store: BranchStore, client: HqClient, flight: deque[_InFlight], tally: _Tally) -> None:
+def _drain(store: BranchStore, flight: deque[_InFlight], tally: _Tally) -> None:
     while flight:
-        _take_oldest(store, client, flight, tally)
+        _take_oldest(store, flight, tally)
 
 
 def _acknowledged(store: BranchStore, batch_seq: int, ack: wire.PushAck, tally: _Tally) -> None:

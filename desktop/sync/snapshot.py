@@ -73,10 +73,7 @@ def snapshot_documents(session: Session, person_keys: Iterable[str]) -> dict[str
     for chunk in _chunks(keys):
         wanted = (orjson.dumps(chunk).decode(),)
         people += raw.execute(_PEOPLE, wanted).fetchall()
-        for pid, role in raw.execute(_ROLES, wanted).fetchall():
-            roles.setdefault(pid, set()).add(role)
-        for pid, kind, value in raw.execute(_NUMBERS, wanted).fetchall():
-            numbers.setdefault(pid, {})[kind] = value
+        read_roles_and_numbers(raw, wanted, roles, numbers)
         for pid, rid, kind, start, end, end_reason, number, medical, workshop_code, main_ssn \
                 in raw.execute(_RELATIONSHIPS, wanted).fetchall():
             relationships.setdefault(pid, []).append({
@@ -101,20 +98,30 @@ def snapshot_documents(session: Session, person_keys: Iterable[str]) -> dict[str
 # Each query takes its persons as ONE bound JSON array (CHUNK says why); the columns are
 # the models' (desktop.models), read raw: Uuid as its stored 32 hex digits, Date and DateTime
 # as their stored text, Boolean as 0/1.
-_WANTED = "(SELECT value FROM json_each(?))"
+WANTED = "(SELECT value FROM json_each(?))"
 _PEOPLE = ("SELECT id, national_code, foreign_id, ssn, first_name, last_name, father_name, birth_date,"
            " benefit_birth_date, gender, death_date, enrolled_branch, enrolled_at"
-           f" FROM person WHERE id IN {_WANTED}")
-_ROLES = f"SELECT person_id, role FROM person_role WHERE person_id IN {_WANTED}"
+           f" FROM person WHERE id IN {WANTED}")
+_ROLES = f"SELECT person_id, role FROM person_role WHERE person_id IN {WANTED}"
 _NUMBERS = ("SELECT person_id, kind, value FROM insurance_number"
-            f" WHERE person_id IN {_WANTED} AND retired_at IS NULL ORDER BY issued_at")
+            f" WHERE person_id IN {WANTED} AND retired_at IS NULL ORDER BY issued_at")
 _RELATIONSHIPS = ('SELECT r.person_id, r.id, r.type_code, r.start, r."end", r.end_reason,'
                   " r.insurance_number, r.medical_link, w.code, main_insured.ssn FROM relationship r"
                   " LEFT OUTER JOIN workshop w ON w.id = r.workshop_id"
                   " LEFT OUTER JOIN person main_insured ON main_insured.id = r.main_insured_id"
-                  f" WHERE r.person_id IN {_WANTED} ORDER BY r.person_id, r.start, r.created_at")
-_CONTACTS = f"SELECT person_id, address, phone, mobile FROM personal_info WHERE person_id IN {_WANTED}"
-_PERSONS_OF_RELATIONSHIPS = f"SELECT id, person_id FROM relationship WHERE id IN {_WANTED}"
+                  f" WHERE r.person_id IN {WANTED} ORDER BY r.person_id, r.start, r.created_at")
+_CONTACTS = f"SELECT person_id, address, phone, mobile FROM personal_info WHERE person_id IN {WANTED}"
+_PERSONS_OF_RELATIONSHIPS = f"SELECT id, person_id FROM relationship WHERE id IN {WANTED}"
+
+
+def read_roles_and_numbers(raw: sqlite3.Connection, wanted: tuple[str], roles: dict[str, set[str]],
+                           numbers: dict[str, dict[str, str]]) -> None:
+    """Add the persons' roles and current numbers (the newest of each kind) to `roles` and
+    `numbers` — the same for the snapshot dicts here and snapshot_text's encoded ones."""
+    for pid, role in raw.execute(_ROLES, wanted).fetchall():
+        roles.setdefault(pid, set()).add(role)
+    for pid, kind, value in raw.execute(_NUMBERS, wanted).fetchall():
+        numbers.setdefault(pid, {})[kind] = value
 
 
 def stored_date(stored: Any) -> dt.date | None:

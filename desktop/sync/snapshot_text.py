@@ -25,9 +25,15 @@ from typing import Any
 import orjson
 from sqlalchemy.orm import Session
 
-from .snapshot import CHUNK, dashed, driver_connection, snapshot_documents, stored_datetime
-
-_WANTED = "(SELECT value FROM json_each(?))"  # the persons, as ONE bound JSON array (CHUNK)
+from .snapshot import (
+    CHUNK,
+    WANTED,
+    dashed,
+    driver_connection,
+    read_roles_and_numbers,
+    snapshot_documents,
+    stored_datetime,
+)
 
 # A person's fields from national_code to enrolled_branch as JSON (id and enrolled_at are added
 # in Python), the contact object when any of its three fields is set (snapshot_documents:
@@ -46,13 +52,7 @@ SELECT p.id, CAST(json_object(
   AND typeof(i.address) IN ('text', 'null') AND typeof(i.phone) IN ('text', 'null')
   AND typeof(i.mobile) IN ('text', 'null')
 FROM person p LEFT OUTER JOIN personal_info i ON i.person_id = p.id
-WHERE p.id IN {_WANTED}"""
-
-_ROLES = f"SELECT person_id, role FROM person_role WHERE person_id IN {_WANTED}"
-
-_NUMBERS = f"""
-SELECT person_id, kind, value FROM insurance_number
-WHERE person_id IN {_WANTED} AND retired_at IS NULL ORDER BY issued_at"""
+WHERE p.id IN {WANTED}"""
 
 # A relationship's fields from kind to main_insured_ssn as JSON (id and medical_link are added
 # in Python), in snapshot_documents' order.
@@ -67,7 +67,7 @@ SELECT r.person_id, r.id, CAST(json_object(
 FROM relationship r
 LEFT OUTER JOIN workshop w ON w.id = r.workshop_id
 LEFT OUTER JOIN person main_insured ON main_insured.id = r.main_insured_id
-WHERE r.person_id IN {_WANTED} ORDER BY r.person_id, r.start, r.created_at"""
+WHERE r.person_id IN {WANTED} ORDER BY r.person_id, r.start, r.created_at"""
 
 
 def snapshot_texts(session: Session, person_keys: Iterable[str]) -> dict[str, Any]:
@@ -88,11 +88,8 @@ def snapshot_texts(session: Session, person_keys: Iterable[str]) -> dict[str, An
 def _texts(raw: sqlite3.Connection, wanted: tuple[str], odd: list[str]) -> dict[str, orjson.Fragment]:
     """One chunk's snapshots; the persons to encode the other way are added to `odd`."""
     roles: dict[str, set[str]] = {}
-    for pid, role in raw.execute(_ROLES, wanted).fetchall():
-        roles.setdefault(pid, set()).add(role)
     numbers: dict[str, dict[str, str]] = {}
-    for pid, kind, value in raw.execute(_NUMBERS, wanted).fetchall():
-        numbers.setdefault(pid, {})[kind] = value  # the newest of a kind, as snapshot_documents
+    read_roles_and_numbers(raw, wanted, roles, numbers)
     relationships: dict[str, list[bytes]] = {}
     unusual = set()
     for pid, rid, fields, medical, plain in raw.execute(_RELATIONSHIPS, wanted).fetchall():

@@ -7,8 +7,6 @@ the sync screen show it) and retried after `Backoff` — no message box, nothing
 
 from __future__ import annotations
 
-import threading
-
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
@@ -17,7 +15,7 @@ from desktop.services.actor import Actor
 from desktop.services.crash_log import record_unexpected
 from desktop.services.store import Store
 from desktop.services.sync import is_joined, sync_now
-from desktop.services.sync_lock import SyncBusy, busy
+from desktop.services.sync_lock import SyncBusy
 from desktop.services.sync_settings import interval_minutes
 from desktop.sync.round import Backoff, Progress, SyncCancelled, SyncReport
 
@@ -25,20 +23,14 @@ from .operations import Job, Operation, OperationCancelled
 
 FIRST_ROUND_MS = 3_000  # soon after sign-in, once the first screen has painted
 
-_one_round = threading.Lock()  # one store per process: one round at a time, whoever asks
-
-
 def run_round(store: Store, actor: Actor | None, job: Job, progress: Progress | None = None) -> SyncReport:
-    """One round on a worker thread; SyncBusy when another is running, OperationCancelled when
-    the job was cancelled (the round recorded itself as cancelled; nothing is lost)."""
-    if not _one_round.acquire(blocking=False):
-        raise busy()
+    """One round on a worker thread; SyncBusy when another is running on the store — in this
+    process or any other (services.sync_lock) — OperationCancelled when the job was cancelled
+    (the round recorded itself as cancelled; nothing is lost)."""
     try:
         return sync_now(store, actor, cancel=job.cancelled, progress=progress)
     except SyncCancelled as exc:
         raise OperationCancelled from exc
-    finally:
-        _one_round.release()
 
 
 class PeriodicSync(QObject):
